@@ -1,0 +1,210 @@
+//! Login, logout, `/api/me`, the desk socket route, and `Authed`: the extractor that turns a
+//! bearer token (header or `?token=`) into the agent making the request. Tokens are random,
+//! stored in redb (they survive a restart) and revoked at logout.
+
+use super::AppState;
+use crate::domain::model::{AgentPublic, Session};
+use crate::engine::messages::{GetAgentView, Login, Logout};
+use crate::error::{AppError, AppResult, Code};
+use crate::store;
+use actix_web::{dev::Payload, web, FromRequest, HttpRequest, HttpResponse};
+use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, SaltString};
+use argon2::{Argon2, PasswordVerifier};
+use rand::RngCore;
+use serde::Deserialize;
+use serde_json::json;
+use std::future::{ready, Ready};
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/api/login", web::post().to(login))
+        .route("/api/logout", web::post().to(logout))
+        .route("/api/me", web::get().to(me))
+        .route("/api/ws", web::get().to(socket));
+}
+
+/// The agent a request is made by.
+pub struct Authed(pub AgentPublic);
+
+fn token_of(req: &HttpRequest) -> Option<String> {
+    if let Some(h) = req
+        .headers()
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+    {
+        if let Some(t) = h
+            .strip_prefix("Bearer ")
+            .or_else(|| h.strip_prefix("bearer "))
+        {
+            return Some(t.trim().to_string());
+        }
+    }
+    web::Query::<std::collections::HashMap<String, String>>::from_query(req.query_string())
+        .ok()
+        .and_then(|q| q.get("token").cloned())
+}
+
+fn authenticate(req: &HttpRequest) -> AppResult<Authed> {
+    let state = req
+        .app_data::<web::Data<AppState>>()
+        .ok_or_else(|| AppError::internal("state missing"))?;
+    let token = token_of(req).ok_or_else(AppError::unauthorized)?;
+    let reg = &state.engine.registry;
+    let agent_id = match reg.tokens.get(&token) {
+        Some(id) => *id,
+        None => {
+            let s = state
+                .engine
+                .store
+                .session(&token)?
+                .ok_or_else(AppError::unauthorized)?;
+            reg.tokens.insert(token, s.agent_id);
+            s.agent_id
+        }
+    };
+    let entry = reg.agent(agent_id).ok_or_else(AppError::unauthorized)?;
+    Ok(Authed(entry.public))
+}
+
+impl FromRequest for Authed {
+    type Error = AppError;
+    type Future = Ready<Result<Self, AppError>>;
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(authenticate(req))
+    }
+}
+
+/// Hashes a password with argon2id (blocking: call through `web::block` on request paths).
+pub fn hash_password(pw: &str) -> String {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(pw.as_bytes(), &salt)
+        .expect("argon2 hashing")
+        .to_string()
+}
+
+pub fn verify_password(pw: &str, hash: &str) -> bool {
+    PasswordHash::new(hash)
+        .map(|h| Argon2::default().verify_password(pw.as_bytes(), &h).is_ok())
+        .unwrap_or(false)
+}
+
+fn new_token() -> String {
+    let mut b = [0u8; 32];
+    rand::thread_rng().fill_bytes(&mut b);
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LoginBody {
+    login: String,
+    password: String,
+}
+
+async fn login(state: web::Data<AppState>, body: web::Json<LoginBody>) -> AppResult<HttpResponse> {
+    let LoginBody { login, password } = body.into_inner();
+    let bad = || {
+        AppError::new(
+            Code::BadCredentials,
+            "아이디 또는 비밀번호가 올바르지 않습니다",
+        )
+    };
+    if login.is_empty() || password.is_empty() || login.len() > 64 || password.len() > 256 {
+        return Err(bad());
+    }
+    let agent = state.engine.store.agent_by_login(&login)?;
+    let hash = agent.as_ref().map(|a| a.password_hash.clone());
+    let ok = web::block(move || match hash {
+        Some(h) => verify_password(&password, &h),
+        None => {
+            // Spend the same time on unknown logins.
+            let _ = verify_password(&password, dummy_hash());
+            false
+        }
+    })
+    .await
+    .map_err(AppError::internal)?;
+    let agent = agent.filter(|_| ok).ok_or_else(bad)?;
+    let token = new_token();
+    let session = Session {
+        agent_id: agent.id,
+        created_at: state.engine.now(),
+    };
+    let t = token.clone();
+    state
+        .engine
+        .store
+        .write(move |tx| store::put_session(tx, &t, &session))
+        .await?;
+    state.engine.registry.tokens.insert(token.clone(), agent.id);
+    let status = state.engine.agent_addr(agent.id)?.send(Login).await?;
+    tracing::info!(agent_id = agent.id, "login");
+    Ok(HttpResponse::Ok().json(json!({
+        "token": token,
+        "agent": AgentPublic::from(&agent),
+        "status": status,
+    })))
+}
+
+/// A real hash to verify unknown logins against, so they cost the same time as known ones.
+fn dummy_hash() -> &'static str {
+    static H: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    H.get_or_init(|| hash_password("calldesk-dummy-password"))
+}
+
+async fn logout(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    who: Authed,
+) -> AppResult<HttpResponse> {
+    let engine = &state.engine;
+    engine
+        .agent_addr(who.0.id)?
+        .send(Logout {
+            cause: crate::domain::status::Cause::Logout,
+        })
+        .await??;
+    let token = token_of(&req).unwrap_or_default();
+    let t = token.clone();
+    engine
+        .store
+        .write(move |tx| store::delete_session(tx, &t))
+        .await?;
+    engine.registry.tokens.remove(&token);
+    engine
+        .registry
+        .close_agent(who.0.id, "로그아웃되었습니다 (logged out)");
+    tracing::info!(agent_id = who.0.id, "logout");
+    Ok(HttpResponse::Ok().json(json!({"ok": true})))
+}
+
+async fn me(state: web::Data<AppState>, who: Authed) -> AppResult<HttpResponse> {
+    let (status, call) = state
+        .engine
+        .agent_addr(who.0.id)?
+        .send(GetAgentView)
+        .await?;
+    Ok(HttpResponse::Ok().json(json!({"agent": who.0, "status": status, "call": call})))
+}
+
+async fn socket(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    stream: web::Payload,
+) -> Result<HttpResponse, actix_web::Error> {
+    let who = authenticate(&req)?;
+    crate::ws::start(state.engine.clone(), who.0, &req, stream)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_verify_only_against_their_own_hash() {
+        let h = hash_password("demo1234");
+        assert!(verify_password("demo1234", &h));
+        assert!(!verify_password("demo12345", &h));
+        assert!(!verify_password("demo1234", "not a hash"));
+    }
+}

@@ -1,0 +1,127 @@
+//! Seeds the demo brand (데모몰) from `data/demo/*.json` into an empty store: the brand and
+//! its services, agents agent01…agent12 and manager01 (password `demo1234`, demo only), and a
+//! few customers the simulator calls from. Never touches a store that already has data.
+
+use crate::api::auth::hash_password;
+use crate::domain::model::{Agent, Brand, Customer, Role, Service};
+use crate::domain::phone::Phone;
+use crate::store::{self, Store};
+use serde::Deserialize;
+use std::path::Path;
+
+pub const DEMO_PASSWORD: &str = "demo1234";
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct DemoAgent {
+    login: String,
+    name: String,
+    extension: String,
+    role: Role,
+}
+
+#[derive(Deserialize)]
+struct DemoCustomer {
+    name: String,
+    phone: String,
+    email: Option<String>,
+}
+
+fn read<T: serde::de::DeserializeOwned>(dir: &Path, file: &str) -> Result<T, String> {
+    let p = dir.join(file);
+    let text = std::fs::read_to_string(&p).map_err(|e| format!("{}: {e}", p.display()))?;
+    serde_json::from_str(&text).map_err(|e| format!("{}: {e}", p.display()))
+}
+
+/// Seeds the demo when the store is empty. Returns whether it seeded.
+pub fn seed_if_empty(store: &Store, dir: &Path) -> Result<bool, String> {
+    if !store.is_empty().map_err(|e| e.to_string())? {
+        return Ok(false);
+    }
+    let brand: Brand = read(dir, "brand.json")?;
+    let services: Vec<Service> = read(dir, "services.json")?;
+    let agents: Vec<DemoAgent> = read(dir, "agents.json")?;
+    let customers: Vec<DemoCustomer> = read(dir, "customers.json")?;
+    let codes: Vec<String> = services.iter().map(|s| s.code.clone()).collect();
+    let agents: Vec<Agent> = agents
+        .into_iter()
+        .enumerate()
+        .map(|(i, a)| Agent {
+            id: i as u32 + 1,
+            brand_id: brand.id,
+            login: a.login,
+            name: a.name,
+            extension: a.extension,
+            role: a.role,
+            services: if a.role == Role::Agent {
+                codes.clone()
+            } else {
+                vec![]
+            },
+            password_hash: hash_password(DEMO_PASSWORD),
+        })
+        .collect();
+    let customers: Vec<Customer> = customers
+        .into_iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let phone = Phone::parse(&c.phone).map_err(|e| format!("customer {}: {e}", c.name))?;
+            Ok(Customer {
+                id: i as u64 + 1,
+                brand_id: brand.id,
+                name: c.name,
+                phone: phone.digits().to_string(),
+                email: c.email,
+                blacklisted: false,
+            })
+        })
+        .collect::<Result<_, String>>()?;
+    store
+        .write_blocking(move |tx| {
+            store::put_brand(tx, &brand)?;
+            for s in &services {
+                store::put_service(tx, s)?;
+            }
+            for a in &agents {
+                store::put_agent(tx, a)?;
+            }
+            for c in &customers {
+                store::put_customer(tx, c)?;
+            }
+            Ok(())
+        })
+        .map_err(|e| e.to_string())?;
+    Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_demo_seeds_once_and_never_over_existing_data() {
+        let store = Store::in_memory().unwrap();
+        let dir = Path::new("data/demo");
+        assert!(seed_if_empty(&store, dir).unwrap());
+        assert!(!seed_if_empty(&store, dir).unwrap());
+        let agents = store.agents().unwrap();
+        assert_eq!(agents.len(), 13);
+        let a1 = store.agent_by_login("agent01").unwrap().unwrap();
+        assert_eq!(a1.extension, "2001");
+        assert_eq!(a1.services, vec!["main", "order", "return"]);
+        assert!(crate::api::auth::verify_password(
+            DEMO_PASSWORD,
+            &a1.password_hash
+        ));
+        let m = store.agent_by_login("manager01").unwrap().unwrap();
+        assert_eq!(m.role, Role::Manager);
+        let names: Vec<String> = store
+            .services(1)
+            .unwrap()
+            .into_iter()
+            .map(|s| s.name)
+            .collect();
+        assert!(names.contains(&"대표번호".to_string()));
+        assert!(!store.customers(1).unwrap().is_empty());
+    }
+}

@@ -1,0 +1,9 @@
+//! Pure types and rules of the desk: ids, the agent status machine, per-day time accounting,
+//! Korean phone numbers, ticket ids and the stored records. No actix, no redb here.
+
+pub mod clock;
+pub mod ledger;
+pub mod model;
+pub mod phone;
+pub mod status;
+pub mod ticket;

@@ -1,0 +1,229 @@
+//! The durable records: brands, services, agents, sessions, consultations, customers. These
+//! are what the store keeps and what the API returns (camelCase JSON).
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+pub type BrandId = u32;
+pub type AgentId = u32;
+pub type CallId = u64;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Agent,
+    Manager,
+    Admin,
+}
+
+impl Role {
+    pub fn is_manager(self) -> bool {
+        matches!(self, Role::Manager | Role::Admin)
+    }
+}
+
+/// Which brand-wide call figure the monitor shows: 최고콜 (top) or 전체콜 (total).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum BrandCallsMode {
+    #[default]
+    Top,
+    Total,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Brand {
+    pub id: BrandId,
+    pub name: String,
+    /// IANA zone for the day boundary, e.g. `Asia/Seoul`.
+    pub timezone: String,
+    /// Seconds a call rings before it is taken back (default 15).
+    pub ring_timeout_s: u32,
+    /// Seconds of wrap-up before the agent is returned automatically; 0 = no limit.
+    pub wrap_up_limit_s: u32,
+    pub calls_mode: BrandCallsMode,
+}
+
+impl Brand {
+    pub fn tz(&self) -> chrono_tz::Tz {
+        self.timezone.parse().unwrap_or(chrono_tz::Asia::Seoul)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Service {
+    pub brand_id: BrandId,
+    /// Short code used by the telephony gateway, e.g. `main`.
+    pub code: String,
+    /// Name agents see, e.g. `대표번호`.
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Agent {
+    pub id: AgentId,
+    pub brand_id: BrandId,
+    pub login: String,
+    pub name: String,
+    /// 내선번호.
+    pub extension: String,
+    pub role: Role,
+    /// Service codes this agent takes calls for.
+    pub services: Vec<String>,
+    pub password_hash: String,
+}
+
+/// What other parts may see of an agent (never the hash).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AgentPublic {
+    pub id: AgentId,
+    pub name: String,
+    pub extension: String,
+    pub role: Role,
+    pub brand_id: BrandId,
+    pub login: String,
+    pub services: Vec<String>,
+}
+
+impl From<&Agent> for AgentPublic {
+    fn from(a: &Agent) -> Self {
+        AgentPublic {
+            id: a.id,
+            name: a.name.clone(),
+            extension: a.extension.clone(),
+            role: a.role,
+            brand_id: a.brand_id,
+            login: a.login.clone(),
+            services: a.services.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Session {
+    pub agent_id: AgentId,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Channel {
+    #[serde(rename = "IN")]
+    In,
+    #[serde(rename = "OUT")]
+    Out,
+}
+
+/// How a call ended, as far as the telephony side is concerned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CallOutcome {
+    /// Still live.
+    Live,
+    /// Talked and ended.
+    Completed,
+    /// Inbound caller hung up before talking to anyone.
+    Abandoned,
+    /// Outbound: the line was busy.
+    Busy,
+    /// Outbound: nobody answered.
+    NoAnswer,
+    /// Outbound: the agent cancelled before the far end answered.
+    Cancelled,
+}
+
+/// A consultation (상담): one call and the note written about it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Consultation {
+    pub ticket_id: String,
+    pub brand_id: BrandId,
+    pub call_id: CallId,
+    pub channel: Channel,
+    pub service: String,
+    pub service_name: String,
+    /// The other party, national digits.
+    pub number: String,
+    pub external_id: Option<String>,
+    pub agent_id: Option<AgentId>,
+    pub agent_name: Option<String>,
+    pub customer_id: Option<u64>,
+    pub arrived_at: DateTime<Utc>,
+    pub offered_at: Option<DateTime<Utc>>,
+    pub answered_at: Option<DateTime<Utc>>,
+    pub ended_at: Option<DateTime<Utc>>,
+    pub wrap_up_ended_at: Option<DateTime<Utc>>,
+    pub wait_s: i64,
+    pub talk_s: i64,
+    pub wrap_up_s: i64,
+    pub outcome: CallOutcome,
+    pub category: Option<String>,
+    /// 처리결과: e.g. 완료 / 미완료 / 재연락 필요 / 이관 (brand list), or busy / no_answer for failed dials.
+    pub result: Option<String>,
+    pub content: String,
+    pub updated_at: DateTime<Utc>,
+    pub updated_by: Option<AgentId>,
+}
+
+impl Consultation {
+    pub fn summary(&self) -> ConsultationSummary {
+        ConsultationSummary {
+            ticket_id: self.ticket_id.clone(),
+            channel: self.channel,
+            service: self.service.clone(),
+            service_name: self.service_name.clone(),
+            number: self.number.clone(),
+            agent_id: self.agent_id,
+            agent_name: self.agent_name.clone(),
+            started_at: self.answered_at.unwrap_or(self.arrived_at),
+            ended_at: self.ended_at,
+            talk_s: self.talk_s,
+            outcome: self.outcome,
+            category: self.category.clone(),
+            result: self.result.clone(),
+            has_note: !self.content.is_empty(),
+        }
+    }
+}
+
+/// One line of "상담 현황".
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConsultationSummary {
+    pub ticket_id: String,
+    pub channel: Channel,
+    pub service: String,
+    pub service_name: String,
+    pub number: String,
+    pub agent_id: Option<AgentId>,
+    pub agent_name: Option<String>,
+    pub started_at: DateTime<Utc>,
+    pub ended_at: Option<DateTime<Utc>>,
+    pub talk_s: i64,
+    pub outcome: CallOutcome,
+    pub category: Option<String>,
+    pub result: Option<String>,
+    pub has_note: bool,
+}
+
+/// A customer as the desk shows it when a call pops (the full record grows in later work).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Customer {
+    pub id: u64,
+    pub brand_id: BrandId,
+    pub name: String,
+    pub phone: String,
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub blacklisted: bool,
+}
+
+/// Limits on note fields.
+pub const NOTE_MAX_CHARS: usize = 4000;
+pub const LABEL_MAX_CHARS: usize = 40;

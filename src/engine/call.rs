@@ -1,0 +1,464 @@
+//! `CallActor`: one per live call. Owns the call's lifecycle (queued → ringing → connected →
+//! ended for inbound; dialing → connected / failed for outbound), its timers (ring timeout,
+//! dial timeout), the consultation's call times, and the commands sent to the telephony side.
+//! It is the single authority on the call's state: agents learn what happened from it.
+
+use super::agent::AgentActor;
+use super::messages::*;
+use super::registry::BrandRuntime;
+use super::Engine;
+use crate::domain::ledger::local_date;
+use crate::domain::model::{AgentId, AgentPublic, CallOutcome, Channel, Consultation};
+use crate::domain::phone::Phone;
+use crate::domain::status::Status;
+use crate::error::{AppError, AppResult, Code};
+use crate::protocol::{CallView, EndedBy};
+use crate::store;
+use crate::telephony::{Command, CommandKind};
+use actix::prelude::*;
+use chrono::{DateTime, Utc};
+use std::time::Duration;
+
+enum CallState {
+    Queued,
+    Ringing {
+        agent: AgentId,
+        addr: Addr<AgentActor>,
+    },
+    Dialing {
+        addr: Addr<AgentActor>,
+    },
+    Connected {
+        addr: Addr<AgentActor>,
+    },
+    Ended,
+}
+
+pub struct CallActor {
+    engine: Engine,
+    brand: BrandRuntime,
+    view: CallView,
+    state: CallState,
+    arrived_at: DateTime<Utc>,
+    offered_at: Option<DateTime<Utc>>,
+    answered_at: Option<DateTime<Utc>>,
+    extension: Option<String>,
+    timer: Option<SpawnHandle>,
+}
+
+/// Creates the consultation (and ticket) of an outbound call before the agent starts dialing.
+pub async fn prepare_outbound(
+    engine: &Engine,
+    brand: &BrandRuntime,
+    me: &AgentPublic,
+    number: &Phone,
+) -> AppResult<(CallView, Consultation)> {
+    let svc = brand
+        .services
+        .iter()
+        .find(|s| me.services.contains(&s.code))
+        .or_else(|| brand.services.first())
+        .cloned()
+        .ok_or_else(|| AppError::new(Code::Conflict, "브랜드에 서비스가 없습니다"))?;
+    let customer = engine
+        .store
+        .customer_by_phone(brand.brand.id, number.digits())?;
+    let now = engine.now();
+    let draft = Consultation {
+        ticket_id: String::new(),
+        brand_id: brand.brand.id,
+        call_id: 0,
+        channel: Channel::Out,
+        service: svc.code.clone(),
+        service_name: svc.name.clone(),
+        number: number.digits().to_string(),
+        external_id: None,
+        agent_id: Some(me.id),
+        agent_name: Some(me.name.clone()),
+        customer_id: customer.as_ref().map(|c| c.id),
+        arrived_at: now,
+        offered_at: Some(now),
+        answered_at: None,
+        ended_at: None,
+        wrap_up_ended_at: None,
+        wait_s: 0,
+        talk_s: 0,
+        wrap_up_s: 0,
+        outcome: CallOutcome::Live,
+        category: None,
+        result: None,
+        content: String::new(),
+        updated_at: now,
+        updated_by: None,
+    };
+    let day = local_date(now, brand.brand.tz());
+    let made = engine
+        .store
+        .write(move |tx| store::create_consultation(tx, &draft, day))
+        .await?;
+    let view = CallView {
+        call_id: made.call_id,
+        ticket_id: made.ticket_id.clone(),
+        external_id: None,
+        service: svc.code,
+        service_name: svc.name,
+        channel: Channel::Out,
+        from: number.digits().to_string(),
+        from_display: number.display(),
+        customer,
+        state: Status::Dialing,
+        since: now,
+    };
+    Ok((view, made))
+}
+
+impl CallActor {
+    pub fn inbound(engine: Engine, brand: BrandRuntime, view: CallView) -> Self {
+        let arrived_at = view.since;
+        CallActor {
+            engine,
+            brand,
+            view,
+            state: CallState::Queued,
+            arrived_at,
+            offered_at: None,
+            answered_at: None,
+            extension: None,
+            timer: None,
+        }
+    }
+
+    pub fn outbound(
+        engine: Engine,
+        brand: BrandRuntime,
+        view: CallView,
+        consultation: Consultation,
+        agent: Addr<AgentActor>,
+        me: AgentPublic,
+    ) -> Self {
+        CallActor {
+            engine,
+            brand,
+            state: CallState::Dialing { addr: agent },
+            arrived_at: consultation.arrived_at,
+            offered_at: consultation.offered_at,
+            answered_at: None,
+            extension: Some(me.extension),
+            timer: None,
+            view,
+        }
+    }
+
+    fn command(&self, kind: CommandKind) {
+        self.engine.commands.send(Command {
+            command: kind,
+            brand_id: self.brand.brand.id,
+            call_id: self.view.call_id,
+            ticket_id: self.view.ticket_id.clone(),
+            external_id: self.view.external_id.clone(),
+            service: self.view.service.clone(),
+            number: self.view.from.clone(),
+            extension: self.extension.clone(),
+        });
+    }
+
+    fn cancel_timer(&mut self, ctx: &mut Context<Self>) {
+        if let Some(h) = self.timer.take() {
+            ctx.cancel_future(h);
+        }
+    }
+
+    fn queue_outcome(&self, answered: bool) {
+        if let Some(q) = self.brand.queues.get(&self.view.service) {
+            q.do_send(QueueOutcome { answered });
+        }
+    }
+
+    /// Writes the call's times to its consultation; pushes it to the agent's desks when ended.
+    fn record(&self, edit: impl Fn(&mut Consultation) + Send + 'static) {
+        let engine = self.engine.clone();
+        let ticket = self.view.ticket_id.clone();
+        actix::spawn(async move {
+            let t = ticket.clone();
+            let res = engine
+                .store
+                .write(move |tx| {
+                    store::update_consultation(tx, &t, |c| {
+                        edit(c);
+                        Ok(())
+                    })
+                })
+                .await;
+            match res {
+                Ok(c) if c.ended_at.is_some() => engine.push_consultation(&c),
+                Ok(_) => {}
+                Err(e) => tracing::error!(ticket = %ticket, error = %e, "call times not recorded"),
+            }
+        });
+    }
+
+    fn end(&mut self, outcome: CallOutcome, ctx: &mut Context<Self>) {
+        self.cancel_timer(ctx);
+        self.state = CallState::Ended;
+        let now = self.engine.now();
+        let arrived = self.arrived_at;
+        let answered = self.answered_at;
+        let offered = self.offered_at;
+        let result = match outcome {
+            CallOutcome::Busy => Some("busy".to_string()),
+            CallOutcome::NoAnswer => Some("no_answer".to_string()),
+            _ => None,
+        };
+        self.record(move |c| {
+            c.ended_at = Some(now);
+            c.outcome = outcome;
+            c.offered_at = c.offered_at.or(offered);
+            c.talk_s = answered
+                .map(|a| (now - a).num_seconds().max(0))
+                .unwrap_or(0);
+            if answered.is_none() && c.channel == Channel::In {
+                c.wait_s = (now - arrived).num_seconds().max(0);
+            }
+            if c.result.is_none() {
+                c.result = result.clone();
+            }
+        });
+        // Deregister now; linger a moment so a ring already on its way is still answered
+        // (with "gone") instead of being dropped by a closed mailbox.
+        self.engine.registry.calls.remove(&self.view.call_id);
+        ctx.run_later(LINGER, |_, ctx| ctx.stop());
+    }
+}
+
+/// How long an ended call stays alive to answer late messages.
+const LINGER: Duration = Duration::from_secs(5);
+
+impl Actor for CallActor {
+    type Context = Context<Self>;
+
+    fn started(&mut self, ctx: &mut Self::Context) {
+        self.engine
+            .registry
+            .calls
+            .insert(self.view.call_id, ctx.address());
+        match self.state {
+            CallState::Queued => {
+                self.brand.distributor.do_send(Enqueue {
+                    call: self.view.clone(),
+                    addr: ctx.address(),
+                    arrived_at: self.arrived_at,
+                    at_head: false,
+                });
+            }
+            CallState::Dialing { .. } => {
+                self.command(CommandKind::Originate);
+                let limit = Duration::from_secs(self.engine.settings.dial_timeout_s);
+                self.timer = Some(ctx.run_later(limit, |act, ctx| {
+                    act.timer = None;
+                    if let CallState::Dialing { .. } = act.state {
+                        act.fail(CallOutcome::NoAnswer, ctx);
+                    }
+                }));
+            }
+            _ => {}
+        }
+    }
+
+    fn stopped(&mut self, _: &mut Self::Context) {
+        self.engine.registry.calls.remove(&self.view.call_id);
+    }
+}
+
+impl CallActor {
+    fn fail(&mut self, outcome: CallOutcome, ctx: &mut Context<Self>) {
+        if let CallState::Dialing { addr, .. } = &self.state {
+            addr.do_send(CallFinished {
+                call_id: self.view.call_id,
+                by: EndedBy::Failed,
+                outcome,
+                at: self.engine.now(),
+            });
+            self.command(CommandKind::Hangup);
+            self.end(outcome, ctx);
+        }
+    }
+}
+
+impl Handler<Ring> for CallActor {
+    type Result = ();
+    fn handle(&mut self, m: Ring, ctx: &mut Context<Self>) {
+        let now = self.engine.now();
+        match self.state {
+            CallState::Queued => {
+                self.offered_at.get_or_insert(now);
+                self.extension = Some(m.extension);
+                self.state = CallState::Ringing {
+                    agent: m.agent_id,
+                    addr: m.agent,
+                };
+                self.command(CommandKind::Ring);
+                let limit = Duration::from_secs(u64::from(self.brand.brand.ring_timeout_s.max(1)));
+                let agent = m.agent_id;
+                self.timer = Some(ctx.run_later(limit, move |act, ctx| {
+                    act.timer = None;
+                    if let CallState::Ringing { agent: a, addr } = &act.state {
+                        if *a != agent {
+                            return;
+                        }
+                        addr.do_send(RingMissed {
+                            call_id: act.view.call_id,
+                            at: act.engine.now(),
+                        });
+                        act.state = CallState::Queued;
+                        act.command(CommandKind::StopRing);
+                        act.brand.distributor.do_send(Enqueue {
+                            call: act.view.clone(),
+                            addr: ctx.address(),
+                            arrived_at: act.arrived_at,
+                            at_head: true,
+                        });
+                    }
+                }));
+            }
+            _ => {
+                // Gone (the caller hung up while the offer was on its way): release the agent.
+                m.agent.do_send(CallFinished {
+                    call_id: self.view.call_id,
+                    by: EndedBy::Customer,
+                    outcome: CallOutcome::Abandoned,
+                    at: now,
+                });
+            }
+        }
+    }
+}
+
+impl Handler<Answer> for CallActor {
+    type Result = Result<DateTime<Utc>, AppError>;
+    fn handle(&mut self, m: Answer, ctx: &mut Context<Self>) -> Self::Result {
+        let addr = match &self.state {
+            CallState::Ringing { agent, addr } if *agent == m.agent_id => addr.clone(),
+            _ => {
+                return Err(AppError::new(
+                    Code::NotOffered,
+                    "이 통화는 지금 나에게 수신 중이 아닙니다",
+                ))
+            }
+        };
+        self.cancel_timer(ctx);
+        let now = self.engine.now();
+        self.answered_at = Some(now);
+        self.state = CallState::Connected { addr };
+        self.command(CommandKind::Bridge);
+        self.queue_outcome(true);
+        let (arrived, offered) = (self.arrived_at, self.offered_at);
+        let agent_name = self
+            .engine
+            .registry
+            .agent(m.agent_id)
+            .map(|e| e.public.name.clone());
+        self.record(move |c| {
+            c.agent_id = Some(m.agent_id);
+            c.agent_name = agent_name.clone();
+            c.offered_at = offered;
+            c.answered_at = Some(now);
+            c.wait_s = (now - arrived).num_seconds().max(0);
+        });
+        Ok(now)
+    }
+}
+
+impl Handler<Hangup> for CallActor {
+    type Result = Result<(), AppError>;
+    fn handle(&mut self, m: Hangup, ctx: &mut Context<Self>) -> Self::Result {
+        let now = self.engine.now();
+        match std::mem::replace(&mut self.state, CallState::Ended) {
+            CallState::Queued => {
+                self.brand.distributor.do_send(Dequeue {
+                    call_id: self.view.call_id,
+                    service: self.view.service.clone(),
+                });
+                self.queue_outcome(false);
+                self.end(CallOutcome::Abandoned, ctx);
+            }
+            CallState::Ringing { addr, .. } => {
+                addr.do_send(CallFinished {
+                    call_id: self.view.call_id,
+                    by: m.by,
+                    outcome: CallOutcome::Abandoned,
+                    at: now,
+                });
+                self.queue_outcome(false);
+                self.end(CallOutcome::Abandoned, ctx);
+            }
+            CallState::Connected { addr, .. } => {
+                addr.do_send(CallFinished {
+                    call_id: self.view.call_id,
+                    by: m.by,
+                    outcome: CallOutcome::Completed,
+                    at: now,
+                });
+                if m.by == EndedBy::Agent {
+                    self.command(CommandKind::Hangup);
+                }
+                self.end(CallOutcome::Completed, ctx);
+            }
+            CallState::Dialing { addr, .. } => {
+                let outcome = if m.by == EndedBy::Agent {
+                    CallOutcome::Cancelled
+                } else {
+                    CallOutcome::NoAnswer
+                };
+                addr.do_send(CallFinished {
+                    call_id: self.view.call_id,
+                    by: m.by,
+                    outcome,
+                    at: now,
+                });
+                self.command(CommandKind::Hangup);
+                self.end(outcome, ctx);
+            }
+            CallState::Ended => {
+                return Err(AppError::new(Code::Conflict, "이미 끝난 통화입니다"));
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Handler<FarEndAnswered> for CallActor {
+    type Result = Result<(), AppError>;
+    fn handle(&mut self, _: FarEndAnswered, _: &mut Context<Self>) -> Self::Result {
+        let CallState::Dialing { addr, .. } = &self.state else {
+            return Err(AppError::new(
+                Code::Conflict,
+                "발신 중인 통화가 아닙니다 (not dialing)",
+            ));
+        };
+        let addr = addr.clone();
+        let now = self.engine.now();
+        self.answered_at = Some(now);
+        addr.do_send(CallConnected {
+            call_id: self.view.call_id,
+            at: now,
+        });
+        self.state = CallState::Connected { addr };
+        self.command(CommandKind::Bridge);
+        self.record(move |c| c.answered_at = Some(now));
+        Ok(())
+    }
+}
+
+impl Handler<DialFailed> for CallActor {
+    type Result = Result<(), AppError>;
+    fn handle(&mut self, m: DialFailed, ctx: &mut Context<Self>) -> Self::Result {
+        if !matches!(self.state, CallState::Dialing { .. }) {
+            return Err(AppError::new(
+                Code::Conflict,
+                "발신 중인 통화가 아닙니다 (not dialing)",
+            ));
+        }
+        self.fail(m.outcome, ctx);
+        Ok(())
+    }
+}

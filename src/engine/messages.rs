@@ -1,0 +1,249 @@
+//! Messages between the engine's actors. Commands are verbs, events past tense; every message
+//! says its result type. Desk-facing errors come back as `AppError`.
+
+use super::agent::AgentActor;
+use super::call::CallActor;
+use crate::domain::model::{AgentId, CallId, CallOutcome, Channel};
+use crate::domain::phone::Phone;
+use crate::domain::status::{Cause, Target, Transition};
+use crate::error::AppError;
+use crate::protocol::{AgentRow, CallView, EndedBy, QueueView, StatsView, StatusView};
+use actix::{Addr, Message};
+use chrono::{DateTime, Utc};
+use std::sync::Arc;
+
+/// An encoded server frame for a desk socket (the session adds `seq`).
+#[derive(Message, Clone)]
+#[rtype(result = "()")]
+pub struct Push(pub Arc<str>);
+
+/// Asks a desk socket to close (logout, token revoked).
+#[derive(Message, Clone)]
+#[rtype(result = "()")]
+pub struct CloseSession(pub String);
+
+// ---- to AgentActor ---------------------------------------------------------------------------
+
+#[derive(Message)]
+#[rtype(result = "StatusView")]
+pub struct Login;
+
+#[derive(Message)]
+#[rtype(result = "Result<StatusView, AppError>")]
+pub struct Logout {
+    pub cause: Cause,
+}
+
+#[derive(Message)]
+#[rtype(result = "Result<StatusView, AppError>")]
+pub struct SetStatus {
+    pub target: Target,
+    pub cause: Cause,
+}
+
+#[derive(Message)]
+#[rtype(result = "Result<StatusView, AppError>")]
+pub struct SetNext {
+    pub target: Option<Target>,
+}
+
+/// The distributor offers a queued call; the agent takes it only if still ready.
+#[derive(Message)]
+#[rtype(result = "bool")]
+pub struct Offer {
+    pub call: CallView,
+    pub call_addr: Addr<CallActor>,
+}
+
+#[derive(Message)]
+#[rtype(result = "Result<(), AppError>")]
+pub struct AnswerCall {
+    pub call_id: CallId,
+}
+
+#[derive(Message)]
+#[rtype(result = "Result<(), AppError>")]
+pub struct HangupCall {
+    pub call_id: CallId,
+}
+
+#[derive(Message)]
+#[rtype(result = "Result<CallView, AppError>")]
+pub struct Dial {
+    pub number: Phone,
+}
+
+#[derive(Message)]
+#[rtype(result = "Result<StatusView, AppError>")]
+pub struct WrapupDone;
+
+#[derive(Message)]
+#[rtype(result = "(StatusView, Option<CallView>)")]
+pub struct GetAgentView;
+
+/// A desk socket opened or closed; `open` is how many remain.
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct SessionsChanged {
+    pub open: usize,
+}
+
+/// From the call: the far end of an outbound call answered.
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct CallConnected {
+    pub call_id: CallId,
+    pub at: DateTime<Utc>,
+}
+
+/// From the call: it is over (or was gone before the agent could ring).
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct CallFinished {
+    pub call_id: CallId,
+    pub by: EndedBy,
+    pub outcome: CallOutcome,
+    pub at: DateTime<Utc>,
+}
+
+/// From the call: the agent let it ring out.
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct RingMissed {
+    pub call_id: CallId,
+    pub at: DateTime<Utc>,
+}
+
+// ---- to CallActor ----------------------------------------------------------------------------
+
+/// From the agent that accepted the offer: start ringing it.
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct Ring {
+    pub agent_id: AgentId,
+    pub agent_name: String,
+    pub extension: String,
+    pub agent: Addr<AgentActor>,
+}
+
+#[derive(Message)]
+#[rtype(result = "Result<DateTime<Utc>, AppError>")]
+pub struct Answer {
+    pub agent_id: AgentId,
+}
+
+#[derive(Message)]
+#[rtype(result = "Result<(), AppError>")]
+pub struct Hangup {
+    pub by: EndedBy,
+}
+
+/// From the telephony side: an outbound call was answered by the far end.
+#[derive(Message)]
+#[rtype(result = "Result<(), AppError>")]
+pub struct FarEndAnswered;
+
+/// From the telephony side: an outbound call failed.
+#[derive(Message)]
+#[rtype(result = "Result<(), AppError>")]
+pub struct DialFailed {
+    pub outcome: CallOutcome,
+}
+
+// ---- to Distributor --------------------------------------------------------------------------
+
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct Enqueue {
+    pub call: CallView,
+    pub addr: Addr<CallActor>,
+    pub arrived_at: DateTime<Utc>,
+    /// A call taken back from a ring goes to the head of its queue.
+    pub at_head: bool,
+}
+
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct AgentReady {
+    pub agent_id: AgentId,
+    pub services: Vec<String>,
+    pub since: DateTime<Utc>,
+    pub addr: Addr<AgentActor>,
+}
+
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct AgentNotReady {
+    pub agent_id: AgentId,
+}
+
+/// The caller of a queued call hung up.
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct Dequeue {
+    pub call_id: CallId,
+    pub service: String,
+}
+
+// ---- to QueueActor ---------------------------------------------------------------------------
+
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct QueueJoined {
+    pub call_id: CallId,
+    pub since: DateTime<Utc>,
+}
+
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct QueueLeft {
+    pub call_id: CallId,
+}
+
+/// A call of this queue was answered (`true`) or abandoned (`false`).
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct QueueOutcome {
+    pub answered: bool,
+}
+
+#[derive(Message)]
+#[rtype(result = "QueueView")]
+pub struct GetQueueView;
+
+// ---- to StatsActor ---------------------------------------------------------------------------
+
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct StatusChanged {
+    pub agent_id: AgentId,
+    pub transition: Transition,
+}
+
+/// A call counted for an agent: `channel` when it counts as IN/OUT, `talked` when it reached talk.
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct CallCounted {
+    pub agent_id: AgentId,
+    pub channel: Option<Channel>,
+    pub talked: bool,
+}
+
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct QueueFigures(pub QueueView);
+
+#[derive(Message)]
+#[rtype(result = "StatsView")]
+pub struct GetStats {
+    pub agent_id: AgentId,
+}
+
+#[derive(Message)]
+#[rtype(result = "Vec<AgentRow>")]
+pub struct GetAgentRows;
+
+/// Write the realtime snapshot now (shutdown, tests).
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct FlushSnapshot;

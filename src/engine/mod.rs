@@ -1,0 +1,476 @@
+//! The realtime engine: one actor per agent, per live call and per queue, a distributor and a
+//! stats actor per brand, found through the registry. `Engine` is the handle the HTTP routes,
+//! the desk sockets and the telephony side use; it holds the store, the clock and the registry.
+
+pub mod agent;
+pub mod call;
+pub mod distributor;
+pub mod messages;
+pub mod queue;
+pub mod registry;
+pub mod stats;
+
+use crate::domain::clock::SharedClock;
+use crate::domain::ledger::local_date;
+use crate::domain::model::{
+    AgentId, AgentPublic, BrandId, CallId, CallOutcome, Channel, Consultation, ConsultationSummary,
+    LABEL_MAX_CHARS, NOTE_MAX_CHARS,
+};
+use crate::domain::phone::Phone;
+use crate::error::{AppError, AppResult, Code};
+use crate::protocol::{
+    BrandView, CallView, ConsultationsView, Hello, ServerMsg, ServiceView, Snapshot,
+};
+use crate::store::{self, Store, StoreError};
+use crate::telephony::CommandBus;
+use actix::{Actor, Addr};
+use chrono::{DateTime, Utc};
+use messages::*;
+use registry::{BrandRuntime, Registry};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// Engine-wide settings (from `Settings`).
+#[derive(Debug, Clone)]
+pub struct EngineSettings {
+    pub dial_timeout_s: u64,
+    pub snapshot_interval_ms: u64,
+    pub disconnect_grace_s: u64,
+}
+
+pub struct Inner {
+    pub store: Store,
+    pub clock: SharedClock,
+    pub registry: Registry,
+    pub commands: CommandBus,
+    pub settings: EngineSettings,
+}
+
+#[derive(Clone)]
+pub struct Engine(Arc<Inner>);
+
+impl std::ops::Deref for Engine {
+    type Target = Inner;
+    fn deref(&self) -> &Inner {
+        &self.0
+    }
+}
+
+/// What a new inbound call got.
+#[derive(Debug, Clone, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NewCall {
+    pub call_id: CallId,
+    pub ticket_id: String,
+}
+
+impl Engine {
+    /// Starts every brand's actors and every agent's actor. Must run inside the actix system.
+    pub fn start(
+        store: Store,
+        clock: SharedClock,
+        commands: CommandBus,
+        settings: EngineSettings,
+    ) -> Result<Engine, StoreError> {
+        let engine = Engine(Arc::new(Inner {
+            store,
+            clock,
+            registry: Registry::default(),
+            commands,
+            settings,
+        }));
+        let agents = engine.store.agents()?;
+        for brand in engine.store.brands()? {
+            let brand = Arc::new(brand);
+            let services = Arc::new(engine.store.services(brand.id)?);
+            let members: Vec<_> = agents.iter().filter(|a| a.brand_id == brand.id).collect();
+            let stats = stats::StatsActor::new(
+                engine.clone(),
+                brand.clone(),
+                members.iter().map(|a| AgentPublic::from(*a)).collect(),
+            )
+            .start();
+            let mut queues = HashMap::new();
+            for s in services.iter() {
+                let counts = stats::restored_queue_counts(&engine, &brand, &s.code);
+                let q = queue::QueueActor::new(
+                    engine.clone(),
+                    brand.clone(),
+                    ServiceView {
+                        code: s.code.clone(),
+                        name: s.name.clone(),
+                    },
+                    stats.clone(),
+                    counts,
+                )
+                .start();
+                queues.insert(s.code.clone(), q);
+            }
+            let queues = Arc::new(queues);
+            let distributor = distributor::Distributor::new(queues.clone()).start();
+            engine.registry.brands.insert(
+                brand.id,
+                BrandRuntime {
+                    brand: brand.clone(),
+                    services,
+                    distributor,
+                    stats,
+                    queues,
+                },
+            );
+            engine
+                .registry
+                .brand_agents
+                .insert(brand.id, members.iter().map(|a| a.id).collect());
+        }
+        for a in &agents {
+            engine.spawn_agent(AgentPublic::from(a));
+        }
+        Ok(engine)
+    }
+
+    fn spawn_agent(&self, public: AgentPublic) {
+        let Some(brand) = self.registry.brand(public.brand_id) else {
+            tracing::warn!(
+                agent_id = public.id,
+                "agent of an unknown brand not started"
+            );
+            return;
+        };
+        let addr = agent::AgentActor::new(self.clone(), public.clone(), brand).start();
+        self.registry
+            .agents
+            .insert(public.id, registry::AgentEntry { addr, public });
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    pub fn brand_rt(&self, brand: BrandId) -> AppResult<BrandRuntime> {
+        self.registry
+            .brand(brand)
+            .ok_or_else(|| AppError::not_found(format!("브랜드 {brand}이(가) 없습니다")))
+    }
+
+    pub fn agent_addr(&self, id: AgentId) -> AppResult<Addr<agent::AgentActor>> {
+        self.registry
+            .agent(id)
+            .map(|e| e.addr)
+            .ok_or_else(|| AppError::not_found(format!("상담사 {id}이(가) 없습니다")))
+    }
+
+    /// Finds the brand of a service code; a code used by two brands needs `brand`.
+    pub fn find_service(
+        &self,
+        brand: Option<BrandId>,
+        code: &str,
+    ) -> AppResult<(BrandRuntime, ServiceView)> {
+        let mut found = Vec::new();
+        for b in self.registry.brands.iter() {
+            if brand.is_some_and(|id| id != *b.key()) {
+                continue;
+            }
+            if let Some(s) = b.services.iter().find(|s| s.code == code) {
+                found.push((
+                    b.clone(),
+                    ServiceView {
+                        code: s.code.clone(),
+                        name: s.name.clone(),
+                    },
+                ));
+            }
+        }
+        match found.len() {
+            0 => Err(AppError::not_found(format!(
+                "서비스 '{code}'이(가) 없습니다"
+            ))),
+            1 => Ok(found.remove(0)),
+            _ => Err(AppError::bad_request(format!(
+                "서비스 '{code}'은(는) 여러 브랜드에 있습니다; brandId를 함께 보내세요"
+            ))),
+        }
+    }
+
+    /// An inbound call arrived (gateway or simulator): consultation and ticket first, then the
+    /// call actor, which queues itself.
+    pub async fn inbound_call(
+        &self,
+        brand: Option<BrandId>,
+        service: &str,
+        from: &str,
+        external_id: Option<String>,
+    ) -> AppResult<NewCall> {
+        let (rt, svc) = self.find_service(brand, service)?;
+        let phone = Phone::parse(from)
+            .map_err(|e| AppError::bad_request(format!("발신번호(from): {e}")))?;
+        if let Some(x) = &external_id {
+            if x.len() > 128 {
+                return Err(AppError::bad_request("externalId는 128자 이하여야 합니다"));
+            }
+        }
+        let customer = self.store.customer_by_phone(rt.brand.id, phone.digits())?;
+        let now = self.now();
+        let draft = Consultation {
+            ticket_id: String::new(),
+            brand_id: rt.brand.id,
+            call_id: 0,
+            channel: Channel::In,
+            service: svc.code.clone(),
+            service_name: svc.name.clone(),
+            number: phone.digits().to_string(),
+            external_id: external_id.clone(),
+            agent_id: None,
+            agent_name: None,
+            customer_id: customer.as_ref().map(|c| c.id),
+            arrived_at: now,
+            offered_at: None,
+            answered_at: None,
+            ended_at: None,
+            wrap_up_ended_at: None,
+            wait_s: 0,
+            talk_s: 0,
+            wrap_up_s: 0,
+            outcome: CallOutcome::Live,
+            category: None,
+            result: None,
+            content: String::new(),
+            updated_at: now,
+            updated_by: None,
+        };
+        let day = local_date(now, rt.brand.tz());
+        let made = self
+            .store
+            .write(move |tx| store::create_consultation(tx, &draft, day))
+            .await?;
+        let view = CallView {
+            call_id: made.call_id,
+            ticket_id: made.ticket_id.clone(),
+            external_id,
+            service: svc.code,
+            service_name: svc.name,
+            channel: Channel::In,
+            from: phone.digits().to_string(),
+            from_display: phone.display(),
+            customer,
+            state: crate::domain::status::Status::Ringing,
+            since: now,
+        };
+        call::CallActor::inbound(self.clone(), rt, view).start();
+        tracing::info!(call_id = made.call_id, ticket = %made.ticket_id, "inbound call");
+        Ok(NewCall {
+            call_id: made.call_id,
+            ticket_id: made.ticket_id,
+        })
+    }
+
+    fn call_addr(&self, call_id: CallId) -> AppResult<Addr<call::CallActor>> {
+        self.registry
+            .calls
+            .get(&call_id)
+            .map(|c| c.clone())
+            .ok_or_else(|| {
+                AppError::not_found(format!("통화 {call_id}이(가) 없습니다 (이미 종료됨)"))
+            })
+    }
+
+    /// The customer hung up (gateway or simulator).
+    pub async fn customer_hangup(&self, call_id: CallId) -> AppResult<()> {
+        self.call_addr(call_id)?
+            .send(Hangup {
+                by: crate::protocol::EndedBy::Customer,
+            })
+            .await?
+    }
+
+    /// The far end of an outbound call answered.
+    pub async fn far_end_answered(&self, call_id: CallId) -> AppResult<()> {
+        self.call_addr(call_id)?.send(FarEndAnswered).await?
+    }
+
+    /// An outbound call failed (busy, no answer).
+    pub async fn dial_failed(&self, call_id: CallId, outcome: CallOutcome) -> AppResult<()> {
+        self.call_addr(call_id)?
+            .send(DialFailed { outcome })
+            .await?
+    }
+
+    /// Everything a desk shows, for `hello`.
+    pub async fn hello(&self, agent_id: AgentId) -> AppResult<Hello> {
+        let entry = self
+            .registry
+            .agent(agent_id)
+            .ok_or_else(|| AppError::not_found("상담사가 없습니다"))?;
+        let rt = self.brand_rt(entry.public.brand_id)?;
+        let (status, call) = entry.addr.send(GetAgentView).await?;
+        let stats = rt.stats.send(GetStats { agent_id }).await?;
+        let agents = rt.stats.send(GetAgentRows).await?;
+        let mut queues = Vec::new();
+        for s in rt.services.iter() {
+            if let Some(q) = rt.queues.get(&s.code) {
+                queues.push(q.send(GetQueueView).await?);
+            }
+        }
+        let consultations = self.my_consultations_today(agent_id, rt.brand.tz())?;
+        let b = &rt.brand;
+        Ok(Hello {
+            agent: entry.public.clone(),
+            status,
+            seq: 0,
+            snapshot: Snapshot {
+                server_time: self.now(),
+                brand: BrandView {
+                    id: b.id,
+                    name: b.name.clone(),
+                    timezone: b.timezone.clone(),
+                    ring_timeout_s: b.ring_timeout_s,
+                    wrap_up_limit_s: b.wrap_up_limit_s,
+                    calls_mode: b.calls_mode,
+                },
+                services: rt
+                    .services
+                    .iter()
+                    .map(|s| ServiceView {
+                        code: s.code.clone(),
+                        name: s.name.clone(),
+                    })
+                    .collect(),
+                call,
+                stats,
+                queues,
+                agents,
+                consultations: ConsultationsView {
+                    full: true,
+                    ..consultations
+                },
+            },
+        })
+    }
+
+    /// My completed consultations today (newest first) with IN/OUT counts.
+    pub fn my_consultations_today(
+        &self,
+        agent_id: AgentId,
+        tz: chrono_tz::Tz,
+    ) -> AppResult<ConsultationsView> {
+        let date = local_date(self.now(), tz);
+        let all = self.store.consultations_of_agent(agent_id, date)?;
+        let items: Vec<ConsultationSummary> = all
+            .iter()
+            .filter(|c| c.ended_at.is_some())
+            .map(Consultation::summary)
+            .collect();
+        Ok(counts_of(items, true))
+    }
+
+    /// Pushes one changed consultation (with fresh counts) to its agent's desks.
+    pub fn push_consultation(&self, c: &Consultation) {
+        let Some(agent_id) = c.agent_id else { return };
+        if !self.registry.has_sessions(agent_id) {
+            return;
+        }
+        let Some(rt) = self.registry.brand(c.brand_id) else {
+            return;
+        };
+        match self.my_consultations_today(agent_id, rt.brand.tz()) {
+            Ok(all) => {
+                let view = ConsultationsView {
+                    items: vec![c.summary()],
+                    full: false,
+                    ..all
+                };
+                self.registry
+                    .push_agent(agent_id, &ServerMsg::Consultations(view).encode());
+            }
+            Err(e) => tracing::warn!(error = %e, "consultation push skipped"),
+        }
+    }
+
+    /// Saves a consultation note. Only the consultation's own agent may.
+    pub async fn save_note(
+        &self,
+        agent: &AgentPublic,
+        ticket_id: &str,
+        category: Option<String>,
+        result: Option<String>,
+        content: String,
+    ) -> AppResult<Consultation> {
+        validate_note(&category, &result, &content)?;
+        let existing = self
+            .store
+            .consultation(ticket_id)?
+            .filter(|c| c.brand_id == agent.brand_id)
+            .ok_or_else(|| AppError::not_found(format!("상담 {ticket_id}이(가) 없습니다")))?;
+        if existing.agent_id != Some(agent.id) {
+            return Err(AppError::forbidden(
+                "다른 상담사의 상담은 수정할 수 없습니다 (only the consultation's agent may edit it)",
+            ));
+        }
+        let me = agent.id;
+        let now = self.now();
+        let t = ticket_id.to_string();
+        let saved = self
+            .store
+            .write(move |tx| {
+                let c = store::update_consultation(tx, &t, |c| {
+                    if c.agent_id != Some(me) {
+                        return Err(StoreError::Rejected("forbidden".into()));
+                    }
+                    c.category = category.clone();
+                    c.result = result.clone();
+                    c.content = content.clone();
+                    c.updated_at = now;
+                    c.updated_by = Some(me);
+                    Ok(())
+                })?;
+                store::audit(
+                    tx,
+                    &serde_json::json!({"at": now, "by": me, "action": "consultation.note", "ticket": t}),
+                )?;
+                Ok(c)
+            })
+            .await
+            .map_err(|e| match e {
+                StoreError::Rejected(_) => AppError::forbidden("다른 상담사의 상담은 수정할 수 없습니다"),
+                other => other.into(),
+            })?;
+        self.push_consultation(&saved);
+        Ok(saved)
+    }
+}
+
+/// Builds the 상담 현황 view: counts over `items`.
+pub fn counts_of(items: Vec<ConsultationSummary>, full: bool) -> ConsultationsView {
+    let in_count = items.iter().filter(|c| c.channel == Channel::In).count() as u32;
+    let out_count = items.iter().filter(|c| c.channel == Channel::Out).count() as u32;
+    ConsultationsView {
+        total: in_count + out_count,
+        in_count,
+        out_count,
+        items,
+        full,
+    }
+}
+
+fn validate_note(
+    category: &Option<String>,
+    result: &Option<String>,
+    content: &str,
+) -> AppResult<()> {
+    if content.chars().count() > NOTE_MAX_CHARS {
+        return Err(AppError::new(
+            Code::BadRequest,
+            format!("상담내용은 {NOTE_MAX_CHARS}자 이하여야 합니다"),
+        ));
+    }
+    for (name, v) in [("category", category), ("result", result)] {
+        if v.as_deref()
+            .is_some_and(|s| s.chars().count() > LABEL_MAX_CHARS)
+        {
+            return Err(AppError::bad_request(format!(
+                "{name}은(는) {LABEL_MAX_CHARS}자 이하여야 합니다"
+            )));
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,414 @@
+//! `StatsActor`: one per brand. Turns status transitions and call events into today's figures
+//! (per agent: talk total/average, ready, wrap-up, away by reason, calls IN/OUT; per brand: top,
+//! total and average calls, answered, abandoned, waiting). Keeps the agent lists (상담중 / 전체),
+//! pushes `stats` and `agents` frames coalesced to at most four a second per desk, rolls the day
+//! over at local midnight, and snapshots today's counters to the store every second so a restart
+//! keeps them.
+
+use super::messages::*;
+use super::queue::PUSH_INTERVAL;
+use super::Engine;
+use crate::domain::ledger::{local_date, state_key, AgentDay, AgentFigures, CallSpread, Ledger};
+use crate::domain::model::{AgentId, AgentPublic, Brand, Channel};
+use crate::domain::status::{AuxReason, Status};
+use crate::protocol::{AgentRow, AgentsView, BrandFigures, QueueView, ServerMsg, StatsView};
+use crate::store;
+use actix::prelude::*;
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::sync::Arc;
+use std::time::Duration;
+
+struct Tracked {
+    public: AgentPublic,
+    status: Status,
+    reason: Option<AuxReason>,
+    /// Since when the agent is in this status (shown in the lists).
+    since: DateTime<Utc>,
+    /// From when the open status is not yet counted in the ledger (moves at midnight).
+    counted_from: DateTime<Utc>,
+    ledger: Ledger,
+}
+
+/// What survives a restart: today's counters per agent and per queue.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RealtimeSnapshot {
+    pub date: NaiveDate,
+    pub taken_at: DateTime<Utc>,
+    pub agents: BTreeMap<AgentId, AgentDay>,
+    /// service code → (answered, abandoned)
+    pub queues: BTreeMap<String, (u32, u32)>,
+}
+
+/// Today's answered/abandoned of a queue from the last snapshot (start-up).
+pub fn restored_queue_counts(engine: &Engine, brand: &Brand, service: &str) -> (u32, u32) {
+    let today = local_date(engine.now(), brand.tz());
+    match engine.store.realtime::<RealtimeSnapshot>(brand.id) {
+        Ok(Some(s)) if s.date == today => s.queues.get(service).copied().unwrap_or((0, 0)),
+        _ => (0, 0),
+    }
+}
+
+pub struct StatsActor {
+    engine: Engine,
+    brand: Arc<Brand>,
+    date: NaiveDate,
+    agents: BTreeMap<AgentId, Tracked>,
+    queues: BTreeMap<String, QueueView>,
+    dirty_agents: HashSet<AgentId>,
+    changed_rows: BTreeSet<AgentId>,
+    brand_dirty: bool,
+    snapshot_in_flight: bool,
+    snapshot_needed: bool,
+}
+
+impl StatsActor {
+    pub fn new(engine: Engine, brand: Arc<Brand>, members: Vec<AgentPublic>) -> Self {
+        let now = engine.now();
+        let date = local_date(now, brand.tz());
+        let restored = match engine.store.realtime::<RealtimeSnapshot>(brand.id) {
+            Ok(Some(s)) if s.date == date => Some(s),
+            Ok(_) => None,
+            Err(e) => {
+                tracing::error!(brand_id = brand.id, error = %e, "realtime snapshot unreadable");
+                None
+            }
+        };
+        let mut agents = BTreeMap::new();
+        for p in members {
+            let mut ledger = Ledger::default();
+            if let Some(day) = restored.as_ref().and_then(|s| s.agents.get(&p.id)) {
+                ledger.days.insert(date, day.clone());
+            }
+            agents.insert(
+                p.id,
+                Tracked {
+                    public: p,
+                    status: Status::LoggedOut,
+                    reason: None,
+                    since: now,
+                    counted_from: now,
+                    ledger,
+                },
+            );
+        }
+        StatsActor {
+            engine,
+            brand,
+            date,
+            agents,
+            queues: BTreeMap::new(),
+            dirty_agents: HashSet::new(),
+            changed_rows: BTreeSet::new(),
+            brand_dirty: false,
+            snapshot_in_flight: false,
+            snapshot_needed: true,
+        }
+    }
+
+    /// An agent's day so far, including the open status up to `now`.
+    fn today(&self, t: &Tracked, now: DateTime<Utc>) -> AgentDay {
+        let mut l = Ledger::default();
+        l.days.insert(self.date, t.ledger.day(self.date));
+        if t.status != Status::LoggedOut {
+            l.close(
+                &state_key(t.status, t.reason),
+                t.counted_from,
+                now,
+                self.brand.tz(),
+            );
+        }
+        l.day(self.date)
+    }
+
+    fn row(t: &Tracked) -> AgentRow {
+        AgentRow {
+            agent_id: t.public.id,
+            name: t.public.name.clone(),
+            extension: t.public.extension.clone(),
+            status: t.status,
+            reason: t.reason,
+            since: t.since,
+            in_service: t.status.in_service(),
+        }
+    }
+
+    fn rows(&self) -> Vec<AgentRow> {
+        self.agents.values().map(Self::row).collect()
+    }
+
+    fn brand_figures(&self, now: DateTime<Utc>) -> BrandFigures {
+        let days: Vec<AgentDay> = self.agents.values().map(|t| self.today(t, now)).collect();
+        let mut f = BrandFigures {
+            calls_mode: self.brand.calls_mode,
+            spread: CallSpread::of(days.iter()),
+            ..Default::default()
+        };
+        for q in self.queues.values() {
+            f.answered += q.answered;
+            f.abandoned += q.abandoned;
+            f.waiting += q.waiting;
+            if let Some(t) = q.oldest_since {
+                f.longest_wait_s = f.longest_wait_s.max((now - t).num_seconds().max(0));
+            }
+        }
+        f
+    }
+
+    fn stats_for(&self, agent_id: AgentId, now: DateTime<Utc>, brand: &BrandFigures) -> StatsView {
+        let day = self
+            .agents
+            .get(&agent_id)
+            .map(|t| self.today(t, now))
+            .unwrap_or_default();
+        StatsView {
+            date: self.date,
+            as_of: now,
+            agent: AgentFigures::from_day(&day),
+            brand: brand.clone(),
+        }
+    }
+
+    fn rollover(&mut self, now: DateTime<Utc>) {
+        let today = local_date(now, self.brand.tz());
+        if today == self.date {
+            return;
+        }
+        let tz = self.brand.tz();
+        let mut closed = Vec::new();
+        for t in self.agents.values_mut() {
+            if t.status != Status::LoggedOut {
+                t.ledger
+                    .close(&state_key(t.status, t.reason), t.counted_from, now, tz);
+                t.counted_from = now;
+            }
+            let old: Vec<NaiveDate> = t
+                .ledger
+                .days
+                .keys()
+                .filter(|d| **d < today)
+                .copied()
+                .collect();
+            for d in old {
+                if let Some(day) = t.ledger.days.remove(&d) {
+                    closed.push((t.public.id, d, day));
+                }
+            }
+        }
+        self.date = today;
+        self.brand_dirty = true;
+        self.snapshot_needed = true;
+        let engine = self.engine.clone();
+        actix::spawn(async move {
+            let res = engine
+                .store
+                .write(move |tx| {
+                    for (a, d, day) in &closed {
+                        store::put_agent_day(tx, *a, *d, day)?;
+                    }
+                    Ok(())
+                })
+                .await;
+            if let Err(e) = res {
+                tracing::error!(error = %e, "closed day figures not stored");
+            }
+        });
+    }
+
+    fn flush(&mut self) {
+        let now = self.engine.now();
+        self.rollover(now);
+        let registry = &self.engine.registry;
+        if !self.changed_rows.is_empty() {
+            let changed: Vec<AgentRow> = self
+                .changed_rows
+                .iter()
+                .filter_map(|id| self.agents.get(id).map(Self::row))
+                .collect();
+            let in_service = self
+                .agents
+                .values()
+                .filter(|t| t.status.in_service())
+                .count();
+            let frame = ServerMsg::Agents(AgentsView {
+                changed,
+                in_service_count: in_service as u32,
+                all_count: self.agents.len() as u32,
+            })
+            .encode();
+            registry.push_brand(self.brand.id, &frame);
+            self.changed_rows.clear();
+        }
+        let targets: Vec<AgentId> = if self.brand_dirty {
+            self.agents.keys().copied().collect()
+        } else {
+            self.dirty_agents.iter().copied().collect()
+        };
+        let targets: Vec<AgentId> = targets
+            .into_iter()
+            .filter(|id| registry.has_sessions(*id))
+            .collect();
+        if !targets.is_empty() {
+            let brand = self.brand_figures(now);
+            for id in targets {
+                let frame = ServerMsg::Stats(Box::new(self.stats_for(id, now, &brand))).encode();
+                registry.push_agent(id, &frame);
+            }
+        }
+        self.brand_dirty = false;
+        self.dirty_agents.clear();
+    }
+
+    fn snapshot(&self) -> RealtimeSnapshot {
+        let now = self.engine.now();
+        RealtimeSnapshot {
+            date: self.date,
+            taken_at: now,
+            agents: self
+                .agents
+                .iter()
+                .map(|(id, t)| (*id, self.today(t, now)))
+                .filter(|(_, d)| *d != AgentDay::default())
+                .collect(),
+            queues: self
+                .queues
+                .iter()
+                .map(|(k, q)| (k.clone(), (q.answered, q.abandoned)))
+                .collect(),
+        }
+    }
+
+    fn write_snapshot(&mut self, ctx: &mut Context<Self>) {
+        let anyone_in = self.agents.values().any(|t| t.status != Status::LoggedOut);
+        if self.snapshot_in_flight || !(self.snapshot_needed || anyone_in) {
+            return;
+        }
+        self.snapshot_in_flight = true;
+        self.snapshot_needed = false;
+        let snap = self.snapshot();
+        let store = self.engine.store.clone();
+        let brand = self.brand.id;
+        async move {
+            store
+                .write(move |tx| store::put_realtime(tx, brand, &snap))
+                .await
+        }
+        .into_actor(self)
+        .map(|res, act, _| {
+            act.snapshot_in_flight = false;
+            if let Err(e) = res {
+                act.snapshot_needed = true;
+                tracing::error!(error = %e, "realtime snapshot not written");
+            }
+        })
+        .spawn(ctx);
+    }
+}
+
+impl Actor for StatsActor {
+    type Context = Context<Self>;
+    fn started(&mut self, ctx: &mut Self::Context) {
+        ctx.set_mailbox_capacity(100_000);
+        ctx.run_interval(PUSH_INTERVAL, |act, _| act.flush());
+        let every = Duration::from_millis(self.engine.settings.snapshot_interval_ms.max(50));
+        ctx.run_interval(every, |act, ctx| act.write_snapshot(ctx));
+    }
+}
+
+impl Handler<StatusChanged> for StatsActor {
+    type Result = ();
+    fn handle(&mut self, m: StatusChanged, _: &mut Context<Self>) {
+        let tz = self.brand.tz();
+        let tr = m.transition;
+        self.rollover(tr.at);
+        let Some(t) = self.agents.get_mut(&m.agent_id) else {
+            return;
+        };
+        if tr.from != Status::LoggedOut {
+            t.ledger.close(
+                &state_key(tr.from, tr.from_reason),
+                t.counted_from.max(tr.from_since),
+                tr.at,
+                tz,
+            );
+        }
+        let worked_before = !matches!(tr.from, Status::LoggedOut);
+        t.status = tr.to;
+        t.reason = tr.reason;
+        t.since = tr.at;
+        t.counted_from = tr.at;
+        self.dirty_agents.insert(m.agent_id);
+        self.changed_rows.insert(m.agent_id);
+        self.snapshot_needed = true;
+        if !worked_before {
+            self.brand_dirty = true;
+        }
+    }
+}
+
+impl Handler<CallCounted> for StatsActor {
+    type Result = ();
+    fn handle(&mut self, m: CallCounted, _: &mut Context<Self>) {
+        let date = self.date;
+        let Some(t) = self.agents.get_mut(&m.agent_id) else {
+            return;
+        };
+        let day = t.ledger.day_mut(date);
+        match m.channel {
+            Some(Channel::In) => day.calls_in += 1,
+            Some(Channel::Out) => day.calls_out += 1,
+            None => {}
+        }
+        if m.talked {
+            day.talked += 1;
+        }
+        self.dirty_agents.insert(m.agent_id);
+        self.brand_dirty = true;
+        self.snapshot_needed = true;
+    }
+}
+
+impl Handler<QueueFigures> for StatsActor {
+    type Result = ();
+    fn handle(&mut self, m: QueueFigures, _: &mut Context<Self>) {
+        self.queues.insert(m.0.service.clone(), m.0);
+        self.brand_dirty = true;
+        self.snapshot_needed = true;
+    }
+}
+
+impl Handler<GetStats> for StatsActor {
+    type Result = MessageResult<GetStats>;
+    fn handle(&mut self, m: GetStats, _: &mut Context<Self>) -> Self::Result {
+        let now = self.engine.now();
+        self.rollover(now);
+        let brand = self.brand_figures(now);
+        MessageResult(self.stats_for(m.agent_id, now, &brand))
+    }
+}
+
+impl Handler<GetAgentRows> for StatsActor {
+    type Result = MessageResult<GetAgentRows>;
+    fn handle(&mut self, _: GetAgentRows, _: &mut Context<Self>) -> Self::Result {
+        MessageResult(self.rows())
+    }
+}
+
+impl Handler<FlushSnapshot> for StatsActor {
+    type Result = ResponseFuture<()>;
+    fn handle(&mut self, _: FlushSnapshot, _: &mut Context<Self>) -> Self::Result {
+        let snap = self.snapshot();
+        let store = self.engine.store.clone();
+        let brand = self.brand.id;
+        Box::pin(async move {
+            if let Err(e) = store
+                .write(move |tx| store::put_realtime(tx, brand, &snap))
+                .await
+            {
+                tracing::error!(error = %e, "final snapshot not written");
+            }
+        })
+    }
+}

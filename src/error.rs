@@ -1,0 +1,157 @@
+//! The one error type. Every failure becomes `{"error": {"code", "message"}}` with a fitting
+//! HTTP status; the socket sends the same code and message in an `error` frame.
+
+use actix_web::{http::StatusCode, HttpResponse, ResponseError};
+use serde_json::json;
+use std::fmt;
+
+/// Error codes (snake_case on the wire) and their HTTP statuses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Code {
+    BadRequest,
+    InvalidMessage,
+    BadCredentials,
+    Unauthorized,
+    Forbidden,
+    NotFound,
+    Conflict,
+    NotOffered,
+    Busy,
+    PayloadTooLarge,
+    Unavailable,
+    Internal,
+}
+
+impl Code {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::BadRequest => "bad_request",
+            Code::InvalidMessage => "invalid_message",
+            Code::BadCredentials => "bad_credentials",
+            Code::Unauthorized => "unauthorized",
+            Code::Forbidden => "forbidden",
+            Code::NotFound => "not_found",
+            Code::Conflict => "conflict",
+            Code::NotOffered => "not_offered",
+            Code::Busy => "busy",
+            Code::PayloadTooLarge => "payload_too_large",
+            Code::Unavailable => "unavailable",
+            Code::Internal => "internal",
+        }
+    }
+
+    pub fn status(self) -> StatusCode {
+        match self {
+            Code::BadRequest | Code::InvalidMessage => StatusCode::BAD_REQUEST,
+            Code::BadCredentials | Code::Unauthorized => StatusCode::UNAUTHORIZED,
+            Code::Forbidden => StatusCode::FORBIDDEN,
+            Code::NotFound => StatusCode::NOT_FOUND,
+            Code::Conflict | Code::NotOffered | Code::Busy => StatusCode::CONFLICT,
+            Code::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Code::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            Code::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+}
+
+/// An error with a code and a message a person can read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AppError {
+    pub code: Code,
+    pub message: String,
+}
+
+pub type AppResult<T> = Result<T, AppError>;
+
+impl AppError {
+    pub fn new(code: Code, message: impl Into<String>) -> Self {
+        AppError {
+            code,
+            message: message.into(),
+        }
+    }
+    pub fn bad_request(m: impl Into<String>) -> Self {
+        Self::new(Code::BadRequest, m)
+    }
+    pub fn not_found(m: impl Into<String>) -> Self {
+        Self::new(Code::NotFound, m)
+    }
+    pub fn forbidden(m: impl Into<String>) -> Self {
+        Self::new(Code::Forbidden, m)
+    }
+    pub fn unauthorized() -> Self {
+        Self::new(
+            Code::Unauthorized,
+            "로그인이 필요합니다 (missing or invalid token)",
+        )
+    }
+    pub fn internal(m: impl fmt::Display) -> Self {
+        Self::new(Code::Internal, format!("내부 오류: {m}"))
+    }
+    pub fn unavailable() -> Self {
+        Self::new(
+            Code::Unavailable,
+            "엔진이 응답하지 않습니다 (engine unavailable)",
+        )
+    }
+
+    /// The HTTP response for this error (for handlers that return `HttpResponse`).
+    pub fn error_response_json(&self) -> HttpResponse {
+        HttpResponse::build(self.code.status()).json(self.body())
+    }
+
+    pub fn body(&self) -> serde_json::Value {
+        json!({"error": {"code": self.code.as_str(), "message": self.message}})
+    }
+}
+
+impl fmt::Display for AppError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.code.as_str(), self.message)
+    }
+}
+
+impl std::error::Error for AppError {}
+
+impl ResponseError for AppError {
+    fn status_code(&self) -> StatusCode {
+        self.code.status()
+    }
+    fn error_response(&self) -> HttpResponse {
+        HttpResponse::build(self.status_code()).json(self.body())
+    }
+}
+
+impl From<crate::store::StoreError> for AppError {
+    fn from(e: crate::store::StoreError) -> Self {
+        AppError::internal(e)
+    }
+}
+
+impl From<actix::MailboxError> for AppError {
+    fn from(_: actix::MailboxError) -> Self {
+        AppError::unavailable()
+    }
+}
+
+/// Turns actix-web's JSON / path / query extractor failures into the one error shape.
+pub fn json_config() -> actix_web::web::JsonConfig {
+    actix_web::web::JsonConfig::default()
+        .limit(256 * 1024)
+        .error_handler(|err, _req| {
+            let msg = format!("요청 본문을 읽을 수 없습니다: {err}");
+            AppError::new(Code::BadRequest, msg).into()
+        })
+}
+
+pub fn query_config() -> actix_web::web::QueryConfig {
+    actix_web::web::QueryConfig::default().error_handler(|err, _req| {
+        AppError::new(Code::BadRequest, format!("잘못된 쿼리: {err}")).into()
+    })
+}
+
+pub fn path_config() -> actix_web::web::PathConfig {
+    actix_web::web::PathConfig::default().error_handler(|err, _req| {
+        AppError::new(Code::BadRequest, format!("잘못된 경로: {err}")).into()
+    })
+}

@@ -1,0 +1,14 @@
+//! calldesk: a Korean call-center consultation desk. Module list only; see README.md.
+
+pub mod api;
+pub mod config;
+pub mod demo;
+pub mod domain;
+pub mod engine;
+pub mod error;
+pub mod protocol;
+pub mod startup;
+pub mod store;
+pub mod telemetry;
+pub mod telephony;
+pub mod ws;

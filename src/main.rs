@@ -1,0 +1,128 @@
+//! The `calldesk` command: `serve` runs the server; `seed-demo` seeds the demo brand into an
+//! empty data dir. Thin: everything lives in the library.
+
+use calldesk::config::{Overrides, Settings};
+use calldesk::domain::clock::SystemClock;
+use calldesk::startup::Application;
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+#[derive(Parser)]
+#[command(
+    name = "calldesk",
+    version,
+    about = "콜 상담 데스크 — call-center consultation desk"
+)]
+struct Cli {
+    #[command(subcommand)]
+    cmd: Cmd,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Run the server.
+    Serve {
+        /// Address to listen on.
+        #[arg(long, env = "CALLDESK_LISTEN")]
+        listen: Option<String>,
+        /// Folder for the redb file.
+        #[arg(long, env = "CALLDESK_DATA_DIR")]
+        data_dir: Option<PathBuf>,
+        /// Seed the demo brand into an empty data dir and run the simulator.
+        #[arg(long)]
+        demo: bool,
+        /// Do not run the telephony simulator.
+        #[arg(long)]
+        no_simulator: bool,
+        /// Shared secret of the telephony gateway (X-Telephony-Key).
+        #[arg(long, env = "CALLDESK_TELEPHONY_KEY", hide_env_values = true)]
+        telephony_key: Option<String>,
+        /// URL that PBX commands are POSTed to.
+        #[arg(long, env = "CALLDESK_TELEPHONY_WEBHOOK")]
+        telephony_webhook: Option<String>,
+        /// Settings file (default: ./calldesk.toml if present).
+        #[arg(long, env = "CALLDESK_CONFIG")]
+        config: Option<PathBuf>,
+    },
+    /// Seed the demo brand into an empty data dir and exit.
+    SeedDemo {
+        #[arg(long, env = "CALLDESK_DATA_DIR", default_value = "./data/run")]
+        data_dir: PathBuf,
+        #[arg(long, default_value = "data/demo")]
+        demo_dir: PathBuf,
+    },
+}
+
+fn main() -> std::process::ExitCode {
+    calldesk::telemetry::init();
+    let cli = Cli::parse();
+    match cli.cmd {
+        Cmd::Serve {
+            listen,
+            data_dir,
+            demo,
+            no_simulator,
+            telephony_key,
+            telephony_webhook,
+            config,
+        } => {
+            let settings = match Settings::load(Overrides {
+                config,
+                listen,
+                data_dir,
+                demo,
+                no_simulator,
+                telephony_key,
+                telephony_webhook,
+            }) {
+                Ok(s) => s,
+                Err(e) => {
+                    eprintln!("calldesk: {e}");
+                    return std::process::ExitCode::from(2);
+                }
+            };
+            match actix_web::rt::System::new().block_on(serve(settings)) {
+                Ok(()) => std::process::ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("calldesk: {e}");
+                    std::process::ExitCode::FAILURE
+                }
+            }
+        }
+        Cmd::SeedDemo { data_dir, demo_dir } => {
+            let res = calldesk::store::Store::open(&data_dir)
+                .map_err(|e| e.to_string())
+                .and_then(|s| calldesk::demo::seed_if_empty(&s, &demo_dir));
+            match res {
+                Ok(true) => {
+                    eprintln!("demo brand seeded into {}", data_dir.display());
+                    std::process::ExitCode::SUCCESS
+                }
+                Ok(false) => {
+                    eprintln!("{} already has data; nothing changed", data_dir.display());
+                    std::process::ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("calldesk: {e}");
+                    std::process::ExitCode::FAILURE
+                }
+            }
+        }
+    }
+}
+
+async fn serve(settings: Settings) -> Result<(), String> {
+    let demo = settings.demo;
+    let key = settings.telephony_key.clone();
+    let app = Application::build(settings, Arc::new(SystemClock)).await?;
+    tracing::info!(
+        port = app.port(),
+        "calldesk listening on http://127.0.0.1:{}",
+        app.port()
+    );
+    if demo {
+        tracing::info!(telephony_key = %key, "demo mode: logins agent01..agent12 / manager01, password demo1234");
+    }
+    app.run_until_stopped().await.map_err(|e| e.to_string())
+}

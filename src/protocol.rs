@@ -1,0 +1,333 @@
+//! The wire format of the desk socket: one serde enum per direction. Client frames carry an
+//! `id` the server answers with `ack` or `error`; every server frame after `hello` carries a
+//! per-connection `seq` (added by the socket session). Names here are the fixed contract of
+//! ../shared/DESIGN.md; `docs/protocol.md` shows an example of each.
+
+use crate::domain::ledger::{AgentFigures, CallSpread};
+use crate::domain::model::{
+    AgentId, AgentPublic, BrandCallsMode, CallId, CallOutcome, Channel, ConsultationSummary,
+    Customer,
+};
+use crate::domain::status::{AuxReason, Cause, Status, Target};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use std::sync::Arc;
+
+/// Largest client frame accepted; a larger one closes the socket with a reason.
+pub const MAX_FRAME_BYTES: usize = 64 * 1024;
+
+// ---- client → server ---------------------------------------------------------------------------
+
+/// A request from a desk. Parsed after `type` and `id` were read, so a bad body can still be
+/// answered with an `error` frame naming the request's id.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(tag = "type")]
+pub enum ClientRequest {
+    #[serde(rename = "status.set")]
+    StatusSet {
+        status: String,
+        #[serde(default)]
+        reason: Option<String>,
+    },
+    /// The status to take when the current call's wrap-up ends; `status: null` clears it.
+    #[serde(rename = "status.next")]
+    StatusNext {
+        #[serde(default)]
+        status: Option<String>,
+        #[serde(default)]
+        reason: Option<String>,
+    },
+    #[serde(rename = "call.answer", rename_all = "camelCase")]
+    CallAnswer { call_id: CallId },
+    #[serde(rename = "call.hangup", rename_all = "camelCase")]
+    CallHangup { call_id: CallId },
+    #[serde(rename = "call.dial", rename_all = "camelCase")]
+    CallDial {
+        number: String,
+        #[serde(default)]
+        reservation_id: Option<String>,
+    },
+    #[serde(rename = "note.save", rename_all = "camelCase")]
+    NoteSave {
+        ticket_id: String,
+        #[serde(default)]
+        category: Option<String>,
+        #[serde(default)]
+        result: Option<String>,
+        content: String,
+    },
+    #[serde(rename = "wrapup.done")]
+    WrapupDone {},
+    #[serde(rename = "ping")]
+    Ping {},
+}
+
+/// The request types a desk may send (for error messages).
+pub const CLIENT_TYPES: [&str; 8] = [
+    "status.set",
+    "status.next",
+    "call.answer",
+    "call.hangup",
+    "call.dial",
+    "note.save",
+    "wrapup.done",
+    "ping",
+];
+
+// ---- server → client ---------------------------------------------------------------------------
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "type")]
+pub enum ServerMsg {
+    #[serde(rename = "hello")]
+    Hello(Box<Hello>),
+    #[serde(rename = "ack")]
+    Ack {
+        id: u64,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        data: Option<serde_json::Value>,
+    },
+    #[serde(rename = "error")]
+    Error {
+        id: Option<u64>,
+        code: String,
+        message: String,
+    },
+    #[serde(rename = "agent.status")]
+    AgentStatus(StatusView),
+    #[serde(rename = "call.offered")]
+    CallOffered(CallView),
+    #[serde(rename = "call.connected")]
+    CallConnected(CallView),
+    #[serde(rename = "call.ended", rename_all = "camelCase")]
+    CallEnded {
+        call_id: CallId,
+        ticket_id: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        external_id: Option<String>,
+        /// `agent`, `customer`, `timeout` (ring not answered), `failed` (dial busy / no answer).
+        by: EndedBy,
+        outcome: CallOutcome,
+        /// Whether the agent now is in wrap-up for this call.
+        wrap_up: bool,
+    },
+    #[serde(rename = "agents")]
+    Agents(AgentsView),
+    #[serde(rename = "queue")]
+    Queue(QueueView),
+    #[serde(rename = "stats")]
+    Stats(Box<StatsView>),
+    #[serde(rename = "consultations")]
+    Consultations(ConsultationsView),
+    #[serde(rename = "pong")]
+    Pong {},
+}
+
+impl ServerMsg {
+    /// Serialises once; the socket session adds `seq` per connection.
+    pub fn encode(&self) -> Arc<str> {
+        Arc::from(serde_json::to_string(self).expect("server frames serialise"))
+    }
+}
+
+/// Adds `"seq": n` to an encoded server frame (a JSON object).
+pub fn with_seq(frame: &str, seq: u64) -> String {
+    let body = frame.strip_suffix('}').unwrap_or(frame);
+    let sep = if body.ends_with('{') { "" } else { "," };
+    format!("{body}{sep}\"seq\":{seq}}}")
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EndedBy {
+    Agent,
+    Customer,
+    Timeout,
+    Failed,
+    System,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Hello {
+    pub agent: AgentPublic,
+    pub status: StatusView,
+    pub seq: u64,
+    pub snapshot: Snapshot,
+}
+
+/// Everything the desk shows, at connect time.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Snapshot {
+    pub server_time: DateTime<Utc>,
+    pub brand: BrandView,
+    pub services: Vec<ServiceView>,
+    /// The call this agent is ringing / talking / dialing / wrapping up, if any.
+    pub call: Option<CallView>,
+    pub stats: StatsView,
+    pub queues: Vec<QueueView>,
+    /// Every agent of the brand (전체 상담사); `inService` marks 상담중 상담사.
+    pub agents: Vec<AgentRow>,
+    pub consultations: ConsultationsView,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BrandView {
+    pub id: u32,
+    pub name: String,
+    pub timezone: String,
+    pub ring_timeout_s: u32,
+    pub wrap_up_limit_s: u32,
+    pub calls_mode: BrandCallsMode,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct ServiceView {
+    pub code: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct StatusView {
+    pub agent_id: AgentId,
+    pub status: Status,
+    /// The aux reason when `status` is `aux` (meeting, away, …, missed); otherwise null.
+    pub reason: Option<AuxReason>,
+    /// Why the transition happened (manual, routed, answered, missed, hangup, …).
+    pub cause: Cause,
+    pub since: DateTime<Utc>,
+    /// The status chosen for after the current call, if any.
+    pub next: Option<Target>,
+}
+
+/// A call as a desk sees it.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct CallView {
+    pub call_id: CallId,
+    pub ticket_id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub external_id: Option<String>,
+    pub service: String,
+    pub service_name: String,
+    pub channel: Channel,
+    /// The other party: the caller (IN) or the dialled number (OUT), national digits.
+    pub from: String,
+    /// The same, formatted for display (`010-1234-5678`).
+    pub from_display: String,
+    pub customer: Option<Customer>,
+    /// `ringing`, `on_call`, `dialing` or `wrap_up`.
+    pub state: Status,
+    pub since: DateTime<Utc>,
+}
+
+/// One agent in the 상담중 / 전체 lists.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct AgentRow {
+    pub agent_id: AgentId,
+    pub name: String,
+    pub extension: String,
+    pub status: Status,
+    pub reason: Option<AuxReason>,
+    pub since: DateTime<Utc>,
+    pub in_service: bool,
+}
+
+/// Agent-list changes (pushed coalesced, at most 4 a second).
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AgentsView {
+    pub changed: Vec<AgentRow>,
+    /// 상담중 상담사 (N).
+    pub in_service_count: u32,
+    /// 전체 상담사 (N).
+    pub all_count: u32,
+}
+
+/// One service's queue (상담 대기중).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct QueueView {
+    pub service: String,
+    pub service_name: String,
+    pub waiting: u32,
+    pub longest_wait_s: i64,
+    /// When the longest-waiting call arrived, so a desk can run the timer itself.
+    pub oldest_since: Option<DateTime<Utc>>,
+    pub answered: u32,
+    pub abandoned: u32,
+}
+
+/// Today's figures: mine and the brand's.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct StatsView {
+    pub date: NaiveDate,
+    pub as_of: DateTime<Utc>,
+    pub agent: AgentFigures,
+    pub brand: BrandFigures,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct BrandFigures {
+    /// Which of 최고콜 / 전체콜 the monitor shows.
+    pub calls_mode: BrandCallsMode,
+    #[serde(flatten)]
+    pub spread: CallSpread,
+    pub answered: u32,
+    pub abandoned: u32,
+    pub waiting: u32,
+    pub longest_wait_s: i64,
+}
+
+/// My consultations today (상담 현황): the whole list in `hello`, changed items afterwards.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConsultationsView {
+    pub items: Vec<ConsultationSummary>,
+    /// True in `hello`: `items` is the whole list. False: `items` are added or changed ones.
+    pub full: bool,
+    pub in_count: u32,
+    pub out_count: u32,
+    pub total: u32,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn client_requests_parse_by_type() {
+        let r: ClientRequest =
+            serde_json::from_str(r#"{"type":"status.set","status":"aux","reason":"meal"}"#)
+                .unwrap();
+        assert_eq!(
+            r,
+            ClientRequest::StatusSet {
+                status: "aux".into(),
+                reason: Some("meal".into())
+            }
+        );
+        let r: ClientRequest =
+            serde_json::from_str(r#"{"type":"call.answer","callId":7}"#).unwrap();
+        assert_eq!(r, ClientRequest::CallAnswer { call_id: 7 });
+        let r: ClientRequest = serde_json::from_str(r#"{"type":"wrapup.done"}"#).unwrap();
+        assert_eq!(r, ClientRequest::WrapupDone {});
+    }
+
+    #[test]
+    fn seq_is_spliced_into_an_encoded_frame() {
+        let f = ServerMsg::Pong {}.encode();
+        assert_eq!(with_seq(&f, 3), r#"{"type":"pong","seq":3}"#);
+        let v: serde_json::Value =
+            serde_json::from_str(&with_seq(&ServerMsg::Ack { id: 1, data: None }.encode(), 9))
+                .unwrap();
+        assert_eq!(v["seq"], 9);
+        assert_eq!(v["type"], "ack");
+        assert_eq!(with_seq("{}", 1), r#"{"seq":1}"#);
+    }
+}

@@ -1,0 +1,128 @@
+//! `Application::build`: opens the store (seeding the demo when asked and empty), starts the
+//! engine's actors, the simulator and the HTTP server, and binds (port 0 in tests picks a free
+//! port). Graceful stop writes the final realtime snapshot.
+
+use crate::api::{self, AppState};
+use crate::config::Settings;
+use crate::domain::clock::SharedClock;
+use crate::engine::messages::FlushSnapshot;
+use crate::engine::{Engine, EngineSettings};
+use crate::store::Store;
+use crate::telephony::simulator::{Attach, SimConfig, Simulator};
+use crate::telephony::CommandBus;
+use actix::Actor;
+use actix_web::dev::{Server, ServerHandle};
+use actix_web::{web, App, HttpServer};
+use std::net::TcpListener;
+use std::sync::Arc;
+
+pub struct Application {
+    server: Server,
+    port: u16,
+    engine: Engine,
+}
+
+impl Application {
+    /// Opens the store the settings name and builds the application on it.
+    pub async fn build(settings: Settings, clock: SharedClock) -> Result<Application, String> {
+        let store = match &settings.data_dir {
+            Some(dir) => Store::open(dir).map_err(|e| format!("store {}: {e}", dir.display()))?,
+            None => Store::in_memory().map_err(|e| e.to_string())?,
+        };
+        Self::build_with_store(settings, clock, store).await
+    }
+
+    /// Builds on a store the caller opened (tests put their fixture in first).
+    pub async fn build_with_store(
+        settings: Settings,
+        clock: SharedClock,
+        store: Store,
+    ) -> Result<Application, String> {
+        if settings.demo {
+            let dir = settings.demo_dir.clone();
+            let s = store.clone();
+            let seeded = web::block(move || crate::demo::seed_if_empty(&s, &dir))
+                .await
+                .map_err(|e| e.to_string())??;
+            tracing::info!(seeded, "demo brand");
+        }
+        let mut bus = CommandBus::new(
+            settings.telephony_webhook.clone(),
+            settings.telephony_key.clone(),
+        );
+        let simulator = if settings.simulator {
+            let cfg = SimConfig::load(&settings.simulator_file)?;
+            let addr = Simulator::new(cfg).start();
+            bus = bus.with_simulator(addr.clone().recipient());
+            Some(addr)
+        } else {
+            None
+        };
+        let engine = Engine::start(
+            store,
+            clock,
+            bus,
+            EngineSettings {
+                dial_timeout_s: settings.dial_timeout_s,
+                snapshot_interval_ms: settings.snapshot_interval_ms,
+                disconnect_grace_s: settings.disconnect_grace_s,
+            },
+        )
+        .map_err(|e| e.to_string())?;
+        if let Some(sim) = simulator {
+            sim.do_send(Attach(engine.clone()));
+        }
+        let listener = TcpListener::bind(&settings.listen)
+            .map_err(|e| format!("bind {}: {e}", settings.listen))?;
+        let port = listener.local_addr().map_err(|e| e.to_string())?.port();
+        let state = web::Data::new(AppState {
+            engine: engine.clone(),
+            settings: Arc::new(settings),
+        });
+        let server =
+            HttpServer::new(move || App::new().app_data(state.clone()).configure(api::configure))
+                .listen(listener)
+                .map_err(|e| e.to_string())?
+                .shutdown_timeout(5)
+                .run();
+        Ok(Application {
+            server,
+            port,
+            engine,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn engine(&self) -> Engine {
+        self.engine.clone()
+    }
+
+    pub fn handle(&self) -> ServerHandle {
+        self.server.handle()
+    }
+
+    /// Serves until the server stops (Ctrl-C / SIGTERM), then writes the final snapshots.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let engine = self.engine.clone();
+        let res = self.server.await;
+        flush(&engine).await;
+        res
+    }
+}
+
+/// Writes every brand's realtime snapshot now.
+pub async fn flush(engine: &Engine) {
+    let stats: Vec<_> = engine
+        .registry
+        .brands
+        .iter()
+        .map(|b| b.stats.clone())
+        .collect();
+    for s in stats {
+        let _ = s.send(FlushSnapshot).await;
+    }
+    tracing::info!("realtime state snapshotted");
+}

@@ -1,0 +1,242 @@
+//! The only module that imports redb. One `Store` over one database: reads run inline on the
+//! caller's thread (redb readers never block); every write goes through one writer thread that
+//! takes all writes waiting at that moment into one transaction, commits it with
+//! `Durability::Immediate` (one fsync for the batch: group commit), then answers each caller.
+//! A caller is answered only after its write is on disk.
+
+pub mod records;
+pub mod tables;
+
+use redb::backends::InMemoryBackend;
+use redb::{Database, Durability, ReadTransaction, ReadableDatabase, WriteTransaction};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use std::path::Path;
+use std::sync::mpsc;
+use std::sync::Arc;
+use tokio::sync::oneshot;
+
+pub use records::*;
+
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum StoreError {
+    #[error("storage: {0}")]
+    Db(String),
+    #[error("record encoding: {0}")]
+    Codec(String),
+    #[error("store writer stopped")]
+    WriterGone,
+    #[error("{0}")]
+    Rejected(String),
+}
+
+macro_rules! from_db {
+    ($($t:ty),*) => {$(
+        impl From<$t> for StoreError {
+            fn from(e: $t) -> Self { StoreError::Db(e.to_string()) }
+        }
+    )*};
+}
+from_db!(
+    redb::Error,
+    redb::DatabaseError,
+    redb::TransactionError,
+    redb::TableError,
+    redb::StorageError,
+    redb::CommitError,
+    redb::SetDurabilityError
+);
+
+impl From<serde_json::Error> for StoreError {
+    fn from(e: serde_json::Error) -> Self {
+        StoreError::Codec(e.to_string())
+    }
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// One pending write: applied inside the batch transaction, answered after the commit.
+trait PendingWrite: Send {
+    fn apply(&mut self, tx: &WriteTransaction) -> StoreResult<()>;
+    fn finish(self: Box<Self>, committed: StoreResult<()>);
+}
+
+struct Write<T, F> {
+    f: F,
+    value: Option<T>,
+    reply: oneshot::Sender<StoreResult<T>>,
+}
+
+impl<T, F> PendingWrite for Write<T, F>
+where
+    T: Send + 'static,
+    F: Fn(&WriteTransaction) -> StoreResult<T> + Send + 'static,
+{
+    fn apply(&mut self, tx: &WriteTransaction) -> StoreResult<()> {
+        self.value = Some((self.f)(tx)?);
+        Ok(())
+    }
+    fn finish(mut self: Box<Self>, committed: StoreResult<()>) {
+        let out = match (committed, self.value.take()) {
+            (Ok(()), Some(v)) => Ok(v),
+            (Ok(()), None) => Err(StoreError::Db("write was not applied".into())),
+            (Err(e), _) => Err(e),
+        };
+        let _ = self.reply.send(out);
+    }
+}
+
+/// Most writes one batch takes.
+const MAX_BATCH: usize = 512;
+
+#[derive(Clone)]
+pub struct Store {
+    db: Arc<Database>,
+    tx: mpsc::Sender<Box<dyn PendingWrite>>,
+}
+
+impl Store {
+    /// Opens (or creates) `dir/calldesk.redb`.
+    pub fn open(dir: &Path) -> StoreResult<Store> {
+        std::fs::create_dir_all(dir).map_err(|e| StoreError::Db(e.to_string()))?;
+        let db = Database::create(dir.join("calldesk.redb"))?;
+        Store::start(db)
+    }
+
+    /// A store that lives in memory only (tests).
+    pub fn in_memory() -> StoreResult<Store> {
+        let db = Database::builder().create_with_backend(InMemoryBackend::new())?;
+        Store::start(db)
+    }
+
+    fn start(db: Database) -> StoreResult<Store> {
+        let db = Arc::new(db);
+        {
+            // Create every table so readers never meet a missing one.
+            let mut w = db.begin_write()?;
+            w.set_durability(Durability::Immediate)?;
+            for t in [
+                tables::BRANDS,
+                tables::SERVICES,
+                tables::AGENTS,
+                tables::LOGINS,
+                tables::SESSIONS,
+                tables::CONSULTATIONS,
+                tables::CONS_BY_AGENT,
+                tables::CONS_BY_BRAND,
+                tables::CUSTOMERS,
+                tables::CUSTOMERS_BY_PHONE,
+                tables::REALTIME,
+                tables::AGENT_DAYS,
+                tables::AUDIT,
+            ] {
+                w.open_table(t)?;
+            }
+            w.open_table(tables::COUNTERS)?;
+            w.commit()?;
+        }
+        let (tx, rx) = mpsc::channel::<Box<dyn PendingWrite>>();
+        let wdb = db.clone();
+        std::thread::Builder::new()
+            .name("store-writer".into())
+            .spawn(move || writer_loop(wdb, rx))
+            .map_err(|e| StoreError::Db(e.to_string()))?;
+        Ok(Store { db, tx })
+    }
+
+    /// Runs `f` in the next batch; resolves once the batch is durably committed.
+    pub async fn write<T, F>(&self, f: F) -> StoreResult<T>
+    where
+        T: Send + 'static,
+        F: Fn(&WriteTransaction) -> StoreResult<T> + Send + 'static,
+    {
+        self.submit(f)?.await.map_err(|_| StoreError::WriterGone)?
+    }
+
+    /// The same, for code outside an async context (start-up, seeding, the CLI).
+    pub fn write_blocking<T, F>(&self, f: F) -> StoreResult<T>
+    where
+        T: Send + 'static,
+        F: Fn(&WriteTransaction) -> StoreResult<T> + Send + 'static,
+    {
+        self.submit(f)?
+            .blocking_recv()
+            .map_err(|_| StoreError::WriterGone)?
+    }
+
+    fn submit<T, F>(&self, f: F) -> StoreResult<oneshot::Receiver<StoreResult<T>>>
+    where
+        T: Send + 'static,
+        F: Fn(&WriteTransaction) -> StoreResult<T> + Send + 'static,
+    {
+        let (reply, rx) = oneshot::channel();
+        self.tx
+            .send(Box::new(Write {
+                f,
+                value: None,
+                reply,
+            }))
+            .map_err(|_| StoreError::WriterGone)?;
+        Ok(rx)
+    }
+
+    /// A read transaction (cheap; never blocks on writers).
+    pub fn read<T>(&self, f: impl FnOnce(&ReadTransaction) -> StoreResult<T>) -> StoreResult<T> {
+        let r = self.db.begin_read()?;
+        f(&r)
+    }
+}
+
+fn writer_loop(db: Arc<Database>, rx: mpsc::Receiver<Box<dyn PendingWrite>>) {
+    while let Ok(first) = rx.recv() {
+        let mut batch = vec![first];
+        while batch.len() < MAX_BATCH {
+            match rx.try_recv() {
+                Ok(w) => batch.push(w),
+                Err(_) => break,
+            }
+        }
+        match run_batch(&db, &mut batch) {
+            Ok(()) => {
+                for w in batch {
+                    w.finish(Ok(()));
+                }
+            }
+            Err(_) if batch.len() > 1 => {
+                // One write failed: the batch was rolled back; run each alone so only it fails.
+                for mut w in batch {
+                    let res = run_batch(&db, std::slice::from_mut(&mut w));
+                    w.finish(res);
+                }
+            }
+            Err(e) => {
+                for w in batch {
+                    w.finish(Err(e.clone()));
+                }
+            }
+        }
+    }
+    tracing::debug!("store writer stopped");
+}
+
+fn run_batch(db: &Database, batch: &mut [Box<dyn PendingWrite>]) -> StoreResult<()> {
+    let mut tx = db.begin_write()?;
+    tx.set_durability(Durability::Immediate)?;
+    for w in batch.iter_mut() {
+        if let Err(e) = w.apply(&tx) {
+            tx.abort()?;
+            return Err(e);
+        }
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+/// JSON helpers shared by the record functions.
+pub(crate) fn enc<T: Serialize>(v: &T) -> StoreResult<Vec<u8>> {
+    Ok(serde_json::to_vec(v)?)
+}
+
+pub(crate) fn dec<T: DeserializeOwned>(b: &[u8]) -> StoreResult<T> {
+    Ok(serde_json::from_slice(b)?)
+}

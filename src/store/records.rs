@@ -1,0 +1,492 @@
+//! Typed reads and writes of the durable records. Write functions take the batch's
+//! `WriteTransaction` and are meant to run inside `Store::write`.
+
+use super::tables::{self, Json};
+use super::{dec, enc, Store, StoreError, StoreResult};
+use crate::domain::model::{
+    Agent, AgentId, Brand, BrandId, Consultation, Customer, Service, Session,
+};
+use crate::domain::ticket;
+use chrono::NaiveDate;
+use redb::{ReadTransaction, ReadableTable, ReadableTableMetadata, WriteTransaction};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+pub fn agent_key(id: AgentId) -> String {
+    format!("{id:010}")
+}
+
+fn day(date: NaiveDate) -> String {
+    date.format("%Y%m%d").to_string()
+}
+
+pub fn put<T: Serialize>(tx: &WriteTransaction, t: Json, key: &str, v: &T) -> StoreResult<()> {
+    let bytes = enc(v)?;
+    tx.open_table(t)?.insert(key, bytes.as_slice())?;
+    Ok(())
+}
+
+pub fn get_w<T: DeserializeOwned>(
+    tx: &WriteTransaction,
+    t: Json,
+    key: &str,
+) -> StoreResult<Option<T>> {
+    let table = tx.open_table(t)?;
+    let v = table.get(key)?;
+    v.map(|g| dec(g.value())).transpose()
+}
+
+fn get_r<T: DeserializeOwned>(r: &ReadTransaction, t: Json, key: &str) -> StoreResult<Option<T>> {
+    let table = r.open_table(t)?;
+    let v = table.get(key)?;
+    v.map(|g| dec(g.value())).transpose()
+}
+
+/// Every value whose key starts with `prefix`, in key order.
+fn scan_prefix<T: DeserializeOwned>(
+    r: &ReadTransaction,
+    t: Json,
+    prefix: &str,
+) -> StoreResult<Vec<(String, T)>> {
+    let table = r.open_table(t)?;
+    let mut out = Vec::new();
+    for row in table.range(prefix..)? {
+        let (k, v) = row?;
+        if !k.value().starts_with(prefix) {
+            break;
+        }
+        out.push((k.value().to_string(), dec(v.value())?));
+    }
+    Ok(out)
+}
+
+fn keys_with_prefix(r: &ReadTransaction, t: Json, prefix: &str) -> StoreResult<Vec<String>> {
+    let table = r.open_table(t)?;
+    let mut out = Vec::new();
+    for row in table.range(prefix..)? {
+        let (k, _) = row?;
+        if !k.value().starts_with(prefix) {
+            break;
+        }
+        out.push(k.value().to_string());
+    }
+    Ok(out)
+}
+
+/// Adds one to a named counter and returns the new value.
+pub fn next_counter(tx: &WriteTransaction, name: &str) -> StoreResult<u64> {
+    let mut t = tx.open_table(tables::COUNTERS)?;
+    let cur = t.get(name)?.map(|g| g.value()).unwrap_or(0);
+    let next = cur + 1;
+    t.insert(name, next)?;
+    Ok(next)
+}
+
+// ---- brands, services, agents ---------------------------------------------------------------
+
+pub fn put_brand(tx: &WriteTransaction, b: &Brand) -> StoreResult<()> {
+    put(tx, tables::BRANDS, &format!("{:010}", b.id), b)
+}
+
+pub fn put_service(tx: &WriteTransaction, s: &Service) -> StoreResult<()> {
+    put(
+        tx,
+        tables::SERVICES,
+        &format!("{:010}/{}", s.brand_id, s.code),
+        s,
+    )
+}
+
+/// Stores an agent and its login; a login taken by another agent is refused.
+pub fn put_agent(tx: &WriteTransaction, a: &Agent) -> StoreResult<()> {
+    let login = a.login.to_lowercase();
+    if let Some(owner) = get_w::<AgentId>(tx, tables::LOGINS, &login)? {
+        if owner != a.id {
+            return Err(StoreError::Rejected(format!(
+                "로그인 '{}'은(는) 이미 사용 중입니다",
+                a.login
+            )));
+        }
+    }
+    put(tx, tables::LOGINS, &login, &a.id)?;
+    put(tx, tables::AGENTS, &agent_key(a.id), a)
+}
+
+pub fn put_customer(tx: &WriteTransaction, c: &Customer) -> StoreResult<()> {
+    put(
+        tx,
+        tables::CUSTOMERS,
+        &format!("{:010}/{:020}", c.brand_id, c.id),
+        c,
+    )?;
+    put(
+        tx,
+        tables::CUSTOMERS_BY_PHONE,
+        &format!("{:010}/{}", c.brand_id, c.phone),
+        &c.id,
+    )
+}
+
+// ---- sessions --------------------------------------------------------------------------------
+
+pub fn put_session(tx: &WriteTransaction, token: &str, s: &Session) -> StoreResult<()> {
+    put(tx, tables::SESSIONS, token, s)
+}
+
+pub fn delete_session(tx: &WriteTransaction, token: &str) -> StoreResult<()> {
+    tx.open_table(tables::SESSIONS)?.remove(token)?;
+    Ok(())
+}
+
+// ---- consultations ---------------------------------------------------------------------------
+
+/// Allocates the day's next ticket id and a call id, and stores the consultation under it.
+pub fn create_consultation(
+    tx: &WriteTransaction,
+    c: &Consultation,
+    local_day: NaiveDate,
+) -> StoreResult<Consultation> {
+    let seq = next_counter(tx, &ticket::counter_key(local_day))?;
+    let mut c = c.clone();
+    c.ticket_id = ticket::format(local_day, seq);
+    c.call_id = next_counter(tx, "call")?;
+    put(tx, tables::CONSULTATIONS, &c.ticket_id, &c)?;
+    let idx = format!("{:010}/{}/{}", c.brand_id, day(local_day), c.ticket_id);
+    tx.open_table(tables::CONS_BY_BRAND)?
+        .insert(idx.as_str(), [].as_slice())?;
+    if let Some(a) = c.agent_id {
+        index_agent(tx, a, &c.ticket_id)?;
+    }
+    Ok(c)
+}
+
+fn index_agent(tx: &WriteTransaction, agent: AgentId, ticket_id: &str) -> StoreResult<()> {
+    let date = ticket::date_of(ticket_id)
+        .ok_or_else(|| StoreError::Codec(format!("bad ticket id {ticket_id}")))?;
+    let idx = format!("{}/{}/{}", agent_key(agent), day(date), ticket_id);
+    tx.open_table(tables::CONS_BY_AGENT)?
+        .insert(idx.as_str(), [].as_slice())?;
+    Ok(())
+}
+
+/// Reads a consultation, lets `edit` change it, stores it. `edit` may refuse with `Rejected`.
+pub fn update_consultation(
+    tx: &WriteTransaction,
+    ticket_id: &str,
+    edit: impl Fn(&mut Consultation) -> StoreResult<()>,
+) -> StoreResult<Consultation> {
+    let mut c: Consultation = get_w(tx, tables::CONSULTATIONS, ticket_id)?
+        .ok_or_else(|| StoreError::Rejected(format!("상담 {ticket_id}이(가) 없습니다")))?;
+    let had_agent = c.agent_id;
+    edit(&mut c)?;
+    put(tx, tables::CONSULTATIONS, ticket_id, &c)?;
+    if let (None, Some(a)) = (had_agent, c.agent_id) {
+        index_agent(tx, a, ticket_id)?;
+    }
+    Ok(c)
+}
+
+pub fn put_agent_day<T: Serialize>(
+    tx: &WriteTransaction,
+    agent: AgentId,
+    date: NaiveDate,
+    v: &T,
+) -> StoreResult<()> {
+    put(
+        tx,
+        tables::AGENT_DAYS,
+        &format!("{}/{}", agent_key(agent), date.format("%Y-%m-%d")),
+        v,
+    )
+}
+
+pub fn put_realtime<T: Serialize>(tx: &WriteTransaction, brand: BrandId, v: &T) -> StoreResult<()> {
+    put(tx, tables::REALTIME, &format!("brand/{brand}"), v)
+}
+
+pub fn audit(tx: &WriteTransaction, entry: &serde_json::Value) -> StoreResult<()> {
+    let seq = next_counter(tx, "audit")?;
+    let key = format!("{}/{:010}", chrono::Utc::now().to_rfc3339(), seq);
+    put(tx, tables::AUDIT, &key, entry)
+}
+
+// ---- reads -----------------------------------------------------------------------------------
+
+impl Store {
+    pub fn is_empty(&self) -> StoreResult<bool> {
+        self.read(|r| Ok(r.open_table(tables::BRANDS)?.first()?.is_none()))
+    }
+
+    pub fn brands(&self) -> StoreResult<Vec<Brand>> {
+        self.read(|r| {
+            Ok(scan_prefix(r, tables::BRANDS, "")?
+                .into_iter()
+                .map(|(_, v)| v)
+                .collect())
+        })
+    }
+
+    pub fn brand(&self, id: BrandId) -> StoreResult<Option<Brand>> {
+        self.read(|r| get_r(r, tables::BRANDS, &format!("{id:010}")))
+    }
+
+    pub fn services(&self, brand: BrandId) -> StoreResult<Vec<Service>> {
+        self.read(|r| {
+            Ok(scan_prefix(r, tables::SERVICES, &format!("{brand:010}/"))?
+                .into_iter()
+                .map(|(_, v)| v)
+                .collect())
+        })
+    }
+
+    pub fn agent(&self, id: AgentId) -> StoreResult<Option<Agent>> {
+        self.read(|r| get_r(r, tables::AGENTS, &agent_key(id)))
+    }
+
+    pub fn agent_by_login(&self, login: &str) -> StoreResult<Option<Agent>> {
+        self.read(|r| {
+            let Some(id) = get_r::<AgentId>(r, tables::LOGINS, &login.to_lowercase())? else {
+                return Ok(None);
+            };
+            get_r(r, tables::AGENTS, &agent_key(id))
+        })
+    }
+
+    pub fn agents(&self) -> StoreResult<Vec<Agent>> {
+        self.read(|r| {
+            Ok(scan_prefix(r, tables::AGENTS, "")?
+                .into_iter()
+                .map(|(_, v)| v)
+                .collect())
+        })
+    }
+
+    pub fn session(&self, token: &str) -> StoreResult<Option<Session>> {
+        self.read(|r| get_r(r, tables::SESSIONS, token))
+    }
+
+    pub fn consultation(&self, ticket_id: &str) -> StoreResult<Option<Consultation>> {
+        self.read(|r| get_r(r, tables::CONSULTATIONS, ticket_id))
+    }
+
+    /// An agent's consultations of one local day, newest first.
+    pub fn consultations_of_agent(
+        &self,
+        agent: AgentId,
+        date: NaiveDate,
+    ) -> StoreResult<Vec<Consultation>> {
+        self.read(|r| {
+            let keys = keys_with_prefix(
+                r,
+                tables::CONS_BY_AGENT,
+                &format!("{}/{}/", agent_key(agent), day(date)),
+            )?;
+            load_tickets(r, keys)
+        })
+    }
+
+    /// A brand's consultations of one local day, newest first.
+    pub fn consultations_of_brand(
+        &self,
+        brand: BrandId,
+        date: NaiveDate,
+    ) -> StoreResult<Vec<Consultation>> {
+        self.read(|r| {
+            let keys = keys_with_prefix(
+                r,
+                tables::CONS_BY_BRAND,
+                &format!("{brand:010}/{}/", day(date)),
+            )?;
+            load_tickets(r, keys)
+        })
+    }
+
+    pub fn customer_by_phone(&self, brand: BrandId, phone: &str) -> StoreResult<Option<Customer>> {
+        self.read(|r| {
+            let Some(id) = get_r::<u64>(
+                r,
+                tables::CUSTOMERS_BY_PHONE,
+                &format!("{brand:010}/{phone}"),
+            )?
+            else {
+                return Ok(None);
+            };
+            get_r(r, tables::CUSTOMERS, &format!("{brand:010}/{id:020}"))
+        })
+    }
+
+    pub fn customers(&self, brand: BrandId) -> StoreResult<Vec<Customer>> {
+        self.read(|r| {
+            Ok(scan_prefix(r, tables::CUSTOMERS, &format!("{brand:010}/"))?
+                .into_iter()
+                .map(|(_, v)| v)
+                .collect())
+        })
+    }
+
+    pub fn realtime<T: DeserializeOwned>(&self, brand: BrandId) -> StoreResult<Option<T>> {
+        self.read(|r| get_r(r, tables::REALTIME, &format!("brand/{brand}")))
+    }
+
+    pub fn agent_day<T: DeserializeOwned>(
+        &self,
+        agent: AgentId,
+        date: NaiveDate,
+    ) -> StoreResult<Option<T>> {
+        self.read(|r| {
+            get_r(
+                r,
+                tables::AGENT_DAYS,
+                &format!("{}/{}", agent_key(agent), date.format("%Y-%m-%d")),
+            )
+        })
+    }
+
+    pub fn counter(&self, name: &str) -> StoreResult<u64> {
+        self.read(|r| {
+            Ok(r.open_table(tables::COUNTERS)?
+                .get(name)?
+                .map(|g| g.value())
+                .unwrap_or(0))
+        })
+    }
+
+    pub fn audit_len(&self) -> StoreResult<u64> {
+        self.read(|r| Ok(r.open_table(tables::AUDIT)?.len()?))
+    }
+}
+
+fn load_tickets(r: &ReadTransaction, keys: Vec<String>) -> StoreResult<Vec<Consultation>> {
+    let table = r.open_table(tables::CONSULTATIONS)?;
+    let mut out = Vec::with_capacity(keys.len());
+    for k in keys.iter().rev() {
+        let ticket = k.rsplit('/').next().unwrap_or_default();
+        if let Some(v) = table.get(ticket)? {
+            out.push(dec(v.value())?);
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::model::{CallOutcome, Channel};
+    use chrono::Utc;
+
+    fn sample() -> Consultation {
+        Consultation {
+            ticket_id: String::new(),
+            brand_id: 1,
+            call_id: 1,
+            channel: Channel::In,
+            service: "main".into(),
+            service_name: "대표번호".into(),
+            number: "01012345678".into(),
+            external_id: None,
+            agent_id: None,
+            agent_name: None,
+            customer_id: None,
+            arrived_at: Utc::now(),
+            offered_at: None,
+            answered_at: None,
+            ended_at: None,
+            wrap_up_ended_at: None,
+            wait_s: 0,
+            talk_s: 0,
+            wrap_up_s: 0,
+            outcome: CallOutcome::Live,
+            category: None,
+            result: None,
+            content: String::new(),
+            updated_at: Utc::now(),
+            updated_by: None,
+        }
+    }
+
+    #[actix::test]
+    async fn concurrent_writes_share_batches_and_each_gets_its_own_ticket() {
+        let store = Store::in_memory().unwrap();
+        let date = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        let mut futs = Vec::new();
+        for _ in 0..50 {
+            let s = store.clone();
+            let c = sample();
+            futs.push(async move { s.write(move |tx| create_consultation(tx, &c, date)).await });
+        }
+        let mut ids: Vec<String> = futures_util::future::join_all(futs)
+            .await
+            .into_iter()
+            .map(|r| r.unwrap().ticket_id)
+            .collect();
+        ids.sort();
+        ids.dedup();
+        assert_eq!(ids.len(), 50);
+        assert_eq!(ids[0], "T20261123-000001");
+        assert_eq!(store.counter("ticket/20261123").unwrap(), 50);
+        assert_eq!(store.consultations_of_brand(1, date).unwrap().len(), 50);
+    }
+
+    #[actix::test]
+    async fn a_failing_write_fails_alone_and_the_rest_of_its_batch_lands() {
+        let store = Store::in_memory().unwrap();
+        let date = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        let s1 = store.clone();
+        let c = sample();
+        let good = async move { s1.write(move |tx| create_consultation(tx, &c, date)).await };
+        let s2 = store.clone();
+        let bad = async move {
+            s2.write(|tx| update_consultation(tx, "T19990101-000001", |_| Ok(())))
+                .await
+        };
+        let (g, b) = futures_util::join!(good, bad);
+        assert!(g.is_ok());
+        assert!(matches!(b, Err(StoreError::Rejected(_))));
+        assert_eq!(store.consultations_of_brand(1, date).unwrap().len(), 1);
+    }
+
+    #[actix::test]
+    async fn assigning_an_agent_indexes_the_consultation_under_that_agent() {
+        let store = Store::in_memory().unwrap();
+        let date = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        let c = sample();
+        let made = store
+            .write(move |tx| create_consultation(tx, &c, date))
+            .await
+            .unwrap();
+        let t = made.ticket_id.clone();
+        store
+            .write(move |tx| {
+                update_consultation(tx, &t, |c| {
+                    c.agent_id = Some(7);
+                    Ok(())
+                })
+            })
+            .await
+            .unwrap();
+        let mine = store.consultations_of_agent(7, date).unwrap();
+        assert_eq!(mine.len(), 1);
+        assert_eq!(mine[0].ticket_id, made.ticket_id);
+        assert!(store.consultations_of_agent(8, date).unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_login_cannot_belong_to_two_agents() {
+        let store = Store::in_memory().unwrap();
+        let mk = |id| Agent {
+            id,
+            brand_id: 1,
+            login: "Agent01".into(),
+            name: "김".into(),
+            extension: "2001".into(),
+            role: crate::domain::model::Role::Agent,
+            services: vec![],
+            password_hash: String::new(),
+        };
+        let a = mk(1);
+        store.write_blocking(move |tx| put_agent(tx, &a)).unwrap();
+        let b = mk(2);
+        assert!(store.write_blocking(move |tx| put_agent(tx, &b)).is_err());
+        assert_eq!(store.agent_by_login("agent01").unwrap().unwrap().id, 1);
+    }
+}

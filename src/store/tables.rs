@@ -1,0 +1,35 @@
+//! Table definitions. Names carry a version suffix ("-0"); a change of a value's shape gets a
+//! new name and a migration. Keys are strings, values JSON bytes (counters are u64).
+
+use redb::TableDefinition;
+
+pub type Json = TableDefinition<'static, &'static str, &'static [u8]>;
+
+pub const BRANDS: Json = TableDefinition::new("brands-0");
+/// `"{brand}/{code}"` → Service
+pub const SERVICES: Json = TableDefinition::new("services-0");
+/// `"{agent id:010}"` → Agent
+pub const AGENTS: Json = TableDefinition::new("agents-0");
+/// login → agent id (JSON number)
+pub const LOGINS: Json = TableDefinition::new("logins-0");
+/// token → Session
+pub const SESSIONS: Json = TableDefinition::new("sessions-0");
+/// ticket id → Consultation
+pub const CONSULTATIONS: Json = TableDefinition::new("consultations-0");
+/// `"{agent:010}/{yyyymmdd}/{ticket}"` → empty
+pub const CONS_BY_AGENT: Json = TableDefinition::new("consultations-by-agent-0");
+/// `"{brand:010}/{yyyymmdd}/{ticket}"` → empty
+pub const CONS_BY_BRAND: Json = TableDefinition::new("consultations-by-brand-0");
+/// `"{brand:010}/{customer id:020}"` → Customer
+pub const CUSTOMERS: Json = TableDefinition::new("customers-0");
+/// `"{brand:010}/{phone digits}"` → customer id
+pub const CUSTOMERS_BY_PHONE: Json = TableDefinition::new("customers-by-phone-0");
+/// `"brand/{id}"` → realtime snapshot of a brand (today's counters)
+pub const REALTIME: Json = TableDefinition::new("realtime-0");
+/// `"{agent:010}/{yyyy-mm-dd}"` → closed day figures (AgentDay)
+pub const AGENT_DAYS: Json = TableDefinition::new("agent-days-0");
+/// `"{rfc3339 utc}/{seq:010}"` → audit entry
+pub const AUDIT: Json = TableDefinition::new("audit-0");
+
+pub const COUNTERS: TableDefinition<'static, &'static str, u64> =
+    TableDefinition::new("counters-0");

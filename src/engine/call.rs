@@ -174,11 +174,15 @@ impl CallActor {
         }
     }
 
-    /// Writes the call's times to its consultation; pushes it to the agent's desks when ended.
-    fn record(&self, edit: impl Fn(&mut Consultation) + Send + 'static) {
+    /// Writes the call's times to its consultation (durable when the future resolves) and
+    /// pushes it to the agent's desks once the call has ended.
+    fn record_durably(
+        &self,
+        edit: impl Fn(&mut Consultation) + Send + 'static,
+    ) -> impl std::future::Future<Output = Result<(), AppError>> + 'static {
         let engine = self.engine.clone();
         let ticket = self.view.ticket_id.clone();
-        actix::spawn(async move {
+        async move {
             let t = ticket.clone();
             let res = engine
                 .store
@@ -190,10 +194,25 @@ impl CallActor {
                 })
                 .await;
             match res {
-                Ok(c) if c.ended_at.is_some() => engine.push_consultation(&c),
-                Ok(_) => {}
-                Err(e) => tracing::error!(ticket = %ticket, error = %e, "call times not recorded"),
+                Ok(c) => {
+                    if c.ended_at.is_some() {
+                        engine.push_consultation(&c);
+                    }
+                    Ok(())
+                }
+                Err(e) => {
+                    tracing::error!(ticket = %ticket, error = %e, "call times not recorded");
+                    Err(e.into())
+                }
             }
+        }
+    }
+
+    /// The same, in the background.
+    fn record(&self, edit: impl Fn(&mut Consultation) + Send + 'static) {
+        let fut = self.record_durably(edit);
+        actix::spawn(async move {
+            let _ = fut.await;
         });
     }
 
@@ -334,15 +353,15 @@ impl Handler<Ring> for CallActor {
 }
 
 impl Handler<Answer> for CallActor {
-    type Result = Result<DateTime<Utc>, AppError>;
+    type Result = ResponseFuture<Result<DateTime<Utc>, AppError>>;
     fn handle(&mut self, m: Answer, ctx: &mut Context<Self>) -> Self::Result {
         let addr = match &self.state {
             CallState::Ringing { agent, addr } if *agent == m.agent_id => addr.clone(),
             _ => {
-                return Err(AppError::new(
+                return Box::pin(std::future::ready(Err(AppError::new(
                     Code::NotOffered,
                     "이 통화는 지금 나에게 수신 중이 아닙니다",
-                ))
+                ))))
             }
         };
         self.cancel_timer(ctx);
@@ -357,14 +376,18 @@ impl Handler<Answer> for CallActor {
             .registry
             .agent(m.agent_id)
             .map(|e| e.public.name.clone());
-        self.record(move |c| {
+        // The answer is acknowledged once the consultation names its agent on disk.
+        let write = self.record_durably(move |c| {
             c.agent_id = Some(m.agent_id);
             c.agent_name = agent_name.clone();
             c.offered_at = offered;
             c.answered_at = Some(now);
             c.wait_s = (now - arrived).num_seconds().max(0);
         });
-        Ok(now)
+        Box::pin(async move {
+            write.await?;
+            Ok(now)
+        })
     }
 }
 

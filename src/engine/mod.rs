@@ -363,9 +363,11 @@ impl Engine {
         Ok(counts_of(items, true))
     }
 
-    /// Pushes one changed consultation (with fresh counts) to its agent's desks.
+    /// Pushes one changed, completed consultation (with fresh counts) to its agent's desks.
     pub fn push_consultation(&self, c: &Consultation) {
-        let Some(agent_id) = c.agent_id else { return };
+        let Some(agent_id) = c.agent_id.filter(|_| c.ended_at.is_some()) else {
+            return;
+        };
         if !self.registry.has_sessions(agent_id) {
             return;
         }

@@ -66,20 +66,25 @@ impl QueueActor {
         }
     }
 
+    /// Marks the picture changed: the stats actor hears at once, desks at the next flush.
+    fn changed(&mut self) {
+        self.dirty = true;
+        self.stats.do_send(QueueFigures(self.view()));
+    }
+
     fn flush(&mut self) {
         let today = local_date(self.engine.now(), self.brand.tz());
         if today != self.date {
             self.date = today;
             self.answered = 0;
             self.abandoned = 0;
-            self.dirty = true;
+            self.changed();
         }
         if !self.dirty {
             return;
         }
         self.dirty = false;
         let v = self.view();
-        self.stats.do_send(QueueFigures(v.clone()));
         self.engine
             .registry
             .push_brand(self.brand.id, &ServerMsg::Queue(v).encode());
@@ -90,6 +95,7 @@ impl Actor for QueueActor {
     type Context = Context<Self>;
     fn started(&mut self, ctx: &mut Self::Context) {
         ctx.set_mailbox_capacity(100_000);
+        self.changed();
         ctx.run_interval(PUSH_INTERVAL, |act, _| act.flush());
     }
 }
@@ -101,7 +107,7 @@ impl Handler<QueueJoined> for QueueActor {
             self.order.remove(&(old, m.call_id));
         }
         self.order.insert((m.since, m.call_id));
-        self.dirty = true;
+        self.changed();
     }
 }
 
@@ -110,7 +116,7 @@ impl Handler<QueueLeft> for QueueActor {
     fn handle(&mut self, m: QueueLeft, _: &mut Context<Self>) {
         if let Some(since) = self.waiting.remove(&m.call_id) {
             self.order.remove(&(since, m.call_id));
-            self.dirty = true;
+            self.changed();
         }
     }
 }
@@ -123,7 +129,7 @@ impl Handler<QueueOutcome> for QueueActor {
         } else {
             self.abandoned += 1;
         }
-        self.dirty = true;
+        self.changed();
     }
 }
 

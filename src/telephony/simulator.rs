@@ -64,7 +64,11 @@ impl SimConfig {
                 return Err(format!("{name}: min is above max"));
             }
         }
-        if self.services.iter().any(|s| !(s.calls_per_minute >= 0.0)) {
+        if self
+            .services
+            .iter()
+            .any(|s| s.calls_per_minute.is_nan() || s.calls_per_minute < 0.0)
+        {
             return Err("calls_per_minute must be zero or more".into());
         }
         Ok(())

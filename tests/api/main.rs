@@ -1,1 +1,11 @@
+//! The one integration-test binary: every feature through a real server (`spawn_app`).
 
+mod auth;
+mod consultations;
+mod desk;
+mod helpers;
+mod outbound;
+mod persistence;
+mod routing;
+mod stats;
+mod telephony;

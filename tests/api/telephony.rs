@@ -1,0 +1,126 @@
+//! The telephony gateway's key and validation, and PBX commands sent as webhooks.
+
+use crate::helpers::*;
+use actix_web::{web, App, HttpResponse, HttpServer};
+use serde_json::{json, Value};
+use std::sync::{Arc, Mutex};
+
+#[actix_rt::test]
+async fn the_gateway_refuses_a_missing_or_wrong_key() {
+    let app = spawn_app().await;
+    let body = json!({"service": "main", "from": "010-1234-5678"});
+    let res = client()
+        .post(app.url("/api/telephony/calls"))
+        .send_json(&body)
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 401);
+    let mut res = client()
+        .post(app.url("/api/telephony/calls"))
+        .insert_header(("X-Telephony-Key", "wrong"))
+        .send_json(&body)
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 401);
+    let v: Value = res.json().await.unwrap();
+    assert_eq!(v["error"]["code"], "unauthorized");
+}
+
+#[actix_rt::test]
+async fn the_gateway_validates_what_it_is_told() {
+    let app = spawn_app().await;
+    let (s, b) = app
+        .telephony(
+            "/api/telephony/calls",
+            json!({"service": "nope", "from": "010-1234-5678"}),
+        )
+        .await;
+    assert_eq!((s, b["error"]["code"].as_str()), (404, Some("not_found")));
+    let (s, b) = app
+        .telephony(
+            "/api/telephony/calls",
+            json!({"service": "main", "from": "hello"}),
+        )
+        .await;
+    assert_eq!(s, 400);
+    assert!(b["error"]["message"].as_str().unwrap().contains("from"));
+    let (s, _) = app
+        .telephony("/api/telephony/calls", json!({"service": "main"}))
+        .await;
+    assert_eq!(s, 400);
+    let (s, _) = app
+        .telephony("/api/telephony/calls/abc/hangup", json!({}))
+        .await;
+    assert_eq!(s, 400);
+    let (_, t1) = app.call_in("main", "+82 10-1234-5678").await;
+    let (_, t2) = app.call_in("other", "02-555-1234").await;
+    assert_ne!(t1, t2);
+    assert!(
+        t1.starts_with("T20261123-"),
+        "ticket carries the Seoul date: {t1}"
+    );
+}
+
+#[actix_rt::test]
+async fn pbx_commands_go_out_as_webhooks() {
+    let got: Arc<Mutex<Vec<Value>>> = Arc::default();
+    let sink = got.clone();
+    let receiver = HttpServer::new(move || {
+        let sink = sink.clone();
+        App::new().route(
+            "/pbx",
+            web::post().to(move |req: actix_web::HttpRequest, body: web::Json<Value>| {
+                let sink = sink.clone();
+                async move {
+                    let key = req
+                        .headers()
+                        .get("x-telephony-key")
+                        .map(|v| v.to_str().unwrap().to_string());
+                    let mut v = body.into_inner();
+                    v["__key"] = json!(key);
+                    sink.lock().unwrap().push(v);
+                    HttpResponse::Ok().finish()
+                }
+            }),
+        )
+    })
+    .workers(1)
+    .bind("127.0.0.1:0")
+    .unwrap();
+    let port = receiver.addrs()[0].port();
+    actix_rt::spawn(receiver.run());
+    let app = spawn_app_with(Opts {
+        webhook: Some(format!("http://127.0.0.1:{port}/pbx")),
+        ..Opts::default()
+    })
+    .await;
+    let mut kim = app.desk("kim").await;
+    kim.set("ready").await;
+    let (call_id, ticket) = app.call_in("main", "010-1234-5678").await;
+    kim.expect("call.offered").await;
+    kim.ok(json!({"type": "call.answer", "callId": call_id}))
+        .await;
+    kim.ok(json!({"type": "call.hangup", "callId": call_id}))
+        .await;
+    kim.ok(json!({"type": "call.dial", "number": "010-7777-6666"}))
+        .await;
+    let mut seen = Vec::new();
+    for _ in 0..50 {
+        seen = got.lock().unwrap().clone();
+        if seen.len() >= 4 {
+            break;
+        }
+        actix_rt::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let kinds: Vec<&str> = seen
+        .iter()
+        .map(|v| v["command"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, vec!["ring", "bridge", "hangup", "originate"]);
+    assert_eq!(seen[0]["extension"], "2001");
+    assert_eq!(seen[0]["callId"], call_id);
+    assert_eq!(seen[0]["ticketId"], ticket.as_str());
+    assert_eq!(seen[0]["externalId"], "pbx-1");
+    assert_eq!(seen[0]["__key"], KEY);
+    assert_eq!(seen[3]["number"], "01077776666");
+}

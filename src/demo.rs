@@ -1,6 +1,7 @@
 //! Seeds the demo brand (데모몰) from `data/demo/*.json` into an empty store: the brand and
 //! its services, agents agent01…agent12 and manager01 (password `demo1234`, demo only), and a
-//! few customers the simulator calls from. Never touches a store that already has data.
+//! few customers the simulator calls from; and the load-test brand. Never touches a store that
+//! already has data.
 
 use crate::api::auth::hash_password;
 use crate::domain::model::{Agent, Brand, Customer, Role, Service};
@@ -94,6 +95,62 @@ pub fn seed_if_empty(store: &Store, dir: &Path) -> Result<bool, String> {
     Ok(true)
 }
 
+pub const LOAD_PASSWORD: &str = "load1234";
+
+/// Seeds a load-test brand (부하테스트몰, services main/order/return) with `agents` agents
+/// `load0001`… (password `load1234`) into an empty store. One hash serves every load agent so
+/// seeding thousands stays fast; this brand is for load tests only.
+pub fn seed_load(store: &Store, agents: u32) -> Result<bool, String> {
+    if !store.is_empty().map_err(|e| e.to_string())? {
+        return Ok(false);
+    }
+    let brand = Brand {
+        id: 1,
+        name: "부하테스트몰".into(),
+        timezone: "Asia/Seoul".into(),
+        ring_timeout_s: 15,
+        wrap_up_limit_s: 0,
+        calls_mode: crate::domain::model::BrandCallsMode::Top,
+    };
+    let codes = ["main", "order", "return"];
+    let names = ["대표번호", "주문/배송 문의", "반품/교환"];
+    let services: Vec<Service> = codes
+        .iter()
+        .zip(names)
+        .map(|(c, n)| Service {
+            brand_id: 1,
+            code: c.to_string(),
+            name: n.to_string(),
+        })
+        .collect();
+    let hash = hash_password(LOAD_PASSWORD);
+    let agents: Vec<Agent> = (1..=agents)
+        .map(|i| Agent {
+            id: i,
+            brand_id: 1,
+            login: format!("load{i:04}"),
+            name: format!("부하{i:04}"),
+            extension: format!("{}", 10_000 + i),
+            role: Role::Agent,
+            services: codes.iter().map(|c| c.to_string()).collect(),
+            password_hash: hash.clone(),
+        })
+        .collect();
+    store
+        .write_blocking(move |tx| {
+            store::put_brand(tx, &brand)?;
+            for s in &services {
+                store::put_service(tx, s)?;
+            }
+            for a in &agents {
+                store::put_agent(tx, a)?;
+            }
+            Ok(())
+        })
+        .map_err(|e| e.to_string())?;
+    Ok(true)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -123,5 +180,14 @@ mod tests {
             .collect();
         assert!(names.contains(&"대표번호".to_string()));
         assert!(!store.customers(1).unwrap().is_empty());
+    }
+
+    #[test]
+    fn the_load_brand_has_as_many_agents_as_asked() {
+        let store = Store::in_memory().unwrap();
+        assert!(seed_load(&store, 25).unwrap());
+        assert_eq!(store.agents().unwrap().len(), 25);
+        assert!(store.agent_by_login("load0025").unwrap().is_some());
+        assert!(!seed_load(&store, 25).unwrap());
     }
 }

@@ -45,6 +45,13 @@ enum Cmd {
         #[arg(long, env = "CALLDESK_CONFIG")]
         config: Option<PathBuf>,
     },
+    /// Seed the load-test brand (agents load0001…, password load1234) into an empty data dir.
+    SeedLoad {
+        #[arg(long, env = "CALLDESK_DATA_DIR")]
+        data_dir: PathBuf,
+        #[arg(long, default_value_t = 1000)]
+        agents: u32,
+    },
     /// Seed the demo brand into an empty data dir and exit.
     SeedDemo {
         #[arg(long, env = "CALLDESK_DATA_DIR", default_value = "./data/run")]
@@ -90,24 +97,34 @@ fn main() -> std::process::ExitCode {
                 }
             }
         }
+        Cmd::SeedLoad { data_dir, agents } => {
+            let res = calldesk::store::Store::open(&data_dir)
+                .map_err(|e| e.to_string())
+                .and_then(|s| calldesk::demo::seed_load(&s, agents));
+            report_seed(res, &data_dir)
+        }
         Cmd::SeedDemo { data_dir, demo_dir } => {
             let res = calldesk::store::Store::open(&data_dir)
                 .map_err(|e| e.to_string())
                 .and_then(|s| calldesk::demo::seed_if_empty(&s, &demo_dir));
-            match res {
-                Ok(true) => {
-                    eprintln!("demo brand seeded into {}", data_dir.display());
-                    std::process::ExitCode::SUCCESS
-                }
-                Ok(false) => {
-                    eprintln!("{} already has data; nothing changed", data_dir.display());
-                    std::process::ExitCode::SUCCESS
-                }
-                Err(e) => {
-                    eprintln!("calldesk: {e}");
-                    std::process::ExitCode::FAILURE
-                }
-            }
+            report_seed(res, &data_dir)
+        }
+    }
+}
+
+fn report_seed(res: Result<bool, String>, data_dir: &std::path::Path) -> std::process::ExitCode {
+    match res {
+        Ok(true) => {
+            eprintln!("seeded into {}", data_dir.display());
+            std::process::ExitCode::SUCCESS
+        }
+        Ok(false) => {
+            eprintln!("{} already has data; nothing changed", data_dir.display());
+            std::process::ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("calldesk: {e}");
+            std::process::ExitCode::FAILURE
         }
     }
 }

@@ -3,7 +3,7 @@
 //! few customers the simulator calls from; and the load-test brand. Never touches a store that
 //! already has data.
 
-use crate::api::auth::hash_password;
+use crate::api::auth::{hash_password, hash_password_light};
 use crate::domain::model::{Agent, Brand, Customer, Role, Service};
 use crate::domain::phone::Phone;
 use crate::store::{self, Store};
@@ -77,6 +77,17 @@ pub fn seed_if_empty(store: &Store, dir: &Path) -> Result<bool, String> {
             })
         })
         .collect::<Result<_, String>>()?;
+    write_brand(store, brand, services, agents, customers)
+}
+
+/// Stores one brand with its services, agents and customers in one transaction.
+fn write_brand(
+    store: &Store,
+    brand: Brand,
+    services: Vec<Service>,
+    agents: Vec<Agent>,
+    customers: Vec<Customer>,
+) -> Result<bool, String> {
     store
         .write_blocking(move |tx| {
             store::put_brand(tx, &brand)?;
@@ -98,8 +109,8 @@ pub fn seed_if_empty(store: &Store, dir: &Path) -> Result<bool, String> {
 pub const LOAD_PASSWORD: &str = "load1234";
 
 /// Seeds a load-test brand (부하테스트몰, services main/order/return) with `agents` agents
-/// `load0001`… (password `load1234`) into an empty store. One hash serves every load agent so
-/// seeding thousands stays fast; this brand is for load tests only.
+/// `load0001`… (password `load1234`) into an empty store. One light hash serves every load agent
+/// so seeding and logging in thousands stays fast; this brand is for load tests only.
 pub fn seed_load(store: &Store, agents: u32) -> Result<bool, String> {
     if !store.is_empty().map_err(|e| e.to_string())? {
         return Ok(false);
@@ -123,7 +134,7 @@ pub fn seed_load(store: &Store, agents: u32) -> Result<bool, String> {
             name: n.to_string(),
         })
         .collect();
-    let hash = hash_password(LOAD_PASSWORD);
+    let hash = hash_password_light(LOAD_PASSWORD);
     let agents: Vec<Agent> = (1..=agents)
         .map(|i| Agent {
             id: i,
@@ -136,19 +147,7 @@ pub fn seed_load(store: &Store, agents: u32) -> Result<bool, String> {
             password_hash: hash.clone(),
         })
         .collect();
-    store
-        .write_blocking(move |tx| {
-            store::put_brand(tx, &brand)?;
-            for s in &services {
-                store::put_service(tx, s)?;
-            }
-            for a in &agents {
-                store::put_agent(tx, a)?;
-            }
-            Ok(())
-        })
-        .map_err(|e| e.to_string())?;
-    Ok(true)
+    write_brand(store, brand, services, agents, vec![])
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@
 //! `WS offer_latency` (receipt of `call.offered` minus the time in `externalId`) and
 //! `WS note_save_ack` (note.save sent → ack). Settings come from the environment:
 //! `LOAD_DESKS` (default 1000), `LOAD_CALLS_PER_SEC` (50), `LOAD_CALLERS` (10),
-//! `LOAD_WARMUP_S` (callers wait this long for desks to log in, default 20),
+//! `LOAD_WARMUP_S` (callers wait this long for desks to log in, default 12),
 //! `LOAD_TELEPHONY_KEY` (`load-telephony-key`), `LOAD_PASSWORD` (`load1234`).
 //! See load-tests/run.sh and docs/performance.md.
 
@@ -48,7 +48,7 @@ fn conf() -> &'static Conf {
         desks: env_or("LOAD_DESKS", 1000),
         calls_per_sec: env_or("LOAD_CALLS_PER_SEC", 50.0),
         callers: env_or("LOAD_CALLERS", 10usize).max(1),
-        warmup: Duration::from_secs(env_or("LOAD_WARMUP_S", 20)),
+        warmup: Duration::from_secs(env_or("LOAD_WARMUP_S", 12)),
         key: env_or("LOAD_TELEPHONY_KEY", "load-telephony-key".to_string()),
         password: env_or("LOAD_PASSWORD", "load1234".to_string()),
         started: Instant::now(),
@@ -56,6 +56,9 @@ fn conf() -> &'static Conf {
 }
 
 static NEXT_DESK: AtomicUsize = AtomicUsize::new(1);
+/// Offer latencies (µs) with the instant each offer was received, for the closing summary.
+static OFFERS: std::sync::Mutex<Vec<(Instant, u64)>> = std::sync::Mutex::new(Vec::new());
+static ERRORS: AtomicU64 = AtomicU64::new(0);
 static SERVICES: [&str; 3] = ["main", "order", "return"];
 
 fn now_micros() -> u64 {
@@ -78,7 +81,14 @@ fn fail(msg: impl Into<String>) -> Box<TransactionError> {
 }
 
 async fn desk_login(user: &mut GooseUser) -> TransactionResult {
-    let n = NEXT_DESK.fetch_add(1, Ordering::Relaxed);
+    let n = match user.get_session_data::<usize>() {
+        Some(n) => *n,
+        None => {
+            let n = NEXT_DESK.fetch_add(1, Ordering::Relaxed);
+            user.set_session_data(n);
+            n
+        }
+    };
     let login = format!("load{n:04}");
     let res = user
         .post_json(
@@ -164,7 +174,9 @@ async fn request(desk: &Desk, mut body: Value) -> Result<Duration, Box<Transacti
 /// One call cycle: wait for an offer (up to 2 s), answer, talk briefly, hang up, note, ready.
 async fn desk_work(user: &mut GooseUser) -> TransactionResult {
     let Some(desk) = user.get_session_data::<Desk>().cloned() else {
-        return Err(fail("desk not logged in"));
+        // The on-start login failed: back off, then try again (never spin).
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        return desk_login(user).await;
     };
     let offered = {
         let mut ws = desk.0.ws.lock().await;
@@ -191,6 +203,9 @@ async fn desk_work(user: &mut GooseUser) -> TransactionResult {
     let ticket = v["ticketId"].as_str().unwrap_or_default().to_string();
     if let Some(sent) = v["externalId"].as_str().and_then(|s| s.parse::<u64>().ok()) {
         let latency = Duration::from_micros(received.saturating_sub(sent));
+        if let Ok(mut o) = OFFERS.lock() {
+            o.push((Instant::now(), latency.as_micros() as u64));
+        }
         user.record_custom_request_duration("WS", "offer_latency", latency, true, None, None)
             .await?;
     }
@@ -206,6 +221,7 @@ async fn desk_work(user: &mut GooseUser) -> TransactionResult {
     )
     .await?;
     if answered.is_err() {
+        ERRORS.fetch_add(1, Ordering::Relaxed);
         return Ok(());
     }
     tokio::time::sleep(Duration::from_millis(300)).await;
@@ -225,8 +241,43 @@ async fn desk_work(user: &mut GooseUser) -> TransactionResult {
         None,
     )
     .await?;
+    if saved.is_err() {
+        ERRORS.fetch_add(1, Ordering::Relaxed);
+    }
     request(&desk, json!({"type": "wrapup.done"})).await?;
     Ok(())
+}
+
+/// Prints offer latency p50/p95/p99/max, calls routed per second and errors.
+fn summary() {
+    let offers = OFFERS.lock().map(|o| o.clone()).unwrap_or_default();
+    let mut lat: Vec<u64> = offers.iter().map(|(_, l)| *l).collect();
+    lat.sort_unstable();
+    let pct = |p: f64| -> f64 {
+        if lat.is_empty() {
+            return 0.0;
+        }
+        let i = ((p / 100.0) * (lat.len() - 1) as f64).round() as usize;
+        lat[i] as f64 / 1000.0
+    };
+    let span = match (offers.first(), offers.last()) {
+        (Some(a), Some(b)) if b.0 > a.0 => (b.0 - a.0).as_secs_f64(),
+        _ => 0.0,
+    };
+    let rate = if span > 0.0 { offers.len() as f64 / span } else { 0.0 };
+    let c = conf();
+    println!();
+    println!("== calldesk summary: {} desks, target {} calls/s", c.desks, c.calls_per_sec);
+    println!(
+        "== offer latency ms: p50 {:.2} | p95 {:.2} | p99 {:.2} | max {:.2} ({} offers)",
+        pct(50.0),
+        pct(95.0),
+        pct(99.0),
+        pct(100.0),
+        lat.len()
+    );
+    println!("== calls routed per second: {rate:.1} (over {span:.0} s)");
+    println!("== desk errors (answer / note refused): {}", ERRORS.load(Ordering::Relaxed));
 }
 
 async fn place_call(user: &mut GooseUser) -> TransactionResult {
@@ -280,9 +331,10 @@ async fn main() -> Result<(), GooseError> {
                 .register_transaction(transaction!(place_call)),
         )
         .set_default(GooseDefault::Users, users)?
-        .set_default(GooseDefault::IncreaseRate, "200")?
+        .set_default(GooseDefault::IncreaseRate, "100")?
         .set_default(GooseDefault::RunTime, 60)?
         .execute()
         .await?;
+    summary();
     Ok(())
 }

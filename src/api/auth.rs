@@ -82,6 +82,17 @@ pub fn hash_password(pw: &str) -> String {
         .to_string()
 }
 
+/// A light argon2id hash (4 MiB, one pass) for the load-test brand only, so that thousands of
+/// simulated desks can log in at once without the login cost dominating the measurement.
+pub fn hash_password_light(pw: &str) -> String {
+    let params = argon2::Params::new(4096, 1, 1, None).expect("argon2 params");
+    let a = Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, params);
+    let salt = SaltString::generate(&mut OsRng);
+    a.hash_password(pw.as_bytes(), &salt)
+        .expect("argon2 hashing")
+        .to_string()
+}
+
 pub fn verify_password(pw: &str, hash: &str) -> bool {
     PasswordHash::new(hash)
         .map(|h| Argon2::default().verify_password(pw.as_bytes(), &h).is_ok())

@@ -292,7 +292,7 @@ impl StreamHandler<Result<ws::Message, ws::ProtocolError>> for DeskSession {
                 ctx.stop();
             }
             Err(e) => {
-                tracing::warn!(error = %e, "socket protocol error; closing");
+                tracing::info!(error = %e, "socket ended uncleanly; closing");
                 ctx.close(Some(ws::CloseReason {
                     code: ws::CloseCode::Protocol,
                     description: Some(e.to_string()),

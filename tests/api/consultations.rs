@@ -5,10 +5,7 @@ use serde_json::json;
 
 async fn one_finished_call(app: &TestApp, desk: &mut Desk) -> String {
     desk.set("ready").await;
-    let (call_id, ticket) = app.call_in("main", "010-3333-4444").await;
-    desk.expect("call.offered").await;
-    desk.ok(json!({"type": "call.answer", "callId": call_id}))
-        .await;
+    let (call_id, ticket) = app.answered_call(desk, "main", "010-3333-4444").await;
     desk.ok(json!({"type": "call.hangup", "callId": call_id}))
         .await;
     desk.ok(json!({"type": "note.save", "ticketId": ticket, "content": "원래 내용"}))

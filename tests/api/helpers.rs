@@ -29,6 +29,8 @@ pub struct Opts {
     pub clock: Option<ManualClock>,
     pub seed: bool,
     pub dial_timeout_s: u64,
+    /// Run the simulator with this settings file.
+    pub simulator: Option<PathBuf>,
 }
 
 impl Default for Opts {
@@ -41,6 +43,7 @@ impl Default for Opts {
             clock: None,
             seed: true,
             dial_timeout_s: 60,
+            simulator: None,
         }
     }
 }
@@ -160,7 +163,13 @@ pub async fn spawn_app() -> TestApp {
 }
 
 pub async fn spawn_app_with(o: Opts) -> TestApp {
-    calldesk::telemetry::init();
+    let _ = tracing_subscriber::fmt()
+        .with_test_writer()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .try_init();
     let clock = o.clock.unwrap_or_else(|| ManualClock::new(morning()));
     let store = match &o.data_dir {
         Some(d) => open_retrying(d).await,
@@ -175,7 +184,8 @@ pub async fn spawn_app_with(o: Opts) -> TestApp {
         listen: "127.0.0.1:0".into(),
         data_dir: o.data_dir.clone(),
         demo: false,
-        simulator: false,
+        simulator: o.simulator.is_some(),
+        simulator_file: o.simulator.unwrap_or_default(),
         telephony_key: KEY.into(),
         telephony_webhook: o.webhook,
         web_dir: PathBuf::from("/nonexistent-web-dist"),
@@ -296,6 +306,16 @@ impl TestApp {
             v["callId"].as_u64().unwrap(),
             v["ticketId"].as_str().unwrap().to_string(),
         )
+    }
+
+    /// Sends a call to a ready desk and answers it there; returns (callId, ticketId).
+    pub async fn answered_call(&self, desk: &mut Desk, service: &str, from: &str) -> (u64, String) {
+        let (call_id, ticket) = self.call_in(service, from).await;
+        let offered = desk.expect("call.offered").await;
+        assert_eq!(offered["callId"], call_id);
+        desk.ok(json!({"type": "call.answer", "callId": call_id}))
+            .await;
+        (call_id, ticket)
     }
 
     pub async fn telephony(&self, path: &str, body: Value) -> (u16, Value) {

@@ -7,5 +7,6 @@ mod helpers;
 mod outbound;
 mod persistence;
 mod routing;
+mod simulator;
 mod stats;
 mod telephony;

@@ -251,10 +251,7 @@ async fn the_status_chosen_during_a_call_applies_when_wrap_up_ends() {
     let app = spawn_app().await;
     let mut kim = app.desk("kim").await;
     kim.set("ready").await;
-    let (call_id, _) = app.call_in("main", "010-1000-0001").await;
-    kim.expect("call.offered").await;
-    kim.ok(json!({"type": "call.answer", "callId": call_id}))
-        .await;
+    let (call_id, _) = app.answered_call(&mut kim, "main", "010-1000-0001").await;
     let e = kim
         .request(json!({"type": "status.set", "status": "ready"}))
         .await;
@@ -281,10 +278,7 @@ async fn the_wrap_up_limit_returns_the_agent_to_ready() {
     .await;
     let mut kim = app.desk("kim").await;
     kim.set("ready").await;
-    let (call_id, _) = app.call_in("main", "010-1000-0001").await;
-    kim.expect("call.offered").await;
-    kim.ok(json!({"type": "call.answer", "callId": call_id}))
-        .await;
+    let (call_id, _) = app.answered_call(&mut kim, "main", "010-1000-0001").await;
     kim.ok(json!({"type": "call.hangup", "callId": call_id}))
         .await;
     kim.expect_status("wrap_up").await;

@@ -1,0 +1,153 @@
+// The desk's state and the pure reducer that applies server frames to it. The socket's
+// handlers only call `applyFrame`; components only read `deskStore`.
+
+import type { AgentPublic } from "./generated/AgentPublic";
+import type { AgentRow } from "./generated/AgentRow";
+import type { BrandView } from "./generated/BrandView";
+import type { CallView } from "./generated/CallView";
+import type { ConsultationSummary } from "./generated/ConsultationSummary";
+import type { QueueView } from "./generated/QueueView";
+import type { ServerMsg } from "./generated/ServerMsg";
+import type { ServiceView } from "./generated/ServiceView";
+import type { StatsView } from "./generated/StatsView";
+import type { StatusView } from "./generated/StatusView";
+import { createStore } from "./store";
+
+export type Connection = "connecting" | "open" | "reconnecting";
+
+export interface DeskState {
+  connection: Connection;
+  agent: AgentPublic | null;
+  status: StatusView | null;
+  call: CallView | null;
+  brand: BrandView | null;
+  services: ServiceView[];
+  stats: StatsView | null;
+  queues: Record<string, QueueView>;
+  agents: Record<number, AgentRow>;
+  consultations: ConsultationSummary[];
+  consCounts: { inCount: number; outCount: number; total: number };
+  /** serverTime − local clock at hello, in ms, so timers agree with the server. */
+  clockOffsetMs: number;
+  /** Last call that ended, for a short notice ("고객이 끊었습니다"). */
+  lastEnded: { callId: number; by: string; outcome: string } | null;
+}
+
+export const emptyDesk: DeskState = {
+  connection: "connecting",
+  agent: null,
+  status: null,
+  call: null,
+  brand: null,
+  services: [],
+  stats: null,
+  queues: {},
+  agents: {},
+  consultations: [],
+  consCounts: { inCount: 0, outCount: 0, total: 0 },
+  clockOffsetMs: 0,
+  lastEnded: null,
+};
+
+export const deskStore = createStore<DeskState>(emptyDesk);
+
+function upsertConsultations(
+  list: ConsultationSummary[],
+  items: ConsultationSummary[],
+): ConsultationSummary[] {
+  const byTicket = new Map(list.map((c) => [c.ticketId, c]));
+  for (const c of items) byTicket.set(c.ticketId, c);
+  return [...byTicket.values()].sort((a, b) => (a.startedAt < b.startedAt ? 1 : -1));
+}
+
+/** Applies one server frame; returns the same object when nothing changed. */
+export function applyFrame(s: DeskState, f: ServerMsg, now: number = Date.now()): DeskState {
+  switch (f.type) {
+    case "hello": {
+      const snap = f.snapshot;
+      const agents: Record<number, AgentRow> = {};
+      for (const a of snap.agents) agents[a.agentId] = a;
+      const queues: Record<string, QueueView> = {};
+      for (const q of snap.queues) queues[q.service] = q;
+      return {
+        ...s,
+        connection: "open",
+        agent: f.agent,
+        status: f.status,
+        call: snap.call,
+        brand: snap.brand,
+        services: snap.services,
+        stats: snap.stats,
+        queues,
+        agents,
+        consultations: snap.consultations.items,
+        consCounts: {
+          inCount: snap.consultations.inCount,
+          outCount: snap.consultations.outCount,
+          total: snap.consultations.total,
+        },
+        clockOffsetMs: new Date(snap.serverTime).getTime() - now,
+      };
+    }
+    case "agent.status": {
+      const { type: _type, ...status } = f as ServerMsg & { seq?: number };
+      void _type;
+      const clean = { ...status } as StatusView & { seq?: number };
+      delete clean.seq;
+      let call = s.call;
+      if (call && call.state === "wrap_up" && clean.status !== "wrap_up") call = null;
+      return { ...s, status: clean, call };
+    }
+    case "call.offered":
+    case "call.connected": {
+      const { type: _t, ...view } = f as ServerMsg & { seq?: number };
+      void _t;
+      const call = { ...view } as CallView & { seq?: number };
+      delete call.seq;
+      return { ...s, call, lastEnded: null };
+    }
+    case "call.ended": {
+      if (!s.call || s.call.callId !== f.callId) return s;
+      const call: CallView | null = f.wrapUp ? { ...s.call, state: "wrap_up", since: new Date(now + s.clockOffsetMs).toISOString() } : null;
+      return { ...s, call, lastEnded: { callId: f.callId, by: f.by, outcome: f.outcome } };
+    }
+    case "agents": {
+      const agents = { ...s.agents };
+      for (const a of f.changed) agents[a.agentId] = a;
+      return { ...s, agents };
+    }
+    case "queue": {
+      const { type: _q, ...q } = f as ServerMsg & { seq?: number };
+      void _q;
+      const view = { ...q } as QueueView & { seq?: number };
+      delete view.seq;
+      return { ...s, queues: { ...s.queues, [view.service]: view } };
+    }
+    case "stats": {
+      const { type: _s, ...st } = f as ServerMsg & { seq?: number };
+      void _s;
+      const view = { ...st } as StatsView & { seq?: number };
+      delete view.seq;
+      return { ...s, stats: view };
+    }
+    case "consultations": {
+      const consultations = f.full ? f.items : upsertConsultations(s.consultations, f.items);
+      return {
+        ...s,
+        consultations,
+        consCounts: { inCount: f.inCount, outCount: f.outCount, total: f.total },
+      };
+    }
+    default:
+      return s;
+  }
+}
+
+/** Agents who can take calls (상담중 상담사). */
+export function inServiceAgents(s: DeskState): AgentRow[] {
+  return Object.values(s.agents).filter((a) => a.inService);
+}
+
+export function waitingTotal(s: DeskState): number {
+  return Object.values(s.queues).reduce((n, q) => n + q.waiting, 0);
+}

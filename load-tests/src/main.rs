@@ -264,10 +264,17 @@ fn summary() {
         (Some(a), Some(b)) if b.0 > a.0 => (b.0 - a.0).as_secs_f64(),
         _ => 0.0,
     };
-    let rate = if span > 0.0 { offers.len() as f64 / span } else { 0.0 };
+    let rate = if span > 0.0 {
+        offers.len() as f64 / span
+    } else {
+        0.0
+    };
     let c = conf();
     println!();
-    println!("== calldesk summary: {} desks, target {} calls/s", c.desks, c.calls_per_sec);
+    println!(
+        "== calldesk summary: {} desks, target {} calls/s",
+        c.desks, c.calls_per_sec
+    );
     println!(
         "== offer latency ms: p50 {:.2} | p95 {:.2} | p99 {:.2} | max {:.2} ({} offers)",
         pct(50.0),
@@ -277,7 +284,10 @@ fn summary() {
         lat.len()
     );
     println!("== calls routed per second: {rate:.1} (over {span:.0} s)");
-    println!("== desk errors (answer / note refused): {}", ERRORS.load(Ordering::Relaxed));
+    println!(
+        "== desk errors (answer / note refused): {}",
+        ERRORS.load(Ordering::Relaxed)
+    );
 }
 
 async fn place_call(user: &mut GooseUser) -> TransactionResult {

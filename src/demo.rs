@@ -122,6 +122,8 @@ pub fn seed_load(store: &Store, agents: u32) -> Result<bool, String> {
         ring_timeout_s: 15,
         wrap_up_limit_s: 0,
         calls_mode: crate::domain::model::BrandCallsMode::Top,
+        categories: crate::domain::model::default_categories(),
+        results: crate::domain::model::default_results(),
     };
     let codes = ["main", "order", "return"];
     let names = ["대표번호", "주문/배송 문의", "반품/교환"];

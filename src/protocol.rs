@@ -12,6 +12,7 @@ use crate::domain::status::{AuxReason, Cause, Status, Target};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
+use ts_rs::TS;
 
 /// Largest client frame accepted; a larger one closes the socket with a reason.
 pub const MAX_FRAME_BYTES: usize = 64 * 1024;
@@ -20,7 +21,8 @@ pub const MAX_FRAME_BYTES: usize = 64 * 1024;
 
 /// A request from a desk. Parsed after `type` and `id` were read, so a bad body can still be
 /// answered with an `error` frame naming the request's id.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, TS)]
+#[ts(export)]
 #[serde(tag = "type")]
 pub enum ClientRequest {
     #[serde(rename = "status.set")]
@@ -76,7 +78,8 @@ pub const CLIENT_TYPES: [&str; 8] = [
 
 // ---- server → client ---------------------------------------------------------------------------
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
 #[serde(tag = "type")]
 pub enum ServerMsg {
     #[serde(rename = "hello")]
@@ -85,6 +88,7 @@ pub enum ServerMsg {
     Ack {
         id: u64,
         #[serde(skip_serializing_if = "Option::is_none")]
+        #[ts(optional)]
         data: Option<serde_json::Value>,
     },
     #[serde(rename = "error")]
@@ -104,6 +108,7 @@ pub enum ServerMsg {
         call_id: CallId,
         ticket_id: String,
         #[serde(skip_serializing_if = "Option::is_none")]
+        #[ts(optional)]
         external_id: Option<String>,
         /// `agent`, `customer`, `timeout` (ring not answered), `failed` (dial busy / no answer).
         by: EndedBy,
@@ -137,7 +142,8 @@ pub fn with_seq(frame: &str, seq: u64) -> String {
     format!("{body}{sep}\"seq\":{seq}}}")
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
 #[serde(rename_all = "snake_case")]
 pub enum EndedBy {
     Agent,
@@ -147,7 +153,8 @@ pub enum EndedBy {
     System,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
 pub struct Hello {
     pub agent: AgentPublic,
     pub status: StatusView,
@@ -156,7 +163,8 @@ pub struct Hello {
 }
 
 /// Everything the desk shows, at connect time.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
 #[serde(rename_all = "camelCase")]
 pub struct Snapshot {
     pub server_time: DateTime<Utc>,
@@ -171,7 +179,8 @@ pub struct Snapshot {
     pub consultations: ConsultationsView,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
 #[serde(rename_all = "camelCase")]
 pub struct BrandView {
     pub id: u32,
@@ -180,15 +189,21 @@ pub struct BrandView {
     pub ring_timeout_s: u32,
     pub wrap_up_limit_s: u32,
     pub calls_mode: BrandCallsMode,
+    /// 상담유형 choices of the note form.
+    pub categories: Vec<String>,
+    /// 처리결과 choices of the note form.
+    pub results: Vec<String>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, TS)]
+#[ts(export)]
 pub struct ServiceView {
     pub code: String,
     pub name: String,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, TS)]
+#[ts(export)]
 #[serde(rename_all = "camelCase")]
 pub struct StatusView {
     pub agent_id: AgentId,
@@ -203,12 +218,14 @@ pub struct StatusView {
 }
 
 /// A call as a desk sees it.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, TS)]
+#[ts(export)]
 #[serde(rename_all = "camelCase")]
 pub struct CallView {
     pub call_id: CallId,
     pub ticket_id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
     pub external_id: Option<String>,
     pub service: String,
     pub service_name: String,
@@ -224,7 +241,8 @@ pub struct CallView {
 }
 
 /// One agent in the 상담중 / 전체 lists.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, TS)]
+#[ts(export)]
 #[serde(rename_all = "camelCase")]
 pub struct AgentRow {
     pub agent_id: AgentId,
@@ -237,7 +255,8 @@ pub struct AgentRow {
 }
 
 /// Agent-list changes (pushed coalesced, at most 4 a second).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
 #[serde(rename_all = "camelCase")]
 pub struct AgentsView {
     pub changed: Vec<AgentRow>,
@@ -248,7 +267,8 @@ pub struct AgentsView {
 }
 
 /// One service's queue (상담 대기중).
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, TS)]
+#[ts(export)]
 #[serde(rename_all = "camelCase")]
 pub struct QueueView {
     pub service: String,
@@ -262,7 +282,8 @@ pub struct QueueView {
 }
 
 /// Today's figures: mine and the brand's.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, TS)]
+#[ts(export)]
 #[serde(rename_all = "camelCase")]
 pub struct StatsView {
     pub date: NaiveDate,
@@ -271,7 +292,8 @@ pub struct StatsView {
     pub brand: BrandFigures,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq, Default)]
+#[derive(Debug, Clone, Serialize, PartialEq, Default, TS)]
+#[ts(export)]
 #[serde(rename_all = "camelCase")]
 pub struct BrandFigures {
     /// Which of 최고콜 / 전체콜 the monitor shows.
@@ -285,7 +307,8 @@ pub struct BrandFigures {
 }
 
 /// My consultations today (상담 현황): the whole list in `hello`, changed items afterwards.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
 #[serde(rename_all = "camelCase")]
 pub struct ConsultationsView {
     pub items: Vec<ConsultationSummary>,

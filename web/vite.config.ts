@@ -1,5 +1,5 @@
 // Vite build of the desk client; `npm run dev` proxies the API and socket to a running server.
-import { defineConfig } from "vite";
+import { defineConfig } from "vitest/config";
 import react from "@vitejs/plugin-react";
 
 export default defineConfig({

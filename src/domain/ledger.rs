@@ -6,6 +6,7 @@ use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use ts_rs::TS;
 
 /// The key time is counted under: a status, or `aux:<reason>` for aux.
 pub fn state_key(status: Status, reason: Option<AuxReason>) -> String {
@@ -106,7 +107,8 @@ impl Ledger {
 }
 
 /// Today's figures of one agent as the monitor shows them (whole seconds).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
 #[serde(rename_all = "camelCase")]
 pub struct AgentFigures {
     /// 총통화: seconds on call.
@@ -160,7 +162,8 @@ impl AgentFigures {
 }
 
 /// Brand-wide call figures today: 최고콜 (top), 전체콜 (total), 평균콜 (average per working agent).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
 #[serde(rename_all = "camelCase")]
 pub struct CallSpread {
     pub top_in: u32,

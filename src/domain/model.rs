@@ -3,12 +3,14 @@
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 pub type BrandId = u32;
 pub type AgentId = u32;
 pub type CallId = u64;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     Agent,
@@ -23,7 +25,8 @@ impl Role {
 }
 
 /// Which brand-wide call figure the monitor shows: 최고콜 (top) or 전체콜 (total).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, TS)]
+#[ts(export)]
 #[serde(rename_all = "snake_case")]
 pub enum BrandCallsMode {
     #[default]
@@ -43,6 +46,32 @@ pub struct Brand {
     /// Seconds of wrap-up before the agent is returned automatically; 0 = no limit.
     pub wrap_up_limit_s: u32,
     pub calls_mode: BrandCallsMode,
+    /// 상담유형: the consultation categories agents choose from.
+    #[serde(default = "default_categories")]
+    pub categories: Vec<String>,
+    /// 처리결과: the results agents choose from.
+    #[serde(default = "default_results")]
+    pub results: Vec<String>,
+}
+
+pub fn default_categories() -> Vec<String> {
+    [
+        "주문",
+        "배송",
+        "반품/교환",
+        "결제/환불",
+        "회원",
+        "상품문의",
+        "기타",
+    ]
+    .map(String::from)
+    .to_vec()
+}
+
+pub fn default_results() -> Vec<String> {
+    ["완료", "미완료", "재연락 필요", "이관"]
+        .map(String::from)
+        .to_vec()
 }
 
 impl Brand {
@@ -77,7 +106,8 @@ pub struct Agent {
 }
 
 /// What other parts may see of an agent (never the hash).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
 #[serde(rename_all = "camelCase")]
 pub struct AgentPublic {
     pub id: AgentId,
@@ -110,7 +140,8 @@ pub struct Session {
     pub created_at: DateTime<Utc>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
 pub enum Channel {
     #[serde(rename = "IN")]
     In,
@@ -119,7 +150,8 @@ pub enum Channel {
 }
 
 /// How a call ended, as far as the telephony side is concerned.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
 #[serde(rename_all = "snake_case")]
 pub enum CallOutcome {
     /// Still live.
@@ -137,7 +169,8 @@ pub enum CallOutcome {
 }
 
 /// A consultation (상담): one call and the note written about it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
 #[serde(rename_all = "camelCase")]
 pub struct Consultation {
     pub ticket_id: String,
@@ -191,7 +224,8 @@ impl Consultation {
 }
 
 /// One line of "상담 현황".
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
 #[serde(rename_all = "camelCase")]
 pub struct ConsultationSummary {
     pub ticket_id: String,
@@ -211,7 +245,8 @@ pub struct ConsultationSummary {
 }
 
 /// A customer as the desk shows it when a call pops (the full record grows in later work).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
 #[serde(rename_all = "camelCase")]
 pub struct Customer {
     pub id: u64,

@@ -4,9 +4,11 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::fmt;
+use ts_rs::TS;
 
 /// Agent status as spoken on the wire.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord, TS)]
+#[ts(export)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     LoggedOut,
@@ -72,7 +74,8 @@ impl fmt::Display for Status {
 }
 
 /// Why an agent is in `aux` (기타). `missed` is set by the engine only (ring timeout).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord, TS)]
+#[ts(export)]
 #[serde(rename_all = "snake_case")]
 pub enum AuxReason {
     Meeting,
@@ -129,7 +132,8 @@ impl AuxReason {
 }
 
 /// Why a transition happened; carried on every transition.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
 #[serde(rename_all = "snake_case")]
 pub enum Cause {
     Manual,
@@ -146,7 +150,8 @@ pub enum Cause {
 }
 
 /// A status an agent asks for: ready, preparing, or aux with a reason.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
 pub struct Target {
     pub status: Status,
     pub reason: Option<AuxReason>,

@@ -326,6 +326,8 @@ impl Engine {
                     ring_timeout_s: b.ring_timeout_s,
                     wrap_up_limit_s: b.wrap_up_limit_s,
                     calls_mode: b.calls_mode,
+                    categories: b.categories.clone(),
+                    results: b.results.clone(),
                 },
                 services: rt
                     .services

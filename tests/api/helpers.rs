@@ -89,6 +89,8 @@ pub fn seed(store: &Store, ring_timeout_s: u32, wrap_up_limit_s: u32) {
         ring_timeout_s,
         wrap_up_limit_s,
         calls_mode: BrandCallsMode::Top,
+        categories: calldesk::domain::model::default_categories(),
+        results: calldesk::domain::model::default_results(),
     };
     let svc = |b, code: &str, name: &str| Service {
         brand_id: b,

@@ -1,0 +1,133 @@
+// The desk screen: header (상단), left tab (좌측 상담탭), main work window (메인 대화창) and right
+// info tab (우측 정보탭). Owns the socket's lifetime, the keyboard shortcuts, the ringing title
+// flash and sound, the disconnected banner and the notices.
+
+import { useEffect, useState } from "react";
+import { answer, chooseStatus, connectDesk, hangup, noticeStore, wrapupDone } from "../actions";
+import { deskStore } from "../desk";
+import { useT } from "../i18n";
+import { useStore } from "../store";
+import { ConsultationDetail } from "./ConsultationDetail";
+import { DialDialog } from "./DialDialog";
+import { Header } from "./Header";
+import { LeftTab } from "./LeftTab";
+import { MainWindow } from "./MainWindow";
+import { RightTab } from "./RightTab";
+
+export function Desk({ onLoggedOut }: { onLoggedOut: () => void }) {
+  const t = useT();
+  const connection = useStore(deskStore, (s) => s.connection);
+  const hasHello = useStore(deskStore, (s) => s.agent !== null);
+  const call = useStore(deskStore, (s) => s.call);
+  const notices = useStore(noticeStore, (n) => n);
+  const [dialOpen, setDialOpen] = useState(false);
+  const [detail, setDetail] = useState<string | null>(null);
+
+  useEffect(() => connectDesk(onLoggedOut), [onLoggedOut]);
+
+  // Ringing: flash the tab title and play a soft tone (when the browser allows sound).
+  const ringing = call?.state === "ringing";
+  const ringFrom = call?.fromDisplay ?? "";
+  useEffect(() => {
+    if (!ringing) return;
+    const original = document.title;
+    let on = false;
+    const flash = setInterval(() => {
+      on = !on;
+      document.title = on ? `📞 전화 수신중 ${ringFrom}` : original;
+    }, 700);
+    const stopTone = playRingTone();
+    return () => {
+      clearInterval(flash);
+      stopTone();
+      document.title = original;
+    };
+  }, [ringing, ringFrom]);
+
+  // Keyboard shortcuts (listed in the header's help popover).
+  useEffect(() => {
+    function onKey(e: KeyboardEvent) {
+      const c = deskStore.get().call;
+      if (e.altKey && e.code === "KeyR") {
+        e.preventDefault();
+        void chooseStatus("ready");
+      } else if (e.altKey && e.code === "KeyA" && c?.state === "ringing") {
+        e.preventDefault();
+        void answer(c.callId);
+      } else if (e.altKey && e.code === "KeyH" && c && (c.state === "on_call" || c.state === "dialing")) {
+        e.preventDefault();
+        void hangup(c.callId);
+      } else if (e.altKey && e.code === "KeyW" && c?.state === "wrap_up") {
+        e.preventDefault();
+        void wrapupDone();
+      } else if (e.altKey && e.code === "KeyD") {
+        e.preventDefault();
+        setDialOpen(true);
+      } else if ((e.ctrlKey || e.metaKey) && e.code === "KeyS") {
+        e.preventDefault();
+        document.dispatchEvent(new CustomEvent("calldesk:save-note"));
+      }
+    }
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, []);
+
+  return (
+    <div className="desk">
+      {connection !== "open" && (
+        <div className="banner" data-testid="connection-banner" role="status">
+          {t("disconnected")}
+        </div>
+      )}
+      {hasHello ? (
+        <>
+          <Header onDial={() => setDialOpen(true)} onOpenConsultation={setDetail} />
+          <div className="desk-body">
+            <LeftTab />
+            <MainWindow />
+            <RightTab onOpenConsultation={setDetail} />
+          </div>
+        </>
+      ) : (
+        <div className="desk-loading">…</div>
+      )}
+      {dialOpen && <DialDialog onClose={() => setDialOpen(false)} />}
+      {detail && <ConsultationDetail ticketId={detail} onClose={() => setDetail(null)} />}
+      <div className="notices" aria-live="polite">
+        {notices.map((n) => (
+          <div key={n.id} className={`notice ${n.kind}`}>
+            {n.text}
+          </div>
+        ))}
+      </div>
+    </div>
+  );
+}
+
+/** Plays a short two-tone ring every 2 s; returns a stop function. Silent if audio is blocked. */
+function playRingTone(): () => void {
+  let ctx: AudioContext | null = null;
+  try {
+    ctx = new AudioContext();
+  } catch {
+    return () => {};
+  }
+  const beep = () => {
+    if (!ctx || ctx.state !== "running") return;
+    for (const [i, f] of [440, 480].entries()) {
+      const o = ctx.createOscillator();
+      const g = ctx.createGain();
+      o.frequency.value = f;
+      g.gain.value = 0.04;
+      o.connect(g).connect(ctx.destination);
+      o.start(ctx.currentTime + i * 0.25);
+      o.stop(ctx.currentTime + i * 0.25 + 0.2);
+    }
+  };
+  void ctx.resume().then(beep, () => {});
+  const timer = setInterval(beep, 2000);
+  return () => {
+    clearInterval(timer);
+    void ctx?.close();
+  };
+}

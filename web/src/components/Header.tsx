@@ -1,0 +1,250 @@
+// 상단: agent name, extension and status with its timer (F-AGENT-INFO); 대기 / 상담준비 / 기타
+// shortcut buttons (F-STATUS-BUTTONS; during a call they choose the status after the call);
+// 전화하기 (F-DIAL); 상담중 / 전체 상담사 lists (F-AGENTS-*); 상담 현황 (F-CONS-SUMMARY).
+
+import { useEffect, useRef, useState } from "react";
+import { chooseStatus, clearNext, logout } from "../actions";
+import { secondsSince, useNow } from "../clock";
+import { deskStore, inServiceAgents } from "../desk";
+import { displayPhone, mmss, timeOfDay } from "../format";
+import { AUX_REASONS, auxLabel, setLang, statusLabel, useLang, useT } from "../i18n";
+import { useStore } from "../store";
+import type { AgentRow } from "../generated/AgentRow";
+
+type Panel = "other" | "inService" | "all" | "cons" | "help" | null;
+
+export function Header({ onDial, onOpenConsultation }: { onDial: () => void; onOpenConsultation: (t: string) => void }) {
+  const t = useT();
+  const lang = useLang();
+  const now = useNow();
+  const agent = useStore(deskStore, (s) => s.agent)!;
+  const brand = useStore(deskStore, (s) => s.brand);
+  const status = useStore(deskStore, (s) => s.status)!;
+  const agentsMap = useStore(deskStore, (s) => s.agents);
+  const counts = useStore(deskStore, (s) => s.consCounts);
+  const consultations = useStore(deskStore, (s) => s.consultations);
+  const [panel, setPanel] = useState<Panel>(null);
+  const ref = useRef<HTMLElement>(null);
+
+  useEffect(() => {
+    function away(e: MouseEvent) {
+      if (ref.current && !ref.current.contains(e.target as Node)) setPanel(null);
+    }
+    document.addEventListener("mousedown", away);
+    return () => document.removeEventListener("mousedown", away);
+  }, []);
+
+  const all = Object.values(agentsMap).sort((a, b) => a.name.localeCompare(b.name, "ko"));
+  const inService = inServiceAgents(deskStore.get()).sort((a, b) => a.name.localeCompare(b.name, "ko"));
+  const onACall = ["ringing", "on_call", "dialing"].includes(status.status);
+  const toggle = (p: Panel) => setPanel((cur) => (cur === p ? null : p));
+  const next = status.next;
+
+  return (
+    <header className="header" ref={ref}>
+      <div className="hdr-group">
+        <span className="brand">{brand?.name}</span>
+        <span className="me">
+          <strong>{agent.name}</strong>
+          <span className="muted">
+            {" "}
+            {t("extension")} {agent.extension}
+          </span>
+        </span>
+        <span className={`badge st-${status.status}`} data-testid="agent-status">
+          {statusLabel(lang, status.status, status.reason)}
+        </span>
+        <span className="timer" data-testid="status-timer">
+          {mmss(secondsSince(status.since, now))}
+        </span>
+      </div>
+
+      <div className="hdr-group buttons">
+        {onACall && <span className="after-call">{t("afterCall")}:</span>}
+        <button
+          data-testid="status-ready"
+          className={`btn ${status.status === "ready" || next?.status === "ready" ? "active" : ""}`}
+          onClick={() => void chooseStatus("ready")}
+          title="Alt+R"
+        >
+          {t("ready")}
+        </button>
+        <button
+          data-testid="status-preparing"
+          className={`btn ${status.status === "preparing" || next?.status === "preparing" ? "active" : ""}`}
+          onClick={() => void chooseStatus("preparing")}
+        >
+          {t("preparing")}
+        </button>
+        <div className="menu-anchor">
+          <button
+            data-testid="status-other"
+            className={`btn ${status.status === "aux" || next?.status === "aux" ? "active" : ""}`}
+            onClick={() => toggle("other")}
+          >
+            {t("other")} ▾
+          </button>
+          {panel === "other" && (
+            <div className="menu">
+              {AUX_REASONS.map((r) => (
+                <button
+                  key={r}
+                  data-testid={`aux-${r}`}
+                  className="menu-item"
+                  onClick={() => {
+                    setPanel(null);
+                    void chooseStatus("aux", r);
+                  }}
+                >
+                  {auxLabel(lang, r)}
+                </button>
+              ))}
+              <button
+                className="menu-item"
+                onClick={() => {
+                  setPanel(null);
+                  void chooseStatus("preparing");
+                }}
+              >
+                {t("preparing")}
+              </button>
+            </div>
+          )}
+        </div>
+        {next && (
+          <span className="next-chip" data-testid="status-next">
+            {t("afterCall")} → {statusLabel(lang, next.status, next.reason)}
+            <button className="chip-x" onClick={() => void clearNext()} aria-label="clear">
+              ×
+            </button>
+          </span>
+        )}
+        <button data-testid="dial-open" className="btn dial" onClick={onDial} title="Alt+D">
+          ☎ {t("dial")}
+        </button>
+      </div>
+
+      <div className="hdr-group hdr-right">
+        <ListButton label={t("agentsInService")} count={inService.length} testid="agents-in-service-count" open={panel === "inService"} onClick={() => toggle("inService")}>
+          <AgentTable rows={inService} now={now} />
+        </ListButton>
+        <ListButton label={t("agentsAll")} count={all.length} testid="agents-all-count" open={panel === "all"} onClick={() => toggle("all")}>
+          <AgentTable rows={all} now={now} />
+        </ListButton>
+        <ListButton
+          label={t("consSummary")}
+          count={counts.total}
+          testid="cons-count"
+          extra={`IN ${counts.inCount} · OUT ${counts.outCount}`}
+          open={panel === "cons"}
+          onClick={() => toggle("cons")}
+        >
+          {consultations.length === 0 ? (
+            <p className="empty">{t("noCons")}</p>
+          ) : (
+            <table className="grid">
+              <tbody>
+                {consultations.map((c) => (
+                  <tr
+                    key={c.ticketId}
+                    className="clickable"
+                    onClick={() => {
+                      setPanel(null);
+                      onOpenConsultation(c.ticketId);
+                    }}
+                  >
+                    <td>{timeOfDay(c.startedAt, lang)}</td>
+                    <td>
+                      <span className={`ch ch-${c.channel}`}>{c.channel}</span>
+                    </td>
+                    <td>{displayPhone(c.number)}</td>
+                    <td>{c.serviceName}</td>
+                    <td className="num">{mmss(c.talkS)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </ListButton>
+        <div className="menu-anchor">
+          <button className="btn ghost" onClick={() => toggle("help")}>
+            {t("shortcuts")}
+          </button>
+          {panel === "help" && (
+            <div className="menu help">
+              <dl>
+                <dt>Alt+R</dt>
+                <dd>{t("ready")}</dd>
+                <dt>Alt+A</dt>
+                <dd>{t("answer")}</dd>
+                <dt>Alt+H</dt>
+                <dd>{t("hangup")}</dd>
+                <dt>Ctrl+S</dt>
+                <dd>{t("save")}</dd>
+                <dt>Alt+W</dt>
+                <dd>{t("done")}</dd>
+                <dt>Alt+D</dt>
+                <dd>{t("dial")}</dd>
+              </dl>
+            </div>
+          )}
+        </div>
+        <button className="btn ghost" data-testid="lang-switch" onClick={() => setLang(lang === "ko" ? "en" : "ko")}>
+          {t("language")}
+        </button>
+        <button className="btn ghost" data-testid="logout" onClick={() => void logout().then(() => location.assign("/login"))}>
+          {t("logout")}
+        </button>
+      </div>
+    </header>
+  );
+}
+
+function ListButton(props: {
+  label: string;
+  count: number;
+  testid: string;
+  extra?: string;
+  open: boolean;
+  onClick: () => void;
+  children: React.ReactNode;
+}) {
+  return (
+    <div className="menu-anchor">
+      <button className={`btn list ${props.open ? "active" : ""}`} onClick={props.onClick}>
+        {props.label} (<span data-testid={props.testid}>{props.count}</span>)
+        {props.extra && <span className="muted small"> {props.extra}</span>} ▾
+      </button>
+      {props.open && <div className="menu wide">{props.children}</div>}
+    </div>
+  );
+}
+
+function AgentTable({ rows, now }: { rows: AgentRow[]; now: number }) {
+  const t = useT();
+  const lang = useLang();
+  return (
+    <table className="grid">
+      <thead>
+        <tr>
+          <th>{t("name")}</th>
+          <th>{t("extension")}</th>
+          <th>{t("state")}</th>
+          <th className="num">{t("since")}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((a) => (
+          <tr key={a.agentId} data-agent={a.agentId}>
+            <td>{a.name}</td>
+            <td>{a.extension}</td>
+            <td>
+              <span className={`badge sm st-${a.status}`}>{statusLabel(lang, a.status, a.reason)}</span>
+            </td>
+            <td className="num">{a.status === "logged_out" ? "" : mmss(secondsSince(a.since, now))}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}

@@ -1,0 +1,109 @@
+import { describe, expect, it } from "vitest";
+import { applyFrame, emptyDesk, inServiceAgents, waitingTotal, type DeskState } from "./desk";
+import type { ServerMsg } from "./generated/ServerMsg";
+
+const status = (s: string, since = "2026-11-23T00:00:00Z") => ({
+  agentId: 1,
+  status: s,
+  reason: null,
+  cause: "manual",
+  since,
+  next: null,
+});
+
+const row = (id: number, s: string, inService: boolean) => ({
+  agentId: id,
+  name: `상담사${id}`,
+  extension: `200${id}`,
+  status: s,
+  reason: null,
+  since: "2026-11-23T00:00:00Z",
+  inService,
+});
+
+const call = {
+  callId: 7,
+  ticketId: "T20261123-000007",
+  service: "main",
+  serviceName: "대표번호",
+  channel: "IN",
+  from: "01012345678",
+  fromDisplay: "010-1234-5678",
+  customer: null,
+  state: "ringing",
+  since: "2026-11-23T00:00:10Z",
+};
+
+function hello(): DeskState {
+  const f = {
+    type: "hello",
+    seq: 0,
+    agent: { id: 1, name: "김민준", extension: "2001", role: "agent", brandId: 1, login: "agent01", services: ["main"] },
+    status: status("preparing"),
+    snapshot: {
+      serverTime: "2026-11-23T00:00:05Z",
+      brand: { id: 1, name: "데모몰", timezone: "Asia/Seoul", ringTimeoutS: 15, wrapUpLimitS: 0, callsMode: "top", categories: [], results: [] },
+      services: [{ code: "main", name: "대표번호" }],
+      call: null,
+      stats: null,
+      queues: [{ service: "main", serviceName: "대표번호", waiting: 2, longestWaitS: 3, oldestSince: null, answered: 0, abandoned: 0 }],
+      agents: [row(1, "preparing", false), row(2, "ready", true)],
+      consultations: { items: [], full: true, inCount: 0, outCount: 0, total: 0 },
+    },
+  } as unknown as ServerMsg;
+  return applyFrame(emptyDesk, f, new Date("2026-11-23T00:00:04Z").getTime());
+}
+
+const frame = (f: object) => f as unknown as ServerMsg;
+
+describe("applyFrame", () => {
+  it("hello fills the whole desk and the clock offset", () => {
+    const s = hello();
+    expect(s.connection).toBe("open");
+    expect(s.agent?.name).toBe("김민준");
+    expect(s.status?.status).toBe("preparing");
+    expect(waitingTotal(s)).toBe(2);
+    expect(inServiceAgents(s).map((a) => a.agentId)).toEqual([2]);
+    expect(s.clockOffsetMs).toBe(1000);
+  });
+
+  it("follows a call from offer to wrap-up and back to ready", () => {
+    let s = hello();
+    s = applyFrame(s, frame({ type: "call.offered", ...call, seq: 1 }));
+    expect(s.call?.state).toBe("ringing");
+    expect((s.call as unknown as { seq?: number }).seq).toBeUndefined();
+    s = applyFrame(s, frame({ type: "call.connected", ...call, state: "on_call", seq: 2 }));
+    expect(s.call?.state).toBe("on_call");
+    s = applyFrame(s, frame({ type: "call.ended", callId: 7, ticketId: call.ticketId, by: "customer", outcome: "completed", wrapUp: true, seq: 3 }));
+    expect(s.call?.state).toBe("wrap_up");
+    expect(s.lastEnded?.by).toBe("customer");
+    s = applyFrame(s, frame({ type: "agent.status", ...status("ready"), seq: 4 }));
+    expect(s.call).toBeNull();
+    expect(s.status?.status).toBe("ready");
+  });
+
+  it("a missed ring clears the call without wrap-up", () => {
+    let s = applyFrame(hello(), frame({ type: "call.offered", ...call, seq: 1 }));
+    s = applyFrame(s, frame({ type: "call.ended", callId: 7, ticketId: call.ticketId, by: "timeout", outcome: "live", wrapUp: false, seq: 2 }));
+    expect(s.call).toBeNull();
+  });
+
+  it("merges agent list changes and queue pictures", () => {
+    let s = hello();
+    s = applyFrame(s, frame({ type: "agents", changed: [row(1, "ready", true)], inServiceCount: 2, allCount: 2, seq: 1 }));
+    expect(inServiceAgents(s).length).toBe(2);
+    s = applyFrame(s, frame({ type: "queue", service: "main", serviceName: "대표번호", waiting: 0, longestWaitS: 0, oldestSince: null, answered: 1, abandoned: 0, seq: 2 }));
+    expect(waitingTotal(s)).toBe(0);
+  });
+
+  it("adds changed consultations newest first with the pushed counts", () => {
+    const c = (t: string, at: string) => ({ ticketId: t, channel: "IN", service: "main", serviceName: "대표번호", number: "0101", agentId: 1, agentName: "김", startedAt: at, endedAt: at, talkS: 1, outcome: "completed", category: null, result: null, hasNote: false });
+    let s = hello();
+    s = applyFrame(s, frame({ type: "consultations", items: [c("T1", "2026-11-23T01:00:00Z")], full: false, inCount: 1, outCount: 0, total: 1, seq: 1 }));
+    s = applyFrame(s, frame({ type: "consultations", items: [c("T2", "2026-11-23T02:00:00Z")], full: false, inCount: 2, outCount: 0, total: 2, seq: 2 }));
+    s = applyFrame(s, frame({ type: "consultations", items: [{ ...c("T1", "2026-11-23T01:00:00Z"), hasNote: true }], full: false, inCount: 2, outCount: 0, total: 2, seq: 3 }));
+    expect(s.consultations.map((x) => x.ticketId)).toEqual(["T2", "T1"]);
+    expect(s.consultations[1].hasNote).toBe(true);
+    expect(s.consCounts.total).toBe(2);
+  });
+});

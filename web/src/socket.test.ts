@@ -1,0 +1,118 @@
+import { describe, expect, it } from "vitest";
+import { DeskSocket, type WebSocketLike } from "./socket";
+import type { ServerMsg } from "./generated/ServerMsg";
+
+class FakeSocket implements WebSocketLike {
+  readyState = 1;
+  sent: string[] = [];
+  closed = false;
+  onopen: ((ev: unknown) => void) | null = null;
+  onmessage: ((ev: { data: unknown }) => void) | null = null;
+  onclose: ((ev: { code: number; reason: string }) => void) | null = null;
+  onerror: ((ev: unknown) => void) | null = null;
+  send(data: string) {
+    this.sent.push(data);
+  }
+  close() {
+    this.closed = true;
+  }
+  emit(frame: object) {
+    this.onmessage?.({ data: JSON.stringify(frame) });
+  }
+  drop(reason = "") {
+    this.onclose?.({ code: 1006, reason });
+  }
+}
+
+function setup() {
+  const sockets: FakeSocket[] = [];
+  const frames: ServerMsg[] = [];
+  const states: string[] = [];
+  const timers: { fn: () => void; ms: number }[] = [];
+  const ended: string[] = [];
+  const ds = new DeskSocket({
+    url: () => "ws://test/api/ws?token=t",
+    onFrame: (f) => frames.push(f),
+    onState: (s) => states.push(s),
+    onSessionEnded: (r) => ended.push(r),
+    createSocket: () => {
+      const s = new FakeSocket();
+      sockets.push(s);
+      return s;
+    },
+    setTimer: (fn, ms) => timers.push({ fn, ms }),
+    clearTimer: () => {},
+  });
+  ds.start();
+  return { ds, sockets, frames, states, timers, ended };
+}
+
+const hello = { type: "hello", seq: 0, agent: {}, status: {}, snapshot: {} };
+
+describe("DeskSocket", () => {
+  it("passes hello and later frames on, and is open after hello", () => {
+    const { sockets, frames, states } = setup();
+    sockets[0].emit(hello);
+    sockets[0].emit({ type: "queue", service: "main", waiting: 1, seq: 1 });
+    expect(frames.map((f) => f.type)).toEqual(["hello", "queue"]);
+    expect(states).toEqual(["connecting", "open"]);
+  });
+
+  it("matches acks and errors to requests by id", async () => {
+    const { ds, sockets } = setup();
+    sockets[0].emit(hello);
+    const ok = ds.request({ type: "status.set", status: "ready" });
+    const bad = ds.request({ type: "call.answer", callId: 9 });
+    const sent = sockets[0].sent.map((s) => JSON.parse(s));
+    expect(sent[0]).toMatchObject({ type: "status.set", id: 1 });
+    sockets[0].emit({ type: "error", id: 2, code: "not_offered", message: "아님", seq: 1 });
+    sockets[0].emit({ type: "ack", id: 1, data: { status: "ready" }, seq: 2 });
+    await expect(ok).resolves.toEqual({ status: "ready" });
+    await expect(bad).rejects.toMatchObject({ code: "not_offered" });
+  });
+
+  it("resyncs with a fresh socket when a seq is missing", () => {
+    const { sockets, frames } = setup();
+    sockets[0].emit(hello);
+    sockets[0].emit({ type: "queue", seq: 1 });
+    sockets[0].emit({ type: "queue", seq: 3 });
+    expect(sockets[0].closed).toBe(true);
+    expect(sockets.length).toBe(2);
+    expect(frames.length).toBe(2);
+  });
+
+  it("reconnects with growing delays and says so", () => {
+    const { sockets, states, timers } = setup();
+    sockets[0].emit(hello);
+    sockets[0].drop();
+    expect(states.at(-1)).toBe("reconnecting");
+    expect(timers[0].ms).toBe(500);
+    timers[0].fn();
+    sockets[1].drop();
+    expect(timers[1].ms).toBe(1000);
+    timers[1].fn();
+    sockets[2].emit(hello);
+    expect(states.at(-1)).toBe("open");
+  });
+
+  it("fails pending requests when the connection drops", async () => {
+    const { ds, sockets } = setup();
+    sockets[0].emit(hello);
+    const p = ds.request({ type: "ping" });
+    sockets[0].drop();
+    await expect(p).rejects.toMatchObject({ code: "disconnected" });
+  });
+
+  it("stops reconnecting when the server says the session ended", () => {
+    const { sockets, timers, ended } = setup();
+    sockets[0].emit(hello);
+    sockets[0].drop("로그아웃되었습니다 (logged out)");
+    expect(ended.length).toBe(1);
+    expect(timers.length).toBe(0);
+  });
+
+  it("refuses requests before hello", async () => {
+    const { ds } = setup();
+    await expect(ds.request({ type: "ping" })).rejects.toMatchObject({ code: "disconnected" });
+  });
+});

@@ -1,0 +1,175 @@
+// `DeskSocket` owns the desk's one WebSocket: connects with the token, reconnects with backoff,
+// checks `seq` (a gap or a reconnect means a fresh `hello` resyncs everything), matches each
+// request's `ack` / `error` by id, and hands every other frame to `onFrame`. It knows nothing
+// about components; the caller's handlers only update stores.
+
+import type { ServerMsg } from "./generated/ServerMsg";
+
+export type SocketState = "connecting" | "open" | "reconnecting";
+
+export class RequestError extends Error {
+  code: string;
+  constructor(code: string, message: string) {
+    super(message);
+    this.code = code;
+  }
+}
+
+export interface WebSocketLike {
+  readyState: number;
+  onopen: ((ev: unknown) => void) | null;
+  onmessage: ((ev: { data: unknown }) => void) | null;
+  onclose: ((ev: { code: number; reason: string }) => void) | null;
+  onerror: ((ev: unknown) => void) | null;
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+}
+
+export interface DeskSocketOptions {
+  url: () => string;
+  onFrame: (f: ServerMsg) => void;
+  onState: (s: SocketState) => void;
+  /** The server closed the socket because the session ended (logout elsewhere, revoked token). */
+  onSessionEnded?: (reason: string) => void;
+  createSocket?: (url: string) => WebSocketLike;
+  /** Backoff: first delay and cap, in ms. */
+  minDelayMs?: number;
+  maxDelayMs?: number;
+  setTimer?: (fn: () => void, ms: number) => unknown;
+  clearTimer?: (t: unknown) => void;
+}
+
+interface Pending {
+  resolve: (data: unknown) => void;
+  reject: (e: RequestError) => void;
+}
+
+export class DeskSocket {
+  private ws: WebSocketLike | null = null;
+  private lastSeq = -1;
+  private nextId = 1;
+  private pending = new Map<number, Pending>();
+  private attempts = 0;
+  private timer: unknown = null;
+  private stopped = false;
+  private o: Required<Omit<DeskSocketOptions, "onSessionEnded">> & Pick<DeskSocketOptions, "onSessionEnded">;
+
+  constructor(options: DeskSocketOptions) {
+    this.o = {
+      createSocket: (url) => new WebSocket(url) as unknown as WebSocketLike,
+      minDelayMs: 500,
+      maxDelayMs: 10_000,
+      setTimer: (fn, ms) => setTimeout(fn, ms),
+      clearTimer: (t) => clearTimeout(t as ReturnType<typeof setTimeout>),
+      ...options,
+    };
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.open();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer !== null) this.o.clearTimer(this.timer);
+    this.timer = null;
+    this.ws?.close(1000, "bye");
+    this.ws = null;
+    this.failPending("closed", "연결이 닫혔습니다");
+  }
+
+  private open(): void {
+    this.o.onState(this.attempts === 0 ? "connecting" : "reconnecting");
+    this.lastSeq = -1;
+    const ws = this.o.createSocket(this.o.url());
+    this.ws = ws;
+    ws.onmessage = (ev) => this.receive(String(ev.data));
+    ws.onclose = (ev) => {
+      if (this.ws !== ws) return;
+      this.ws = null;
+      this.failPending("disconnected", "서버와 연결이 끊겼습니다");
+      if (ev.reason && /logged out|로그아웃/i.test(ev.reason)) {
+        this.stopped = true;
+        this.o.onSessionEnded?.(ev.reason);
+        return;
+      }
+      this.scheduleReconnect();
+    };
+    ws.onerror = () => {
+      /* onclose follows */
+    };
+  }
+
+  private scheduleReconnect(): void {
+    if (this.stopped) return;
+    this.o.onState("reconnecting");
+    const delay = Math.min(this.o.maxDelayMs, this.o.minDelayMs * 2 ** this.attempts);
+    this.attempts += 1;
+    this.timer = this.o.setTimer(() => {
+      this.timer = null;
+      if (!this.stopped) this.open();
+    }, delay);
+  }
+
+  /** Drops the connection and opens a new one at once (after a `seq` gap). */
+  private resync(): void {
+    const ws = this.ws;
+    this.ws = null;
+    ws?.close(4000, "resync");
+    this.failPending("resync", "다시 동기화하는 중입니다");
+    this.open();
+  }
+
+  private receive(text: string): void {
+    let f: ServerMsg & { seq?: number; id?: number | null };
+    try {
+      f = JSON.parse(text);
+    } catch {
+      return;
+    }
+    if (f.type === "hello") {
+      this.lastSeq = 0;
+      this.attempts = 0;
+      this.o.onState("open");
+      this.o.onFrame(f);
+      return;
+    }
+    if (typeof f.seq === "number") {
+      if (this.lastSeq >= 0 && f.seq !== this.lastSeq + 1) {
+        this.resync();
+        return;
+      }
+      this.lastSeq = f.seq;
+    }
+    if (f.type === "ack" && typeof f.id === "number") {
+      this.pending.get(f.id)?.resolve(f.data ?? null);
+      this.pending.delete(f.id);
+      return;
+    }
+    if (f.type === "error" && typeof f.id === "number") {
+      this.pending.get(f.id)?.reject(new RequestError(f.code, f.message));
+      this.pending.delete(f.id);
+      return;
+    }
+    this.o.onFrame(f);
+  }
+
+  private failPending(code: string, message: string): void {
+    for (const p of this.pending.values()) p.reject(new RequestError(code, message));
+    this.pending.clear();
+  }
+
+  /** Sends a request; resolves with the ack's `data`, rejects with the error frame. */
+  request<T = unknown>(body: Record<string, unknown>): Promise<T> {
+    const ws = this.ws;
+    if (!ws || ws.readyState !== 1 || this.lastSeq < 0) {
+      return Promise.reject(new RequestError("disconnected", "서버와 연결되어 있지 않습니다"));
+    }
+    const id = this.nextId++;
+    return new Promise<T>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (d: unknown) => void, reject });
+      ws.send(JSON.stringify({ ...body, id }));
+    });
+  }
+}

@@ -136,4 +136,7 @@ test("the status shortcuts and the English switch", async ({ page }) => {
   await expect(page.getByTestId("status-ready")).toHaveText("Ready");
   await page.getByTestId("lang-switch").click();
   await expect(page.getByTestId("status-ready")).toHaveText("대기");
+  await page.getByTestId("logout").click();
+  await expect(page.getByTestId("login-submit")).toBeVisible();
+  await shot(page, "logged-out");
 });

@@ -74,6 +74,11 @@ pub fn seed_if_empty(store: &Store, dir: &Path) -> Result<bool, String> {
                 phone: phone.digits().to_string(),
                 email: c.email,
                 blacklisted: false,
+                phones: vec![],
+                birth_date: None,
+                blacklist_reason: None,
+                memo: String::new(),
+                updated_at: None,
             })
         })
         .collect::<Result<_, String>>()?;

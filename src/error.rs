@@ -59,6 +59,8 @@ impl Code {
 pub struct AppError {
     pub code: Code,
     pub message: String,
+    /// Per-field messages for a refused form (`{"email": "…"}`), shown beside each field.
+    pub fields: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
 pub type AppResult<T> = Result<T, AppError>;
@@ -68,7 +70,25 @@ impl AppError {
         AppError {
             code,
             message: message.into(),
+            fields: None,
         }
+    }
+
+    /// A 400 naming each wrong field: `{"error": {"code", "message", "fields": {…}}}`.
+    pub fn invalid_fields(fields: Vec<(&str, String)>) -> Self {
+        let message = fields
+            .iter()
+            .map(|(f, m)| format!("{f}: {m}"))
+            .collect::<Vec<_>>()
+            .join("; ");
+        let mut e = AppError::new(Code::BadRequest, message);
+        e.fields = Some(
+            fields
+                .into_iter()
+                .map(|(f, m)| (f.to_string(), serde_json::Value::String(m)))
+                .collect(),
+        );
+        e
     }
     pub fn bad_request(m: impl Into<String>) -> Self {
         Self::new(Code::BadRequest, m)
@@ -101,7 +121,11 @@ impl AppError {
     }
 
     pub fn body(&self) -> serde_json::Value {
-        json!({"error": {"code": self.code.as_str(), "message": self.message}})
+        let mut e = json!({"code": self.code.as_str(), "message": self.message});
+        if let Some(f) = &self.fields {
+            e["fields"] = serde_json::Value::Object(f.clone());
+        }
+        json!({ "error": e })
     }
 }
 

@@ -5,6 +5,7 @@
 pub mod agents;
 pub mod auth;
 pub mod consultations;
+pub mod customers;
 pub mod health;
 pub mod stats;
 pub mod telephony;
@@ -28,6 +29,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     auth::configure(cfg);
     telephony::configure(cfg);
     consultations::configure(cfg);
+    customers::configure(cfg);
     stats::configure(cfg);
     agents::configure(cfg);
     cfg.default_service(web::route().to(web_client::fallback));

@@ -2,6 +2,7 @@
 //! Korean phone numbers, ticket ids and the stored records. No actix, no redb here.
 
 pub mod clock;
+pub mod customer;
 pub mod ledger;
 pub mod model;
 pub mod phone;

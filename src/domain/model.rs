@@ -244,7 +244,7 @@ pub struct ConsultationSummary {
     pub has_note: bool,
 }
 
-/// A customer as the desk shows it when a call pops (the full record grows in later work).
+/// A customer (고객) of a brand, found by any of their phone numbers.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[ts(export)]
 #[serde(rename_all = "camelCase")]
@@ -252,11 +252,53 @@ pub struct Customer {
     pub id: u64,
     pub brand_id: BrandId,
     pub name: String,
+    /// The main number, national digits.
     pub phone: String,
+    /// Further numbers, national digits.
+    #[serde(default)]
+    pub phones: Vec<String>,
     #[serde(default)]
     pub email: Option<String>,
     #[serde(default)]
+    pub birth_date: Option<chrono::NaiveDate>,
+    /// 클레임정보: a blacklisted caller is flagged on the ringing call card.
+    #[serde(default)]
     pub blacklisted: bool,
+    #[serde(default)]
+    pub blacklist_reason: Option<String>,
+    /// The current internal memo (관리메모); its history is in the memo records.
+    #[serde(default)]
+    pub memo: String,
+    #[serde(default)]
+    pub updated_at: Option<DateTime<Utc>>,
+}
+
+impl Customer {
+    /// Every number of the customer.
+    pub fn all_phones(&self) -> Vec<String> {
+        let mut v = vec![self.phone.clone()];
+        for p in &self.phones {
+            if !v.contains(p) {
+                v.push(p.clone());
+            }
+        }
+        v
+    }
+}
+
+/// One entry of a customer's 관리메모 history.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+#[serde(rename_all = "camelCase")]
+pub struct CustomerMemo {
+    pub id: u64,
+    pub customer_id: u64,
+    pub author_id: AgentId,
+    pub author_name: String,
+    pub at: DateTime<Utc>,
+    /// `memo`, `blacklist` or `unblacklist`.
+    pub kind: String,
+    pub text: String,
 }
 
 /// Limits on note fields.

@@ -126,6 +126,8 @@ impl Store {
                 tables::CONS_BY_BRAND,
                 tables::CUSTOMERS,
                 tables::CUSTOMERS_BY_PHONE,
+                tables::CONS_BY_CUSTOMER,
+                tables::CUSTOMER_MEMOS,
                 tables::REALTIME,
                 tables::AGENT_DAYS,
                 tables::AUDIT,

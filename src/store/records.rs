@@ -4,7 +4,7 @@
 use super::tables::{self, Json};
 use super::{dec, enc, Store, StoreError, StoreResult};
 use crate::domain::model::{
-    Agent, AgentId, Brand, BrandId, Consultation, Customer, Service, Session,
+    Agent, AgentId, Brand, BrandId, Consultation, Customer, CustomerMemo, Service, Session,
 };
 use crate::domain::ticket;
 use chrono::NaiveDate;
@@ -112,19 +112,61 @@ pub fn put_agent(tx: &WriteTransaction, a: &Agent) -> StoreResult<()> {
     put(tx, tables::AGENTS, &agent_key(a.id), a)
 }
 
+fn customer_key(brand: BrandId, id: u64) -> String {
+    format!("{brand:010}/{id:020}")
+}
+
+/// Stores a customer and indexes every number; a number of another customer is refused.
+/// Numbers the customer no longer has are released.
 pub fn put_customer(tx: &WriteTransaction, c: &Customer) -> StoreResult<()> {
+    let key = customer_key(c.brand_id, c.id);
+    let old: Option<Customer> = get_w(tx, tables::CUSTOMERS, &key)?;
+    let phones = c.all_phones();
+    for p in &phones {
+        let pk = format!("{:010}/{}", c.brand_id, p);
+        if let Some(owner) = get_w::<u64>(tx, tables::CUSTOMERS_BY_PHONE, &pk)? {
+            if owner != c.id {
+                return Err(StoreError::Rejected(format!("phone:{p}")));
+            }
+        }
+    }
+    if let Some(old) = old {
+        let mut t = tx.open_table(tables::CUSTOMERS_BY_PHONE)?;
+        for p in old.all_phones().iter().filter(|p| !phones.contains(p)) {
+            t.remove(format!("{:010}/{}", c.brand_id, p).as_str())?;
+        }
+    }
+    for p in &phones {
+        put(
+            tx,
+            tables::CUSTOMERS_BY_PHONE,
+            &format!("{:010}/{}", c.brand_id, p),
+            &c.id,
+        )?;
+    }
+    put(tx, tables::CUSTOMERS, &key, c)
+}
+
+pub fn put_customer_memo(
+    tx: &WriteTransaction,
+    brand: BrandId,
+    m: &CustomerMemo,
+) -> StoreResult<()> {
     put(
         tx,
-        tables::CUSTOMERS,
-        &format!("{:010}/{:020}", c.brand_id, c.id),
-        c,
-    )?;
-    put(
-        tx,
-        tables::CUSTOMERS_BY_PHONE,
-        &format!("{:010}/{}", c.brand_id, c.phone),
-        &c.id,
+        tables::CUSTOMER_MEMOS,
+        &format!("{}/{:020}", customer_key(brand, m.customer_id), m.id),
+        m,
     )
+}
+
+fn index_customer(tx: &WriteTransaction, c: &Consultation) -> StoreResult<()> {
+    if let Some(cid) = c.customer_id {
+        let idx = format!("{}/{}", customer_key(c.brand_id, cid), c.ticket_id);
+        tx.open_table(tables::CONS_BY_CUSTOMER)?
+            .insert(idx.as_str(), [].as_slice())?;
+    }
+    Ok(())
 }
 
 // ---- sessions --------------------------------------------------------------------------------
@@ -157,6 +199,7 @@ pub fn create_consultation(
     if let Some(a) = c.agent_id {
         index_agent(tx, a, &c.ticket_id)?;
     }
+    index_customer(tx, &c)?;
     Ok(c)
 }
 
@@ -178,10 +221,19 @@ pub fn update_consultation(
     let mut c: Consultation = get_w(tx, tables::CONSULTATIONS, ticket_id)?
         .ok_or_else(|| StoreError::Rejected(format!("상담 {ticket_id}이(가) 없습니다")))?;
     let had_agent = c.agent_id;
+    let had_customer = c.customer_id;
     edit(&mut c)?;
     put(tx, tables::CONSULTATIONS, ticket_id, &c)?;
     if let (None, Some(a)) = (had_agent, c.agent_id) {
         index_agent(tx, a, ticket_id)?;
+    }
+    if had_customer != c.customer_id {
+        if let Some(old) = had_customer {
+            let idx = format!("{}/{}", customer_key(c.brand_id, old), c.ticket_id);
+            tx.open_table(tables::CONS_BY_CUSTOMER)?
+                .remove(idx.as_str())?;
+        }
+        index_customer(tx, &c)?;
     }
     Ok(c)
 }
@@ -311,7 +363,43 @@ impl Store {
             else {
                 return Ok(None);
             };
-            get_r(r, tables::CUSTOMERS, &format!("{brand:010}/{id:020}"))
+            get_r(r, tables::CUSTOMERS, &customer_key(brand, id))
+        })
+    }
+
+    pub fn customer(&self, brand: BrandId, id: u64) -> StoreResult<Option<Customer>> {
+        self.read(|r| get_r(r, tables::CUSTOMERS, &customer_key(brand, id)))
+    }
+
+    /// A customer's consultations by every agent, newest first.
+    pub fn consultations_of_customer(
+        &self,
+        brand: BrandId,
+        customer: u64,
+    ) -> StoreResult<Vec<Consultation>> {
+        self.read(|r| {
+            let keys = keys_with_prefix(
+                r,
+                tables::CONS_BY_CUSTOMER,
+                &format!("{}/", customer_key(brand, customer)),
+            )?;
+            load_tickets(r, keys)
+        })
+    }
+
+    /// A customer's 관리메모 history, newest first.
+    pub fn customer_memos(&self, brand: BrandId, customer: u64) -> StoreResult<Vec<CustomerMemo>> {
+        self.read(|r| {
+            let mut v: Vec<CustomerMemo> = scan_prefix(
+                r,
+                tables::CUSTOMER_MEMOS,
+                &format!("{}/", customer_key(brand, customer)),
+            )?
+            .into_iter()
+            .map(|(_, m)| m)
+            .collect();
+            v.reverse();
+            Ok(v)
         })
     }
 

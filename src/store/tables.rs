@@ -24,6 +24,10 @@ pub const CONS_BY_BRAND: Json = TableDefinition::new("consultations-by-brand-0")
 pub const CUSTOMERS: Json = TableDefinition::new("customers-0");
 /// `"{brand:010}/{phone digits}"` → customer id
 pub const CUSTOMERS_BY_PHONE: Json = TableDefinition::new("customers-by-phone-0");
+/// `"{brand:010}/{customer:020}/{ticket}"` → empty (a customer's consultations)
+pub const CONS_BY_CUSTOMER: Json = TableDefinition::new("consultations-by-customer-0");
+/// `"{brand:010}/{customer:020}/{memo id:020}"` → CustomerMemo
+pub const CUSTOMER_MEMOS: Json = TableDefinition::new("customer-memos-0");
 /// `"brand/{id}"` → realtime snapshot of a brand (today's counters)
 pub const REALTIME: Json = TableDefinition::new("realtime-0");
 /// `"{agent:010}/{yyyy-mm-dd}"` → closed day figures (AgentDay)

@@ -143,6 +143,11 @@ pub fn seed(store: &Store, ring_timeout_s: u32, wrap_up_limit_s: u32) {
         phone: "01099998888".into(),
         email: None,
         blacklisted: false,
+        phones: vec![],
+        birth_date: None,
+        blacklist_reason: None,
+        memo: String::new(),
+        updated_at: None,
     };
     store
         .write_blocking(move |tx| {

@@ -2,6 +2,7 @@
 
 mod auth;
 mod consultations;
+mod customers;
 mod desk;
 mod helpers;
 mod outbound;

@@ -1,0 +1,364 @@
+//! `/api/customers`: find by number (any format) or by name / number fragment, read, create,
+//! edit, the 관리메모 history, blacklisting (reason required; writes a memo) and the customer's
+//! consultation history. Every change is audited. Only the agent's own brand is visible.
+
+use super::auth::Authed;
+use super::AppState;
+use crate::domain::customer::{validate, CustomerInput};
+use crate::domain::ledger::local_date;
+use crate::domain::model::{AgentPublic, Consultation, Customer, CustomerMemo};
+use crate::domain::phone::Phone;
+use crate::error::{AppError, AppResult, Code};
+use crate::store::{self, StoreError};
+use actix_web::{web, HttpResponse};
+use redb::WriteTransaction;
+use serde::Deserialize;
+use serde_json::json;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/api/customers", web::get().to(find))
+        .route("/api/customers", web::post().to(create))
+        .route("/api/customers/{id}", web::get().to(get_one))
+        .route("/api/customers/{id}", web::put().to(edit))
+        .route("/api/customers/{id}/consultations", web::get().to(history))
+        .route("/api/customers/{id}/memos", web::get().to(memos))
+        .route("/api/customers/{id}/memos", web::post().to(add_memo))
+        .route("/api/customers/{id}/blacklist", web::put().to(blacklist));
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FindQuery {
+    phone: Option<String>,
+    q: Option<String>,
+}
+
+async fn find(
+    state: web::Data<AppState>,
+    who: Authed,
+    q: web::Query<FindQuery>,
+) -> AppResult<HttpResponse> {
+    let brand = who.0.brand_id;
+    let store = &state.engine.store;
+    let items: Vec<Customer> = match (&q.phone, &q.q) {
+        (Some(p), _) => {
+            let phone =
+                Phone::parse(p).map_err(|e| AppError::bad_request(format!("phone: {e}")))?;
+            store
+                .customer_by_phone(brand, phone.digits())?
+                .into_iter()
+                .collect()
+        }
+        (None, Some(text)) => {
+            let text = text.trim();
+            if text.is_empty() {
+                return Err(AppError::bad_request("q가 비어 있습니다"));
+            }
+            let digits: String = text.chars().filter(char::is_ascii_digit).collect();
+            let by_number = digits.len() >= 3 && digits.len() * 2 >= text.len();
+            let mut found: Vec<Customer> = store
+                .customers(brand)?
+                .into_iter()
+                .filter(|c| {
+                    if by_number {
+                        c.all_phones().iter().any(|p| p.contains(&digits))
+                    } else {
+                        c.name.contains(text)
+                    }
+                })
+                .collect();
+            found.truncate(50);
+            found
+        }
+        (None, None) => return Err(AppError::bad_request("phone 또는 q가 필요합니다")),
+    };
+    Ok(HttpResponse::Ok().json(json!({ "items": items })))
+}
+
+fn load(state: &AppState, me: &AgentPublic, id: u64) -> AppResult<Customer> {
+    state
+        .engine
+        .store
+        .customer(me.brand_id, id)?
+        .ok_or_else(|| AppError::not_found(format!("고객 {id}이(가) 없습니다")))
+}
+
+async fn get_one(
+    state: web::Data<AppState>,
+    who: Authed,
+    id: web::Path<u64>,
+) -> AppResult<HttpResponse> {
+    Ok(HttpResponse::Ok().json(load(&state, &who.0, *id)?))
+}
+
+fn phone_taken(e: StoreError) -> AppError {
+    match e {
+        StoreError::Rejected(m) if m.starts_with("phone:") => AppError::invalid_fields(vec![(
+            "phones",
+            format!(
+                "{}은(는) 이미 다른 고객의 번호입니다",
+                m.trim_start_matches("phone:")
+            ),
+        )]),
+        StoreError::Rejected(m) => AppError::new(Code::Conflict, m),
+        other => other.into(),
+    }
+}
+
+fn memo_entry(
+    tx: &WriteTransaction,
+    me: &AgentPublic,
+    c: &Customer,
+    kind: &str,
+    text: &str,
+    at: chrono::DateTime<chrono::Utc>,
+) -> Result<CustomerMemo, StoreError> {
+    let m = CustomerMemo {
+        id: store::next_counter(tx, "customer-memo")?,
+        customer_id: c.id,
+        author_id: me.id,
+        author_name: me.name.clone(),
+        at,
+        kind: kind.to_string(),
+        text: text.to_string(),
+    };
+    store::put_customer_memo(tx, c.brand_id, &m)?;
+    store::audit(
+        tx,
+        &json!({"at": at, "by": me.id, "action": format!("customer.{kind}"), "customer": c.id, "text": text}),
+    )?;
+    Ok(m)
+}
+
+/// Links a consultation of my brand to the customer (e.g. the call in progress).
+fn link_ticket(
+    tx: &WriteTransaction,
+    me: &AgentPublic,
+    ticket: &str,
+    customer: u64,
+) -> Result<(), StoreError> {
+    let brand = me.brand_id;
+    store::update_consultation(tx, ticket, |c: &mut Consultation| {
+        if c.brand_id != brand {
+            return Err(StoreError::Rejected(format!(
+                "상담 {ticket}이(가) 없습니다"
+            )));
+        }
+        c.customer_id = Some(customer);
+        Ok(())
+    })
+    .map(|_| ())
+}
+
+async fn create(
+    state: web::Data<AppState>,
+    who: Authed,
+    body: web::Json<CustomerInput>,
+) -> AppResult<HttpResponse> {
+    let me = who.0;
+    let engine = &state.engine;
+    let rt = engine.brand_rt(me.brand_id)?;
+    let now = engine.now();
+    let input = body.into_inner();
+    let v = validate(&input, local_date(now, rt.brand.tz())).map_err(AppError::invalid_fields)?;
+    let ticket = input.ticket_id.clone();
+    let saved = engine
+        .store
+        .write(move |tx| {
+            let id = store::next_counter(tx, "customer")?;
+            let c = Customer {
+                id,
+                brand_id: me.brand_id,
+                name: v.name.clone(),
+                phone: v.phones[0].clone(),
+                phones: v.phones[1..].to_vec(),
+                email: v.email.clone(),
+                birth_date: v.birth_date,
+                blacklisted: false,
+                blacklist_reason: None,
+                memo: v.memo.clone().unwrap_or_default(),
+                updated_at: Some(now),
+            };
+            store::put_customer(tx, &c)?;
+            if !c.memo.is_empty() {
+                memo_entry(tx, &me, &c, "memo", &c.memo, now)?;
+            }
+            store::audit(
+                tx,
+                &json!({"at": now, "by": me.id, "action": "customer.create", "customer": id}),
+            )?;
+            if let Some(t) = &ticket {
+                link_ticket(tx, &me, t, id)?;
+            }
+            Ok(c)
+        })
+        .await
+        .map_err(phone_taken)?;
+    Ok(HttpResponse::Created().json(saved))
+}
+
+async fn edit(
+    state: web::Data<AppState>,
+    who: Authed,
+    id: web::Path<u64>,
+    body: web::Json<CustomerInput>,
+) -> AppResult<HttpResponse> {
+    let me = who.0;
+    let engine = &state.engine;
+    let rt = engine.brand_rt(me.brand_id)?;
+    let now = engine.now();
+    let existing = load(&state, &me, *id)?;
+    let input = body.into_inner();
+    let v = validate(&input, local_date(now, rt.brand.tz())).map_err(AppError::invalid_fields)?;
+    let ticket = input.ticket_id.clone();
+    let saved = engine
+        .store
+        .write(move |tx| {
+            let mut c = existing.clone();
+            c.name = v.name.clone();
+            c.phone = v.phones[0].clone();
+            c.phones = v.phones[1..].to_vec();
+            c.email = v.email.clone();
+            c.birth_date = v.birth_date;
+            c.updated_at = Some(now);
+            let memo_changed = v.memo.as_ref().is_some_and(|m| *m != c.memo);
+            if let Some(m) = &v.memo {
+                c.memo = m.clone();
+            }
+            store::put_customer(tx, &c)?;
+            if memo_changed {
+                memo_entry(tx, &me, &c, "memo", &c.memo, now)?;
+            }
+            store::audit(
+                tx,
+                &json!({"at": now, "by": me.id, "action": "customer.edit", "customer": c.id}),
+            )?;
+            if let Some(t) = &ticket {
+                link_ticket(tx, &me, t, c.id)?;
+            }
+            Ok(c)
+        })
+        .await
+        .map_err(phone_taken)?;
+    Ok(HttpResponse::Ok().json(saved))
+}
+
+async fn history(
+    state: web::Data<AppState>,
+    who: Authed,
+    id: web::Path<u64>,
+) -> AppResult<HttpResponse> {
+    let c = load(&state, &who.0, *id)?;
+    let items: Vec<_> = state
+        .engine
+        .store
+        .consultations_of_customer(who.0.brand_id, c.id)?
+        .iter()
+        .map(Consultation::summary)
+        .collect();
+    Ok(HttpResponse::Ok().json(json!({ "items": items, "total": items.len() })))
+}
+
+async fn memos(
+    state: web::Data<AppState>,
+    who: Authed,
+    id: web::Path<u64>,
+) -> AppResult<HttpResponse> {
+    let c = load(&state, &who.0, *id)?;
+    let items = state.engine.store.customer_memos(who.0.brand_id, c.id)?;
+    Ok(HttpResponse::Ok().json(json!({ "items": items })))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MemoBody {
+    text: String,
+}
+
+async fn add_memo(
+    state: web::Data<AppState>,
+    who: Authed,
+    id: web::Path<u64>,
+    body: web::Json<MemoBody>,
+) -> AppResult<HttpResponse> {
+    let me = who.0;
+    let text = body.into_inner().text.trim().to_string();
+    if text.is_empty() || text.chars().count() > crate::domain::customer::MEMO_MAX {
+        return Err(AppError::invalid_fields(vec![(
+            "text",
+            "메모는 1~2000자여야 합니다".into(),
+        )]));
+    }
+    let c = load(&state, &me, *id)?;
+    let now = state.engine.now();
+    let m = state
+        .engine
+        .store
+        .write(move |tx| {
+            let mut c = c.clone();
+            c.memo = text.clone();
+            c.updated_at = Some(now);
+            store::put_customer(tx, &c)?;
+            memo_entry(tx, &me, &c, "memo", &text, now)
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(m))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BlacklistBody {
+    blacklisted: bool,
+    reason: Option<String>,
+}
+
+async fn blacklist(
+    state: web::Data<AppState>,
+    who: Authed,
+    id: web::Path<u64>,
+    body: web::Json<BlacklistBody>,
+) -> AppResult<HttpResponse> {
+    let me = who.0;
+    let b = body.into_inner();
+    let reason = b.reason.unwrap_or_default().trim().to_string();
+    if b.blacklisted && reason.is_empty() {
+        return Err(AppError::invalid_fields(vec![(
+            "reason",
+            "블랙리스트 사유를 입력하세요".into(),
+        )]));
+    }
+    if reason.chars().count() > 500 {
+        return Err(AppError::invalid_fields(vec![(
+            "reason",
+            "사유는 500자 이하여야 합니다".into(),
+        )]));
+    }
+    let c = load(&state, &me, *id)?;
+    let now = state.engine.now();
+    let saved = state
+        .engine
+        .store
+        .write(move |tx| {
+            let mut c = c.clone();
+            c.blacklisted = b.blacklisted;
+            c.blacklist_reason = b.blacklisted.then(|| reason.clone());
+            c.updated_at = Some(now);
+            store::put_customer(tx, &c)?;
+            let (kind, text) = if b.blacklisted {
+                ("blacklist", format!("블랙리스트 등록: {reason}"))
+            } else {
+                (
+                    "unblacklist",
+                    if reason.is_empty() {
+                        "블랙리스트 해제".to_string()
+                    } else {
+                        format!("블랙리스트 해제: {reason}")
+                    },
+                )
+            };
+            memo_entry(tx, &me, &c, kind, &text, now)?;
+            Ok(c)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(saved))
+}

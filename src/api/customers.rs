@@ -165,7 +165,7 @@ async fn create(
     let saved = engine
         .store
         .write(move |tx| {
-            let id = store::next_counter(tx, "customer")?;
+            let id = store::next_customer_id(tx, me.brand_id)?;
             let c = Customer {
                 id,
                 brand_id: me.brand_id,

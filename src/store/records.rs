@@ -147,6 +147,16 @@ pub fn put_customer(tx: &WriteTransaction, c: &Customer) -> StoreResult<()> {
     put(tx, tables::CUSTOMERS, &key, c)
 }
 
+/// The next free customer id of a brand (skips ids a seed or an import already used).
+pub fn next_customer_id(tx: &WriteTransaction, brand: BrandId) -> StoreResult<u64> {
+    loop {
+        let id = next_counter(tx, "customer")?;
+        if get_w::<Customer>(tx, tables::CUSTOMERS, &customer_key(brand, id))?.is_none() {
+            return Ok(id);
+        }
+    }
+}
+
 pub fn put_customer_memo(
     tx: &WriteTransaction,
     brand: BrandId,

@@ -39,6 +39,12 @@ async fn a_customer_is_found_by_any_form_of_any_of_their_numbers() {
         .await;
     assert_eq!(status, 201, "{c}");
     assert_eq!(c["phone"], "01024681357");
+    assert_ne!(
+        c["id"], 1,
+        "a new customer never takes a seeded customer's id"
+    );
+    let (_, seeded) = app.get("/api/customers/1", Some(&kim)).await;
+    assert_eq!(seeded["name"], "홍길동", "the seeded customer is untouched");
     assert_eq!(c["phones"], json!(["025557777"]));
     for q in [
         "010-2468-1357",

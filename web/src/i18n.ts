@@ -106,6 +106,21 @@ const ko = {
   language: "English",
   endedBy: "종료",
   noteLocked: "통화 중이거나 후처리 중일 때 입력할 수 있습니다.",
+  phones: "전화번호",
+  birthDate: "생년월일",
+  memo: "관리메모",
+  history: "상담이력",
+  edit: "수정",
+  newCustomerTitle: "신규 고객 등록",
+  addMemo: "메모 추가",
+  blacklistOn: "블랙리스트 등록",
+  blacklistOff: "블랙리스트 해제",
+  blacklistReason: "블랙리스트 사유",
+  search: "고객 검색 (이름 또는 번호)",
+  noCustomer: "통화 중인 고객이나 검색한 고객이 여기에 표시됩니다.",
+  noHistory: "상담이력이 없습니다.",
+  noMemos: "메모가 없습니다.",
+  claim: "클레임정보",
 } as const;
 
 export type LabelKey = keyof typeof ko;
@@ -187,6 +202,21 @@ const en: Record<LabelKey, string> = {
   language: "한국어",
   endedBy: "Ended",
   noteLocked: "Available during a call and in wrap-up.",
+  phones: "Numbers",
+  birthDate: "Birth date",
+  memo: "Internal memo",
+  history: "History",
+  edit: "Edit",
+  newCustomerTitle: "New customer",
+  addMemo: "Add memo",
+  blacklistOn: "Blacklist",
+  blacklistOff: "Remove from blacklist",
+  blacklistReason: "Blacklist reason",
+  search: "Find a customer (name or number)",
+  noCustomer: "The caller, or a customer you look up, shows here.",
+  noHistory: "No consultations yet.",
+  noMemos: "No memos.",
+  claim: "Claims",
 };
 
 const tables: Record<Lang, Record<LabelKey, string>> = { ko, en };

@@ -49,13 +49,17 @@ export function MainWindow() {
           {call.customer ? (
             <>
               <strong>{call.customer.name}</strong>
-              {call.customer.blacklisted && <span className="badge sm st-aux">{t("blacklist")}</span>}
               {call.customer.email && <span className="muted"> {call.customer.email}</span>}
             </>
           ) : (
             <span className="muted">{t("newCustomer")}</span>
           )}
         </div>
+        {call.customer?.blacklisted && (
+          <div className="call-warning" data-testid="call-blacklisted">
+            ⚠ {t("blacklist")}: {call.customer.blacklistReason}
+          </div>
+        )}
         <div className="call-timer">
           {call.state === "ringing" ? (
             <>

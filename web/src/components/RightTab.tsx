@@ -1,64 +1,90 @@
-// 우측 정보탭: the menu bar; 상담현황 (my consultations today with counts, F-MY-CONS) works now.
-// 고객정보 / 주문정보 / 상담정보 / 예약현황 arrive with their own features and are not shown
-// until then (never a fake panel).
+// 우측 정보탭: the menu bar. 고객정보 (F-CUSTOMER, opens by itself when a call rings) and
+// 상담현황 (my consultations today with counts, F-MY-CONS) work now; 주문정보 / 상담정보 /
+// 예약현황 arrive with their own features and are not shown until then (never a fake panel).
 
+import { useEffect, useState } from "react";
 import { deskStore } from "../desk";
 import { displayPhone, mmss, timeOfDay } from "../format";
 import { useLang, useT } from "../i18n";
 import { useStore } from "../store";
+import { CustomerPanel } from "./CustomerPanel";
+
+type Menu = "customer" | "mycons";
 
 export function RightTab({ onOpenConsultation }: { onOpenConsultation: (ticket: string) => void }) {
+  const t = useT();
+  const [menu, setMenu] = useState<Menu>("customer");
+  const ticket = useStore(deskStore, (s) => s.call?.ticketId ?? null);
+
+  // A new call brings the caller's record to the front.
+  useEffect(() => {
+    if (ticket) setMenu("customer");
+  }, [ticket]);
+
+  return (
+    <aside className="right">
+      <nav className="tabs">
+        <button className={`tab ${menu === "customer" ? "active" : ""}`} onClick={() => setMenu("customer")} data-testid="menu-customer">
+          {t("customerInfo")}
+        </button>
+        <button className={`tab ${menu === "mycons" ? "active" : ""}`} onClick={() => setMenu("mycons")} data-testid="menu-mycons">
+          {t("myCons")}
+        </button>
+      </nav>
+      <section className="panel grow">
+        {menu === "customer" ? <CustomerPanel onOpenConsultation={onOpenConsultation} /> : <MyConsultations onOpenConsultation={onOpenConsultation} />}
+      </section>
+    </aside>
+  );
+}
+
+function MyConsultations({ onOpenConsultation }: { onOpenConsultation: (ticket: string) => void }) {
   const t = useT();
   const lang = useLang();
   const items = useStore(deskStore, (s) => s.consultations);
   const counts = useStore(deskStore, (s) => s.consCounts);
   return (
-    <aside className="right">
-      <nav className="tabs">
-        <button className="tab active">{t("myCons")}</button>
-      </nav>
-      <section className="panel">
-        <div className="counts">
-          <span>
-            {t("consSummary")} <strong data-testid="mycons-total">{counts.total}</strong>
-          </span>
-          <span className="ch ch-IN">IN {counts.inCount}</span>
-          <span className="ch ch-OUT">OUT {counts.outCount}</span>
-        </div>
-        {items.length === 0 ? (
-          <p className="empty">{t("noCons")}</p>
-        ) : (
-          <table className="grid" data-testid="mycons-list">
-            <thead>
-              <tr>
-                <th>{t("time")}</th>
-                <th>{t("channel")}</th>
-                <th>{t("number")}</th>
-                <th className="num">{t("talk")}</th>
+    <>
+      <div className="counts">
+        <span>
+          {t("consSummary")} <strong data-testid="mycons-total">{counts.total}</strong>
+        </span>
+        <span className="ch ch-IN">IN {counts.inCount}</span>
+        <span className="ch ch-OUT">OUT {counts.outCount}</span>
+      </div>
+      {items.length === 0 ? (
+        <p className="empty">{t("noCons")}</p>
+      ) : (
+        <table className="grid" data-testid="mycons-list">
+          <thead>
+            <tr>
+              <th>{t("time")}</th>
+              <th>{t("channel")}</th>
+              <th>{t("number")}</th>
+              <th className="num">{t("talk")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {items.map((c) => (
+              <tr key={c.ticketId} className="clickable" onClick={() => onOpenConsultation(c.ticketId)} data-ticket={c.ticketId}>
+                <td>{timeOfDay(c.startedAt, lang)}</td>
+                <td>
+                  <span className={`ch ch-${c.channel}`}>{c.channel}</span>
+                </td>
+                <td>
+                  {displayPhone(c.number)}
+                  <div className="muted small">
+                    {c.serviceName}
+                    {c.category ? ` · ${c.category}` : ""}
+                    {c.result ? ` · ${c.result}` : ""}
+                  </div>
+                </td>
+                <td className="num">{mmss(c.talkS)}</td>
               </tr>
-            </thead>
-            <tbody>
-              {items.map((c) => (
-                <tr key={c.ticketId} className="clickable" onClick={() => onOpenConsultation(c.ticketId)} data-ticket={c.ticketId}>
-                  <td>{timeOfDay(c.startedAt, lang)}</td>
-                  <td>
-                    <span className={`ch ch-${c.channel}`}>{c.channel}</span>
-                  </td>
-                  <td>
-                    {displayPhone(c.number)}
-                    <div className="muted small">
-                      {c.serviceName}
-                      {c.category ? ` · ${c.category}` : ""}
-                      {c.result ? ` · ${c.result}` : ""}
-                    </div>
-                  </td>
-                  <td className="num">{mmss(c.talkS)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
-      </section>
-    </aside>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </>
   );
 }

@@ -1,0 +1,93 @@
+// The right tab's 고객정보 in a real browser: a known caller pops with history and memos, an
+// unknown caller is saved during the call and pops next time, a blacklisted caller is flagged.
+// Each test leaves its agent in 상담준비 so the next test's calls do not ring an absent desk.
+import { expect, test, type Page } from "@playwright/test";
+import { BASE, callIn, Server } from "./server";
+
+const server = new Server();
+test.describe.configure({ mode: "serial" });
+test.beforeAll(async () => server.start());
+test.afterAll(async () => server.stop());
+
+let step = 0;
+async function shot(page: Page, name: string) {
+  step += 1;
+  await page.screenshot({ path: `test-results/shots/customer-${String(step).padStart(2, "0")}-${name}.png` });
+}
+
+async function readyDesk(page: Page, id: string) {
+  await page.goto(`${BASE}/login`);
+  await page.getByTestId("login-id").fill(id);
+  await page.getByTestId("login-password").fill("demo1234");
+  await page.getByTestId("login-submit").click();
+  await page.getByTestId("status-ready").click();
+  await expect(page.getByTestId("agent-status")).toHaveText("대기");
+}
+
+async function takeAndFinish(page: Page) {
+  await page.getByTestId("call-answer").click();
+  await expect(page.getByTestId("agent-status")).toHaveText("통화중");
+  await page.getByTestId("call-hangup").click();
+  await page.getByTestId("wrapup-done").click();
+  await expect(page.getByTestId("agent-status")).toHaveText("대기");
+}
+
+test("a known caller pops with memos and history", async ({ page }) => {
+  await readyDesk(page, "agent07");
+  await callIn("main", "010-2345-6789");
+  await expect(page.getByTestId("customer-name")).toHaveText("김영희");
+  await shot(page, "known-caller-ringing");
+  await takeAndFinish(page);
+  await callIn("order", "+82 10 2345 6789");
+  await expect(page.getByTestId("customer-name")).toHaveText("김영희");
+  await page.getByTestId("memo-input").fill("배송 관련 재문의 고객 — 친절 응대 요망");
+  await page.getByTestId("memo-input").press("Enter");
+  await expect(page.getByTestId("memo-list")).toContainText("배송 관련 재문의 고객");
+  await expect(page.getByTestId("memo-list")).toContainText("조도윤");
+  await expect(page.getByTestId("customer-history").locator("tr")).toHaveCount(1);
+  await shot(page, "known-caller-memo-history");
+  await takeAndFinish(page);
+  await page.getByTestId("status-preparing").click();
+});
+
+test("an unknown caller is saved during the call and pops next time", async ({ page }) => {
+  await readyDesk(page, "agent08");
+  await callIn("main", "010-3131-2424");
+  await expect(page.getByTestId("customer-form")).toBeVisible();
+  await expect(page.getByTestId("customer-form-phones")).toHaveValue("010-3131-2424");
+  await page.getByTestId("call-answer").click();
+  await page.getByTestId("customer-form-email").fill("not-an-email");
+  await page.getByTestId("customer-form-save").click();
+  await expect(page.getByTestId("error-name")).toBeVisible();
+  await expect(page.getByTestId("error-email")).toBeVisible();
+  await shot(page, "new-customer-errors");
+  await page.getByTestId("customer-form-name").fill("최신규");
+  await page.getByTestId("customer-form-email").fill("new@example.com");
+  await page.getByTestId("customer-form-save").click();
+  await expect(page.getByTestId("customer-name")).toHaveText("최신규");
+  await expect(page.locator(".call-customer")).toContainText("최신규");
+  await page.getByTestId("call-hangup").click();
+  await page.getByTestId("wrapup-done").click();
+  await callIn("return", "01031312424");
+  await expect(page.getByTestId("customer-name")).toHaveText("최신규");
+  await expect(page.getByTestId("customer-history").locator("tr")).toHaveCount(1);
+  await shot(page, "new-customer-pops");
+  await takeAndFinish(page);
+  await page.getByTestId("status-preparing").click();
+});
+
+test("a blacklisted caller is flagged on the ringing call", async ({ page }) => {
+  await readyDesk(page, "agent09");
+  await page.getByTestId("customer-search").fill("박순자");
+  await page.getByTestId("customer-search").press("Enter");
+  await page.getByRole("button", { name: /박순자/ }).click();
+  await expect(page.getByTestId("customer-name")).toHaveText("박순자");
+  await page.getByTestId("blacklist-toggle").click();
+  await expect(page.locator(".notice.error")).toContainText("사유");
+  await page.getByTestId("blacklist-reason").fill("반복적인 폭언");
+  await page.getByTestId("blacklist-toggle").click();
+  await expect(page.getByTestId("customer-blacklisted")).toBeVisible();
+  await callIn("main", "010-4567-8901");
+  await expect(page.getByTestId("call-blacklisted")).toContainText("반복적인 폭언");
+  await shot(page, "blacklisted-ringing");
+});

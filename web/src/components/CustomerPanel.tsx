@@ -1,0 +1,279 @@
+// 고객정보 (F-CUSTOMER): the caller's record as soon as the call rings — details, claim /
+// blacklist, 관리메모 history (F-CUST-MEMO) and 상담이력 (F-CUST-HISTORY); a new-customer form
+// prefilled with an unknown caller's number, linked to the call once saved; a lookup by name or
+// number when no call is up.
+
+import { useCallback, useEffect, useState } from "react";
+import { api, ApiError } from "../api";
+import { notify } from "../actions";
+import { deskStore } from "../desk";
+import { displayPhone, mmss, timeOfDay } from "../format";
+import { useLang, useT } from "../i18n";
+import { useStore } from "../store";
+import type { ConsultationSummary } from "../generated/ConsultationSummary";
+import type { Customer } from "../generated/Customer";
+import type { CustomerMemo } from "../generated/CustomerMemo";
+
+export function CustomerPanel({ onOpenConsultation }: { onOpenConsultation: (t: string) => void }) {
+  const t = useT();
+  const call = useStore(deskStore, (s) => s.call);
+  const [picked, setPicked] = useState<number | null>(null);
+  const callCustomer = call?.customer?.id ?? null;
+  const shown = callCustomer ?? picked;
+
+  return (
+    <div className="cust" data-testid="customer-panel">
+      {!call && <CustomerSearch onPick={setPicked} />}
+      {shown !== null ? (
+        <CustomerRecord key={shown} id={shown} onOpenConsultation={onOpenConsultation} />
+      ) : call ? (
+        <CustomerForm key={call.ticketId} number={call.from} ticketId={call.ticketId} />
+      ) : (
+        <p className="empty">{t("noCustomer")}</p>
+      )}
+    </div>
+  );
+}
+
+function CustomerSearch({ onPick }: { onPick: (id: number) => void }) {
+  const t = useT();
+  const [q, setQ] = useState("");
+  const [items, setItems] = useState<Customer[]>([]);
+  async function search(e: React.FormEvent) {
+    e.preventDefault();
+    if (!q.trim()) return;
+    try {
+      const r = await api<{ items: Customer[] }>("GET", `/api/customers?q=${encodeURIComponent(q.trim())}`);
+      setItems(r.items);
+      if (r.items.length === 0) notify("info", "검색 결과가 없습니다");
+    } catch (err) {
+      notify("error", (err as Error).message);
+    }
+  }
+  return (
+    <form onSubmit={search} className="cust-search">
+      <input data-testid="customer-search" value={q} onChange={(e) => setQ(e.target.value)} placeholder={t("search")} />
+      {items.length > 0 && (
+        <ul className="picks">
+          {items.map((c) => (
+            <li key={c.id}>
+              <button type="button" className="link" onClick={() => { onPick(c.id); setItems([]); }}>
+                {c.name} · {displayPhone(c.phone)}
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+    </form>
+  );
+}
+
+function CustomerRecord({ id, onOpenConsultation }: { id: number; onOpenConsultation: (t: string) => void }) {
+  const t = useT();
+  const lang = useLang();
+  const [c, setC] = useState<Customer | null>(null);
+  const [memos, setMemos] = useState<CustomerMemo[]>([]);
+  const [history, setHistory] = useState<ConsultationSummary[]>([]);
+  const [editing, setEditing] = useState(false);
+  const [memo, setMemo] = useState("");
+  const [reason, setReason] = useState("");
+  const consCount = useStore(deskStore, (s) => s.consCounts.total);
+  const liveTicket = useStore(deskStore, (s) => s.call?.ticketId ?? null);
+
+  const reload = useCallback(async () => {
+    try {
+      const [cust, m, h] = await Promise.all([
+        api<Customer>("GET", `/api/customers/${id}`),
+        api<{ items: CustomerMemo[] }>("GET", `/api/customers/${id}/memos`),
+        api<{ items: ConsultationSummary[] }>("GET", `/api/customers/${id}/consultations`),
+      ]);
+      setC(cust);
+      setMemos(m.items);
+      setHistory(h.items);
+    } catch (err) {
+      notify("error", (err as Error).message);
+    }
+  }, [id]);
+
+  // Reload when opened and whenever one of my consultations completes (history grows).
+  useEffect(() => {
+    void reload();
+  }, [reload, consCount]);
+
+  if (!c) return <p className="empty">…</p>;
+  // Past consultations: the call in progress is not history yet.
+  const past = history.filter((h) => h.ticketId !== liveTicket);
+  if (editing) return <CustomerForm existing={c} number={c.phone} onSaved={() => { setEditing(false); void reload(); }} />;
+
+  async function addMemo(e: React.FormEvent) {
+    e.preventDefault();
+    if (!memo.trim()) return;
+    try {
+      await api("POST", `/api/customers/${id}/memos`, { text: memo });
+      setMemo("");
+      void reload();
+    } catch (err) {
+      notify("error", (err as Error).message);
+    }
+  }
+
+  async function toggleBlacklist() {
+    try {
+      await api("PUT", `/api/customers/${id}/blacklist`, { blacklisted: !c!.blacklisted, reason });
+      setReason("");
+      void reload();
+    } catch (err) {
+      notify("error", err instanceof ApiError ? Object.values(err.fields)[0] ?? err.message : String(err));
+    }
+  }
+
+  return (
+    <>
+      <div className="cust-head">
+        <strong className="cust-name" data-testid="customer-name">{c.name}</strong>
+        {c.blacklisted && (
+          <span className="badge sm st-on_call" data-testid="customer-blacklisted">
+            {t("blacklist")}
+          </span>
+        )}
+        <button className="btn small-btn" onClick={() => setEditing(true)}>
+          {t("edit")}
+        </button>
+      </div>
+      <dl className="kv wide">
+        <dt>{t("phones")}</dt>
+        <dd>{[c.phone, ...c.phones].map(displayPhone).join(", ")}</dd>
+        <dt>{t("email")}</dt>
+        <dd>{c.email ?? "—"}</dd>
+        <dt>{t("birthDate")}</dt>
+        <dd>{c.birthDate ?? "—"}</dd>
+        <dt>{t("claim")}</dt>
+        <dd>{c.blacklisted ? <span className="warn">{c.blacklistReason}</span> : t("none")}</dd>
+      </dl>
+      <div className="row2">
+        {!c.blacklisted && <input value={reason} onChange={(e) => setReason(e.target.value)} placeholder={t("blacklistReason")} data-testid="blacklist-reason" />}
+        <button className={`btn ${c.blacklisted ? "" : "danger"}`} onClick={() => void toggleBlacklist()} data-testid="blacklist-toggle">
+          {c.blacklisted ? t("blacklistOff") : t("blacklistOn")}
+        </button>
+      </div>
+
+      <h3 className="sub">{t("memo")}</h3>
+      <form className="row2" onSubmit={addMemo}>
+        <input value={memo} onChange={(e) => setMemo(e.target.value)} placeholder={t("addMemo")} data-testid="memo-input" maxLength={2000} />
+        <button className="btn" style={{ flex: "0 0 auto" }}>{t("save")}</button>
+      </form>
+      {memos.length === 0 ? (
+        <p className="empty small">{t("noMemos")}</p>
+      ) : (
+        <ul className="memos" data-testid="memo-list">
+          {memos.map((m) => (
+            <li key={m.id} className={m.kind !== "memo" ? "memo-flag" : ""}>
+              <div>{m.text}</div>
+              <div className="muted small">
+                {m.authorName} · {new Date(m.at).toLocaleString(lang === "ko" ? "ko-KR" : "en-GB", { timeZone: "Asia/Seoul", hour12: false })}
+              </div>
+            </li>
+          ))}
+        </ul>
+      )}
+
+      <h3 className="sub">
+        {t("history")} ({past.length})
+      </h3>
+      {past.length === 0 ? (
+        <p className="empty small">{t("noHistory")}</p>
+      ) : (
+        <table className="grid" data-testid="customer-history">
+          <tbody>
+            {past.map((h) => (
+              <tr key={h.ticketId} className="clickable" onClick={() => onOpenConsultation(h.ticketId)}>
+                <td className="nowrap">
+                  {new Date(h.startedAt).toLocaleDateString("ko-KR", { timeZone: "Asia/Seoul", month: "2-digit", day: "2-digit" })}{" "}
+                  {timeOfDay(h.startedAt, lang)}
+                </td>
+                <td>
+                  <span className={`ch ch-${h.channel}`}>{h.channel}</span>
+                </td>
+                <td>
+                  {h.agentName ?? "—"}
+                  <div className="muted small">
+                    {h.category ?? h.serviceName}
+                    {h.result ? ` · ${h.result}` : ""}
+                  </div>
+                </td>
+                <td className="num">{mmss(h.talkS)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </>
+  );
+}
+
+function CustomerForm(props: { number: string; ticketId?: string; existing?: Customer; onSaved?: () => void }) {
+  const t = useT();
+  const ex = props.existing;
+  const [name, setName] = useState(ex?.name ?? "");
+  const [phones, setPhones] = useState(ex ? [ex.phone, ...ex.phones].map(displayPhone).join(", ") : displayPhone(props.number));
+  const [email, setEmail] = useState(ex?.email ?? "");
+  const [birthDate, setBirthDate] = useState(ex?.birthDate ?? "");
+  const [memo, setMemo] = useState(ex?.memo ?? "");
+  const [errors, setErrors] = useState<Record<string, string>>({});
+
+  async function save(e: React.FormEvent) {
+    e.preventDefault();
+    const body = {
+      name,
+      phones: phones.split(",").map((p) => p.trim()).filter(Boolean),
+      email: email || null,
+      birthDate: birthDate || null,
+      memo: memo || null,
+      ticketId: props.ticketId ?? null,
+    };
+    try {
+      const saved = ex
+        ? await api<Customer>("PUT", `/api/customers/${ex.id}`, body)
+        : await api<Customer>("POST", "/api/customers", body);
+      setErrors({});
+      notify("info", `${t("saved")} · ${saved.name}`);
+      if (!ex) {
+        // The call in progress now shows who it is.
+        deskStore.set((s) => (s.call && s.call.ticketId === props.ticketId ? { ...s, call: { ...s.call, customer: saved } } : s));
+      }
+      props.onSaved?.();
+    } catch (err) {
+      if (err instanceof ApiError && Object.keys(err.fields).length > 0) setErrors(err.fields);
+      else notify("error", (err as Error).message);
+    }
+  }
+
+  const field = (key: string, label: string, input: React.ReactNode) => (
+    <label className={errors[key] ? "has-error" : ""}>
+      {label}
+      {input}
+      {errors[key] && <span className="field-error" data-testid={`error-${key}`}>{errors[key]}</span>}
+    </label>
+  );
+
+  return (
+    <form className="cust-form" onSubmit={save} data-testid="customer-form">
+      <h3 className="sub">{ex ? t("edit") : t("newCustomerTitle")}</h3>
+      {field("name", t("name"), <input value={name} onChange={(e) => setName(e.target.value)} data-testid="customer-form-name" maxLength={50} />)}
+      {field("phones", t("phones"), <input value={phones} onChange={(e) => setPhones(e.target.value)} data-testid="customer-form-phones" />)}
+      {field("email", t("email"), <input value={email} onChange={(e) => setEmail(e.target.value)} data-testid="customer-form-email" />)}
+      {field("birthDate", t("birthDate"), <input type="date" value={birthDate} onChange={(e) => setBirthDate(e.target.value)} data-testid="customer-form-birth" />)}
+      {field("memo", t("memo"), <textarea value={memo} onChange={(e) => setMemo(e.target.value)} maxLength={2000} />)}
+      <div className="row2">
+        {ex && (
+          <button type="button" className="btn" onClick={props.onSaved}>
+            {t("cancel")}
+          </button>
+        )}
+        <button className="btn primary" data-testid="customer-form-save">
+          {t("save")}
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,6 +1,6 @@
 //! Seeds the demo brand (데모몰) from `data/demo/*.json` into an empty store: the brand and
-//! its services, agents agent01…agent12 and manager01 (password `demo1234`, demo only), and a
-//! few customers the simulator calls from; and the load-test brand. Never touches a store that
+//! its services, agents agent01…agent12 and manager01 (password `demo1234`, demo only), a few
+//! customers the simulator calls from and the Q&A templates; and the load-test brand. Never touches a store that
 //! already has data.
 
 use crate::api::auth::{hash_password, hash_password_light};
@@ -19,6 +19,14 @@ struct DemoAgent {
     name: String,
     extension: String,
     role: Role,
+}
+
+#[derive(Deserialize)]
+struct DemoTemplate {
+    category: String,
+    question: String,
+    answer: String,
+    tags: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -82,7 +90,30 @@ pub fn seed_if_empty(store: &Store, dir: &Path) -> Result<bool, String> {
             })
         })
         .collect::<Result<_, String>>()?;
-    write_brand(store, brand, services, agents, customers)
+    let templates: Vec<DemoTemplate> = read(dir, "templates.json")?;
+    let brand_id = brand.id;
+    write_brand(store, brand, services, agents, customers)?;
+    store
+        .write_blocking(move |tx| {
+            for t in &templates {
+                let id = store::next_counter(tx, "template")?;
+                store::put_template(
+                    tx,
+                    &crate::domain::model::Template {
+                        id,
+                        brand_id,
+                        category: t.category.clone(),
+                        question: t.question.clone(),
+                        answer: t.answer.clone(),
+                        tags: t.tags.clone(),
+                        updated_at: None,
+                    },
+                )?;
+            }
+            Ok(())
+        })
+        .map_err(|e| e.to_string())?;
+    Ok(true)
 }
 
 /// Stores one brand with its services, agents and customers in one transaction.
@@ -186,6 +217,10 @@ mod tests {
             .collect();
         assert!(names.contains(&"대표번호".to_string()));
         assert!(!store.customers(1).unwrap().is_empty());
+        assert!(
+            store.templates().unwrap().len() >= 40,
+            "at least 40 demo templates"
+        );
     }
 
     #[test]

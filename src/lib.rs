@@ -7,6 +7,7 @@ pub mod domain;
 pub mod engine;
 pub mod error;
 pub mod protocol;
+pub mod search;
 pub mod startup;
 pub mod store;
 pub mod telemetry;

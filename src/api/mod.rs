@@ -9,6 +9,7 @@ pub mod customers;
 pub mod health;
 pub mod stats;
 pub mod telephony;
+pub mod templates;
 pub mod web_client;
 
 use crate::config::Settings;
@@ -32,5 +33,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     customers::configure(cfg);
     stats::configure(cfg);
     agents::configure(cfg);
+    templates::configure(cfg);
     cfg.default_service(web::route().to(web_client::fallback));
 }

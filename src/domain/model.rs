@@ -301,6 +301,22 @@ pub struct CustomerMemo {
     pub text: String,
 }
 
+/// A Q&A template (상담정보): a frequent question and its answer, searchable by agents.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+#[serde(rename_all = "camelCase")]
+pub struct Template {
+    pub id: u64,
+    pub brand_id: BrandId,
+    pub category: String,
+    pub question: String,
+    pub answer: String,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    #[serde(default)]
+    pub updated_at: Option<DateTime<Utc>>,
+}
+
 /// Limits on note fields.
 pub const NOTE_MAX_CHARS: usize = 4000;
 pub const LABEL_MAX_CHARS: usize = 40;

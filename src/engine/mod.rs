@@ -40,6 +40,8 @@ pub struct EngineSettings {
 
 pub struct Inner {
     pub store: Store,
+    /// Q&A template search indexes, one per brand (rebuilt from the store at start).
+    pub templates: crate::search::Templates,
     pub clock: SharedClock,
     pub registry: Registry,
     pub commands: CommandBus,
@@ -72,7 +74,19 @@ impl Engine {
         commands: CommandBus,
         settings: EngineSettings,
     ) -> Result<Engine, StoreError> {
+        let templates = crate::search::Templates::default();
+        let mut per_brand: HashMap<crate::domain::model::BrandId, Vec<_>> = HashMap::new();
+        for t in store.templates()? {
+            per_brand.entry(t.brand_id).or_default().push(t);
+        }
+        for (b, list) in per_brand {
+            templates.by_brand.insert(
+                b,
+                std::sync::RwLock::new(crate::search::TemplateIndex::build(list)),
+            );
+        }
         let engine = Engine(Arc::new(Inner {
+            templates,
             store,
             clock,
             registry: Registry::default(),

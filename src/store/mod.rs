@@ -128,6 +128,7 @@ impl Store {
                 tables::CUSTOMERS_BY_PHONE,
                 tables::CONS_BY_CUSTOMER,
                 tables::CUSTOMER_MEMOS,
+                tables::TEMPLATES,
                 tables::REALTIME,
                 tables::AGENT_DAYS,
                 tables::AUDIT,

@@ -5,6 +5,7 @@ use super::tables::{self, Json};
 use super::{dec, enc, Store, StoreError, StoreResult};
 use crate::domain::model::{
     Agent, AgentId, Brand, BrandId, Consultation, Customer, CustomerMemo, Service, Session,
+    Template,
 };
 use crate::domain::ticket;
 use chrono::NaiveDate;
@@ -177,6 +178,23 @@ fn index_customer(tx: &WriteTransaction, c: &Consultation) -> StoreResult<()> {
             .insert(idx.as_str(), [].as_slice())?;
     }
     Ok(())
+}
+
+pub fn put_template(tx: &WriteTransaction, t: &Template) -> StoreResult<()> {
+    put(
+        tx,
+        tables::TEMPLATES,
+        &format!("{:010}/{:020}", t.brand_id, t.id),
+        t,
+    )
+}
+
+pub fn delete_template(tx: &WriteTransaction, brand: BrandId, id: u64) -> StoreResult<bool> {
+    let key = format!("{brand:010}/{id:020}");
+    Ok(tx
+        .open_table(tables::TEMPLATES)?
+        .remove(key.as_str())?
+        .is_some())
 }
 
 // ---- sessions --------------------------------------------------------------------------------
@@ -410,6 +428,15 @@ impl Store {
             .collect();
             v.reverse();
             Ok(v)
+        })
+    }
+
+    pub fn templates(&self) -> StoreResult<Vec<Template>> {
+        self.read(|r| {
+            Ok(scan_prefix(r, tables::TEMPLATES, "")?
+                .into_iter()
+                .map(|(_, v)| v)
+                .collect())
         })
     }
 

@@ -28,6 +28,8 @@ pub const CUSTOMERS_BY_PHONE: Json = TableDefinition::new("customers-by-phone-0"
 pub const CONS_BY_CUSTOMER: Json = TableDefinition::new("consultations-by-customer-0");
 /// `"{brand:010}/{customer:020}/{memo id:020}"` → CustomerMemo
 pub const CUSTOMER_MEMOS: Json = TableDefinition::new("customer-memos-0");
+/// `"{brand:010}/{template:020}"` → Template
+pub const TEMPLATES: Json = TableDefinition::new("templates-0");
 /// `"brand/{id}"` → realtime snapshot of a brand (today's counters)
 pub const REALTIME: Json = TableDefinition::new("realtime-0");
 /// `"{agent:010}/{yyyy-mm-dd}"` → closed day figures (AgentDay)

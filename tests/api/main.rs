@@ -11,3 +11,4 @@ mod routing;
 mod simulator;
 mod stats;
 mod telephony;
+mod templates;

@@ -1,0 +1,222 @@
+//! `/api/templates`: Q&A templates (상담정보). Agents search (`?q=` through the Korean-aware
+//! index, `?category=`); managers create, edit and delete. Changes are audited and update the
+//! in-memory index at once.
+
+use super::auth::Authed;
+use super::AppState;
+use crate::domain::model::{AgentPublic, Template};
+use crate::error::{AppError, AppResult};
+use crate::search::TemplateIndex;
+use crate::store;
+use actix_web::{web, HttpResponse};
+use serde::Deserialize;
+use serde_json::json;
+use std::sync::RwLock;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/api/templates", web::get().to(search))
+        .route("/api/templates", web::post().to(create))
+        .route("/api/templates/{id}", web::get().to(get_one))
+        .route("/api/templates/{id}", web::put().to(edit))
+        .route("/api/templates/{id}", web::delete().to(remove));
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SearchQuery {
+    q: Option<String>,
+    category: Option<String>,
+    limit: Option<usize>,
+}
+
+fn with_index<T>(state: &AppState, brand: u32, f: impl FnOnce(&TemplateIndex) -> T) -> T {
+    let ix = state
+        .engine
+        .templates
+        .by_brand
+        .entry(brand)
+        .or_insert_with(|| RwLock::new(TemplateIndex::default()));
+    let guard = ix.read().unwrap_or_else(|e| e.into_inner());
+    f(&guard)
+}
+
+async fn search(
+    state: web::Data<AppState>,
+    who: Authed,
+    q: web::Query<SearchQuery>,
+) -> AppResult<HttpResponse> {
+    let limit = q.limit.unwrap_or(30).clamp(1, 200);
+    let query = q.q.clone().unwrap_or_default();
+    if query.chars().count() > 100 {
+        return Err(AppError::bad_request("검색어는 100자 이하여야 합니다"));
+    }
+    let (items, categories) = with_index(&state, who.0.brand_id, |ix| {
+        let items: Vec<Template> = ix
+            .search(&query, q.category.as_deref(), limit)
+            .into_iter()
+            .cloned()
+            .collect();
+        let mut cats: Vec<String> = ix
+            .search("", None, usize::MAX)
+            .iter()
+            .map(|t| t.category.clone())
+            .collect();
+        cats.dedup();
+        (items, cats)
+    });
+    Ok(HttpResponse::Ok().json(json!({ "items": items, "categories": categories })))
+}
+
+async fn get_one(
+    state: web::Data<AppState>,
+    who: Authed,
+    id: web::Path<u64>,
+) -> AppResult<HttpResponse> {
+    let t = with_index(&state, who.0.brand_id, |ix| ix.get(*id).cloned())
+        .ok_or_else(|| AppError::not_found(format!("템플릿 {id}이(가) 없습니다")))?;
+    Ok(HttpResponse::Ok().json(t))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TemplateBody {
+    category: String,
+    question: String,
+    answer: String,
+    #[serde(default)]
+    tags: Vec<String>,
+}
+
+fn manager(me: &AgentPublic) -> AppResult<()> {
+    if me.role.is_manager() {
+        Ok(())
+    } else {
+        Err(AppError::forbidden(
+            "템플릿은 매니저만 관리할 수 있습니다 (managers only)",
+        ))
+    }
+}
+
+fn validate(b: &TemplateBody) -> AppResult<()> {
+    let mut errs = Vec::new();
+    let len = |s: &str| s.trim().chars().count();
+    if len(&b.category) == 0 || len(&b.category) > 40 {
+        errs.push(("category", "분류는 1~40자여야 합니다".to_string()));
+    }
+    if len(&b.question) == 0 || len(&b.question) > 200 {
+        errs.push(("question", "질문은 1~200자여야 합니다".to_string()));
+    }
+    if len(&b.answer) == 0 || len(&b.answer) > 4000 {
+        errs.push(("answer", "답변은 1~4000자여야 합니다".to_string()));
+    }
+    if b.tags.len() > 20 || b.tags.iter().any(|t| len(t) == 0 || len(t) > 30) {
+        errs.push(("tags", "태그는 20개까지, 각 1~30자입니다".to_string()));
+    }
+    if errs.is_empty() {
+        Ok(())
+    } else {
+        Err(AppError::invalid_fields(errs))
+    }
+}
+
+async fn save(
+    state: &AppState,
+    me: AgentPublic,
+    id: Option<u64>,
+    b: TemplateBody,
+) -> AppResult<Template> {
+    manager(&me)?;
+    validate(&b)?;
+    if let Some(id) = id {
+        with_index(state, me.brand_id, |ix| ix.get(id).cloned())
+            .ok_or_else(|| AppError::not_found(format!("템플릿 {id}이(가) 없습니다")))?;
+    }
+    let now = state.engine.now();
+    let t = state
+        .engine
+        .store
+        .write(move |tx| {
+            let id = match id {
+                Some(id) => id,
+                None => store::next_counter(tx, "template")?,
+            };
+            let t = Template {
+                id,
+                brand_id: me.brand_id,
+                category: b.category.trim().to_string(),
+                question: b.question.trim().to_string(),
+                answer: b.answer.trim().to_string(),
+                tags: b.tags.iter().map(|s| s.trim().to_string()).collect(),
+                updated_at: Some(now),
+            };
+            store::put_template(tx, &t)?;
+            store::audit(
+                tx,
+                &json!({"at": now, "by": me.id, "action": "template.save", "template": id}),
+            )?;
+            Ok(t)
+        })
+        .await?;
+    let ix = state
+        .engine
+        .templates
+        .by_brand
+        .entry(t.brand_id)
+        .or_default();
+    ix.write()
+        .unwrap_or_else(|e| e.into_inner())
+        .upsert(t.clone());
+    Ok(t)
+}
+
+async fn create(
+    state: web::Data<AppState>,
+    who: Authed,
+    body: web::Json<TemplateBody>,
+) -> AppResult<HttpResponse> {
+    let t = save(&state, who.0, None, body.into_inner()).await?;
+    Ok(HttpResponse::Created().json(t))
+}
+
+async fn edit(
+    state: web::Data<AppState>,
+    who: Authed,
+    id: web::Path<u64>,
+    body: web::Json<TemplateBody>,
+) -> AppResult<HttpResponse> {
+    let t = save(&state, who.0, Some(*id), body.into_inner()).await?;
+    Ok(HttpResponse::Ok().json(t))
+}
+
+async fn remove(
+    state: web::Data<AppState>,
+    who: Authed,
+    id: web::Path<u64>,
+) -> AppResult<HttpResponse> {
+    let me = who.0;
+    manager(&me)?;
+    let id = *id;
+    let now = state.engine.now();
+    let brand = me.brand_id;
+    let gone = state
+        .engine
+        .store
+        .write(move |tx| {
+            let gone = store::delete_template(tx, brand, id)?;
+            if gone {
+                store::audit(
+                    tx,
+                    &json!({"at": now, "by": me.id, "action": "template.delete", "template": id}),
+                )?;
+            }
+            Ok(gone)
+        })
+        .await?;
+    if !gone {
+        return Err(AppError::not_found(format!("템플릿 {id}이(가) 없습니다")));
+    }
+    if let Some(ix) = state.engine.templates.by_brand.get(&brand) {
+        ix.write().unwrap_or_else(|e| e.into_inner()).remove(id);
+    }
+    Ok(HttpResponse::Ok().json(json!({"ok": true})))
+}

@@ -5,7 +5,7 @@
 //! rebuilt from the store at start and updated on every change.
 
 use crate::domain::model::{BrandId, Template};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 
 /// Field weights: question hits rank above answer hits.
 const W_QUESTION: u32 = 8;

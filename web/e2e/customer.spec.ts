@@ -91,3 +91,28 @@ test("a blacklisted caller is flagged on the ringing call", async ({ page }) => 
   await expect(page.getByTestId("call-blacklisted")).toContainText("반복적인 폭언");
   await shot(page, "blacklisted-ringing");
 });
+
+test("an answer is found by a Korean stem and copied into the note", async ({ page }) => {
+  await readyDesk(page, "agent10");
+  await callIn("main", "010-6789-0123");
+  await page.getByTestId("call-answer").click();
+  await expect(page.getByTestId("agent-status")).toHaveText("통화중");
+  await page.keyboard.press("Alt+KeyT");
+  await expect(page.getByTestId("template-search")).toBeFocused();
+  await page.getByTestId("template-search").fill("배송비 얼마");
+  await expect(page.getByTestId("template-list").locator("li").first()).toContainText("배송비는 얼마인가요?");
+  await shot(page, "template-search");
+  await page.getByTestId("template-search").press("Enter");
+  await expect(page.getByTestId("note-content")).toHaveValue(/3만원 이상 구매 시 무료배송/);
+  await page.getByTestId("template-search").fill("반품");
+  await expect(page.getByTestId("template-list").locator("li").first()).toContainText("반품");
+  const answer = (await page.getByTestId("template-list").locator(".tpl-a").first().textContent()) ?? "";
+  await page.getByTestId("template-copy").first().click();
+  const note = () => page.getByTestId("note-content").inputValue();
+  await expect.poll(note).toContain(answer);
+  expect(await note()).toContain("3만원 이상 구매 시 무료배송");
+  await shot(page, "template-copied");
+  await page.getByTestId("call-hangup").click();
+  await page.getByTestId("wrapup-done").click();
+  await page.getByTestId("status-preparing").click();
+});

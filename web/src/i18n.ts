@@ -121,6 +121,13 @@ const ko = {
   noHistory: "상담이력이 없습니다.",
   noMemos: "메모가 없습니다.",
   claim: "클레임정보",
+  templates: "상담정보",
+  templateSearch: "상담 템플릿 검색 (Enter: 첫 답변 복사)",
+  all: "전체",
+  noTemplates: "검색 결과가 없습니다.",
+  copyToNote: "상담내용에 복사",
+  copied: "상담내용에 복사했습니다",
+  copyNeedsCall: "통화 중이 아니라 클립보드에 복사했습니다",
 } as const;
 
 export type LabelKey = keyof typeof ko;
@@ -217,6 +224,13 @@ const en: Record<LabelKey, string> = {
   noHistory: "No consultations yet.",
   noMemos: "No memos.",
   claim: "Claims",
+  templates: "Answers",
+  templateSearch: "Search answers (Enter copies the first)",
+  all: "All",
+  noTemplates: "No answers found.",
+  copyToNote: "Copy into note",
+  copied: "Copied into the note",
+  copyNeedsCall: "No call: copied to the clipboard instead",
 };
 
 const tables: Record<Lang, Record<LabelKey, string>> = { ko, en };

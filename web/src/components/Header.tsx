@@ -185,6 +185,8 @@ export function Header({ onDial, onOpenConsultation }: { onDial: () => void; onO
                 <dd>{t("done")}</dd>
                 <dt>Alt+D</dt>
                 <dd>{t("dial")}</dd>
+                <dt>Alt+T</dt>
+                <dd>{t("templates")}</dd>
               </dl>
             </div>
           )}

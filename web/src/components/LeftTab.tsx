@@ -150,8 +150,22 @@ function NotePanel() {
 
   useEffect(() => {
     const onSave = () => void save();
+    const onAppend = (e: Event) => {
+      const text = (e as CustomEvent<string>).detail;
+      if (editable) {
+        setContent((c) => (c ? `${c}\n${text}` : text).slice(0, 4000));
+        notify("info", t("copied"));
+      } else {
+        void navigator.clipboard?.writeText(text).catch(() => {});
+        notify("info", t("copyNeedsCall"));
+      }
+    };
     document.addEventListener("calldesk:save-note", onSave);
-    return () => document.removeEventListener("calldesk:save-note", onSave);
+    document.addEventListener("calldesk:append-note", onAppend);
+    return () => {
+      document.removeEventListener("calldesk:save-note", onSave);
+      document.removeEventListener("calldesk:append-note", onAppend);
+    };
   });
 
   async function done() {

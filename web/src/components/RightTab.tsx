@@ -1,6 +1,6 @@
-// 우측 정보탭: the menu bar. 고객정보 (F-CUSTOMER, opens by itself when a call rings) and
-// 상담현황 (my consultations today with counts, F-MY-CONS) work now; 주문정보 / 상담정보 /
-// 예약현황 arrive with their own features and are not shown until then (never a fake panel).
+// 우측 정보탭: the menu bar. 고객정보 (F-CUSTOMER, opens by itself when a call rings), 상담정보
+// (Q&A templates, F-TEMPLATES; Alt+T) and 상담현황 (my consultations today, F-MY-CONS) work
+// now; 주문정보 / 예약현황 arrive with their own features and are not shown until then.
 
 import { useEffect, useState } from "react";
 import { deskStore } from "../desk";
@@ -8,8 +8,9 @@ import { displayPhone, mmss, timeOfDay } from "../format";
 import { useLang, useT } from "../i18n";
 import { useStore } from "../store";
 import { CustomerPanel } from "./CustomerPanel";
+import { TemplatesPanel } from "./TemplatesPanel";
 
-type Menu = "customer" | "mycons";
+type Menu = "customer" | "templates" | "mycons";
 
 export function RightTab({ onOpenConsultation }: { onOpenConsultation: (ticket: string) => void }) {
   const t = useT();
@@ -21,18 +22,35 @@ export function RightTab({ onOpenConsultation }: { onOpenConsultation: (ticket: 
     if (ticket) setMenu("customer");
   }, [ticket]);
 
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.altKey && e.code === "KeyT") {
+        e.preventDefault();
+        setMenu("templates");
+        setTimeout(() => document.dispatchEvent(new CustomEvent("calldesk:focus-templates")), 0);
+      }
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, []);
+
   return (
     <aside className="right">
       <nav className="tabs">
         <button className={`tab ${menu === "customer" ? "active" : ""}`} onClick={() => setMenu("customer")} data-testid="menu-customer">
           {t("customerInfo")}
         </button>
+        <button className={`tab ${menu === "templates" ? "active" : ""}`} onClick={() => setMenu("templates")} data-testid="menu-templates" title="Alt+T">
+          {t("templates")}
+        </button>
         <button className={`tab ${menu === "mycons" ? "active" : ""}`} onClick={() => setMenu("mycons")} data-testid="menu-mycons">
           {t("myCons")}
         </button>
       </nav>
       <section className="panel grow">
-        {menu === "customer" ? <CustomerPanel onOpenConsultation={onOpenConsultation} /> : <MyConsultations onOpenConsultation={onOpenConsultation} />}
+        {menu === "customer" && <CustomerPanel onOpenConsultation={onOpenConsultation} />}
+        {menu === "templates" && <TemplatesPanel />}
+        {menu === "mycons" && <MyConsultations onOpenConsultation={onOpenConsultation} />}
       </section>
     </aside>
   );

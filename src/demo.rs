@@ -160,6 +160,7 @@ pub fn seed_load(store: &Store, agents: u32) -> Result<bool, String> {
         calls_mode: crate::domain::model::BrandCallsMode::Top,
         categories: crate::domain::model::default_categories(),
         results: crate::domain::model::default_results(),
+        mall: None,
     };
     let codes = ["main", "order", "return"];
     let names = ["대표번호", "주문/배송 문의", "반품/교환"];

@@ -8,6 +8,7 @@ pub mod engine;
 pub mod error;
 pub mod protocol;
 pub mod search;
+pub mod shop;
 pub mod startup;
 pub mod store;
 pub mod telemetry;

@@ -193,6 +193,8 @@ pub struct BrandView {
     pub categories: Vec<String>,
     /// 처리결과 choices of the note form.
     pub results: Vec<String>,
+    /// Whether a shopping mall is linked (주문정보 is shown).
+    pub has_mall: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, TS)]

@@ -63,6 +63,7 @@ impl Application {
             clock,
             bus,
             EngineSettings {
+                demo_dir: settings.demo_dir.clone(),
                 dial_timeout_s: settings.dial_timeout_s,
                 snapshot_interval_ms: settings.snapshot_interval_ms,
                 disconnect_grace_s: settings.disconnect_grace_s,

@@ -7,6 +7,7 @@ pub mod auth;
 pub mod consultations;
 pub mod customers;
 pub mod health;
+pub mod orders;
 pub mod stats;
 pub mod telephony;
 pub mod templates;
@@ -34,5 +35,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     stats::configure(cfg);
     agents::configure(cfg);
     templates::configure(cfg);
+    orders::configure(cfg);
     cfg.default_service(web::route().to(web_client::fallback));
 }

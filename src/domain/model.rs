@@ -52,6 +52,9 @@ pub struct Brand {
     /// 처리결과: the results agents choose from.
     #[serde(default = "default_results")]
     pub results: Vec<String>,
+    /// The linked shopping mall for 주문정보 (none: the menu is not shown).
+    #[serde(default)]
+    pub mall: Option<crate::shop::MallLink>,
 }
 
 pub fn default_categories() -> Vec<String> {

@@ -33,6 +33,8 @@ use std::sync::Arc;
 /// Engine-wide settings (from `Settings`).
 #[derive(Debug, Clone)]
 pub struct EngineSettings {
+    /// Folder of the demo data (the demo mall's `orders.json`).
+    pub demo_dir: std::path::PathBuf,
     pub dial_timeout_s: u64,
     pub snapshot_interval_ms: u64,
     pub disconnect_grace_s: u64,
@@ -42,6 +44,8 @@ pub struct Inner {
     pub store: Store,
     /// Q&A template search indexes, one per brand (rebuilt from the store at start).
     pub templates: crate::search::Templates,
+    /// Each brand's linked mall (주문정보), if any.
+    pub shops: dashmap::DashMap<crate::domain::model::BrandId, Arc<dyn crate::shop::ShopProvider>>,
     pub clock: SharedClock,
     pub registry: Registry,
     pub commands: CommandBus,
@@ -85,7 +89,28 @@ impl Engine {
                 std::sync::RwLock::new(crate::search::TemplateIndex::build(list)),
             );
         }
+        let shops = dashmap::DashMap::new();
+        for b in store.brands()? {
+            let provider: Arc<dyn crate::shop::ShopProvider> = match &b.mall {
+                None => continue,
+                Some(crate::shop::MallLink::Demo) => {
+                    match crate::shop::demo::DemoMall::load(&settings.demo_dir.join("orders.json"))
+                    {
+                        Ok(m) => Arc::new(m),
+                        Err(e) => {
+                            tracing::error!(brand_id = b.id, error = %e, "demo mall not loaded");
+                            continue;
+                        }
+                    }
+                }
+                Some(crate::shop::MallLink::Http(c)) => {
+                    Arc::new(crate::shop::http::HttpMall::new(c.clone()))
+                }
+            };
+            shops.insert(b.id, provider);
+        }
         let engine = Engine(Arc::new(Inner {
+            shops,
             templates,
             store,
             clock,
@@ -342,6 +367,7 @@ impl Engine {
                     calls_mode: b.calls_mode,
                     categories: b.categories.clone(),
                     results: b.results.clone(),
+                    has_mall: self.shops.contains_key(&b.id),
                 },
                 services: rt
                     .services

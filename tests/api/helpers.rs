@@ -31,6 +31,8 @@ pub struct Opts {
     pub dial_timeout_s: u64,
     /// Run the simulator with this settings file.
     pub simulator: Option<PathBuf>,
+    /// Brand 1's mall (default: the demo mall).
+    pub mall: Option<calldesk::shop::MallLink>,
 }
 
 impl Default for Opts {
@@ -44,6 +46,7 @@ impl Default for Opts {
             seed: true,
             dial_timeout_s: 60,
             simulator: None,
+            mall: Some(calldesk::shop::MallLink::Demo),
         }
     }
 }
@@ -80,7 +83,12 @@ fn cheap_hash(pw: &str) -> String {
 
 /// Brand 1 테스트몰 (services main, order; agents kim, lee [both], park [order only], boss
 /// the manager) and brand 2 다른몰 (service other; agent choi); customer 홍길동 in brand 1.
-pub fn seed(store: &Store, ring_timeout_s: u32, wrap_up_limit_s: u32) {
+pub fn seed(
+    store: &Store,
+    ring_timeout_s: u32,
+    wrap_up_limit_s: u32,
+    mall: Option<calldesk::shop::MallLink>,
+) {
     let hash = cheap_hash(PASSWORD);
     let brand = |id, name: &str| Brand {
         id,
@@ -91,6 +99,7 @@ pub fn seed(store: &Store, ring_timeout_s: u32, wrap_up_limit_s: u32) {
         calls_mode: BrandCallsMode::Top,
         categories: calldesk::domain::model::default_categories(),
         results: calldesk::domain::model::default_results(),
+        mall: if id == 1 { mall.clone() } else { None },
     };
     let svc = |b, code: &str, name: &str| Service {
         brand_id: b,
@@ -184,8 +193,10 @@ pub async fn spawn_app_with(o: Opts) -> TestApp {
     };
     if o.seed {
         let s = store.clone();
-        let (r, w) = (o.ring_timeout_s, o.wrap_up_limit_s);
-        actix_web::web::block(move || seed(&s, r, w)).await.unwrap();
+        let (r, w, m) = (o.ring_timeout_s, o.wrap_up_limit_s, o.mall.clone());
+        actix_web::web::block(move || seed(&s, r, w, m))
+            .await
+            .unwrap();
     }
     let settings = Settings {
         listen: "127.0.0.1:0".into(),

@@ -5,6 +5,7 @@ mod consultations;
 mod customers;
 mod desk;
 mod helpers;
+mod orders;
 mod outbound;
 mod persistence;
 mod routing;

@@ -116,3 +116,26 @@ test("an answer is found by a Korean stem and copied into the note", async ({ pa
   await page.getByTestId("wrapup-done").click();
   await page.getByTestId("status-preparing").click();
 });
+
+test("주문정보 shows the caller's orders and looks one up by number", async ({ page }) => {
+  await readyDesk(page, "agent11");
+  await callIn("main", "010-2345-6789");
+  await page.getByTestId("menu-orders").click();
+  await expect(page.getByTestId("order-card")).toHaveCount(3);
+  await expect(page.getByTestId("order-card").first()).toContainText("20261120-0000123");
+  await expect(page.getByTestId("order-status").first()).toHaveText("배송중");
+  await expect(page.getByTestId("order-tracking").first()).toContainText("563812345678");
+  await shot(page, "orders-of-caller");
+  await page.getByTestId("order-no").fill("20261122-0000201");
+  await page.getByTestId("order-search").click();
+  await expect(page.getByTestId("order-card")).toHaveCount(1);
+  await expect(page.getByTestId("order-status")).toHaveText("입금전");
+  await page.getByTestId("order-no").fill("없는주문");
+  await page.getByTestId("order-search").click();
+  await expect(page.getByTestId("orders-error")).toContainText("찾을 수 없습니다");
+  await shot(page, "order-lookup");
+  await page.getByTestId("call-answer").click();
+  await page.getByTestId("call-hangup").click();
+  await page.getByTestId("wrapup-done").click();
+  await page.getByTestId("status-preparing").click();
+});

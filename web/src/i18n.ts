@@ -128,6 +128,12 @@ const ko = {
   copyToNote: "상담내용에 복사",
   copied: "상담내용에 복사했습니다",
   copyNeedsCall: "통화 중이 아니라 클립보드에 복사했습니다",
+  orders: "주문정보",
+  orderNo: "주문번호",
+  lookup: "조회",
+  recentOrders: "최근 주문",
+  noOrders: "주문이 없습니다.",
+  amount: "결제금액",
 } as const;
 
 export type LabelKey = keyof typeof ko;
@@ -231,6 +237,12 @@ const en: Record<LabelKey, string> = {
   copyToNote: "Copy into note",
   copied: "Copied into the note",
   copyNeedsCall: "No call: copied to the clipboard instead",
+  orders: "Orders",
+  orderNo: "Order number",
+  lookup: "Look up",
+  recentOrders: "Recent orders",
+  noOrders: "No orders.",
+  amount: "Amount",
 };
 
 const tables: Record<Lang, Record<LabelKey, string>> = { ko, en };

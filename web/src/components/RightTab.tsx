@@ -1,6 +1,7 @@
-// 우측 정보탭: the menu bar. 고객정보 (F-CUSTOMER, opens by itself when a call rings), 상담정보
-// (Q&A templates, F-TEMPLATES; Alt+T) and 상담현황 (my consultations today, F-MY-CONS) work
-// now; 주문정보 / 예약현황 arrive with their own features and are not shown until then.
+// 우측 정보탭: the menu bar. 고객정보 (F-CUSTOMER, opens by itself when a call rings), 주문정보
+// (F-ORDERS, only for brands with a linked mall), 상담정보 (Q&A templates, F-TEMPLATES; Alt+T)
+// and 상담현황 (my consultations today, F-MY-CONS); 예약현황 arrives with its own feature and is
+// not shown until then.
 
 import { useEffect, useState } from "react";
 import { deskStore } from "../desk";
@@ -8,14 +9,16 @@ import { displayPhone, mmss, timeOfDay } from "../format";
 import { useLang, useT } from "../i18n";
 import { useStore } from "../store";
 import { CustomerPanel } from "./CustomerPanel";
+import { OrdersPanel } from "./OrdersPanel";
 import { TemplatesPanel } from "./TemplatesPanel";
 
-type Menu = "customer" | "templates" | "mycons";
+type Menu = "customer" | "orders" | "templates" | "mycons";
 
 export function RightTab({ onOpenConsultation }: { onOpenConsultation: (ticket: string) => void }) {
   const t = useT();
   const [menu, setMenu] = useState<Menu>("customer");
   const ticket = useStore(deskStore, (s) => s.call?.ticketId ?? null);
+  const hasMall = useStore(deskStore, (s) => s.brand?.hasMall ?? false);
 
   // A new call brings the caller's record to the front.
   useEffect(() => {
@@ -40,6 +43,11 @@ export function RightTab({ onOpenConsultation }: { onOpenConsultation: (ticket: 
         <button className={`tab ${menu === "customer" ? "active" : ""}`} onClick={() => setMenu("customer")} data-testid="menu-customer">
           {t("customerInfo")}
         </button>
+        {hasMall && (
+          <button className={`tab ${menu === "orders" ? "active" : ""}`} onClick={() => setMenu("orders")} data-testid="menu-orders">
+            {t("orders")}
+          </button>
+        )}
         <button className={`tab ${menu === "templates" ? "active" : ""}`} onClick={() => setMenu("templates")} data-testid="menu-templates" title="Alt+T">
           {t("templates")}
         </button>
@@ -49,6 +57,7 @@ export function RightTab({ onOpenConsultation }: { onOpenConsultation: (ticket: 
       </nav>
       <section className="panel grow">
         {menu === "customer" && <CustomerPanel onOpenConsultation={onOpenConsultation} />}
+        {menu === "orders" && hasMall && <OrdersPanel />}
         {menu === "templates" && <TemplatesPanel />}
         {menu === "mycons" && <MyConsultations onOpenConsultation={onOpenConsultation} />}
       </section>

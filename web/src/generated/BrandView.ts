@@ -9,4 +9,8 @@ categories: Array<string>,
 /**
  * 처리결과 choices of the note form.
  */
-results: Array<string>, };
+results: Array<string>, 
+/**
+ * Whether a shopping mall is linked (주문정보 is shown).
+ */
+hasMall: boolean, };

@@ -104,7 +104,7 @@ impl Engine {
                     }
                 }
                 Some(crate::shop::MallLink::Http(c)) => {
-                    Arc::new(crate::shop::http::HttpMall::new(c.clone()))
+                    Arc::new(crate::shop::http::HttpMall::new((**c).clone()))
                 }
             };
             shops.insert(b.id, provider);

@@ -181,7 +181,7 @@ pub enum MallLink {
     /// The built-in demo mall (`orders.json` in the demo folder).
     Demo,
     /// A real mall's HTTP API.
-    Http(http::HttpMallConfig),
+    Http(Box<http::HttpMallConfig>),
 }
 
 #[cfg(test)]

@@ -133,7 +133,7 @@ async fn an_http_mall_is_read_through_the_field_mapping_and_cafe24_codes() {
     let keys: Arc<Mutex<Vec<String>>> = Arc::default();
     let base = stub_mall(keys.clone()).await;
     let app = spawn_app_with(Opts {
-        mall: Some(MallLink::Http(mall_config(&base, "/orders"))),
+        mall: Some(MallLink::Http(Box::new(mall_config(&base, "/orders")))),
         ..Opts::default()
     })
     .await;
@@ -158,7 +158,7 @@ async fn an_http_mall_is_read_through_the_field_mapping_and_cafe24_codes() {
 async fn a_mall_that_does_not_answer_is_reported_within_three_seconds() {
     let base = stub_mall(Arc::default()).await;
     let app = spawn_app_with(Opts {
-        mall: Some(MallLink::Http(mall_config(&base, "/slow"))),
+        mall: Some(MallLink::Http(Box::new(mall_config(&base, "/slow")))),
         ..Opts::default()
     })
     .await;

@@ -68,6 +68,7 @@ pub fn seed_if_empty(store: &Store, dir: &Path) -> Result<bool, String> {
                 vec![]
             },
             password_hash: hash_password(DEMO_PASSWORD),
+            full_view: matches!(a.role, Role::Manager),
         })
         .collect();
     let customers: Vec<Customer> = customers
@@ -184,6 +185,7 @@ pub fn seed_load(store: &Store, agents: u32) -> Result<bool, String> {
             role: Role::Agent,
             services: codes.iter().map(|c| c.to_string()).collect(),
             password_hash: hash.clone(),
+            full_view: false,
         })
         .collect();
     write_brand(store, brand, services, agents, vec![])

@@ -1,5 +1,5 @@
 //! `/api/consultations`: list (mine today by default; managers may ask for any agent or the
-//! whole brand, any day), read one (any of my brand's; `editable` says whether I may change it),
+//! whole brand, any day; customers' numbers masked in the list unless the viewer has full view), read one (any of my brand's; `editable` says whether I may change it),
 //! and edit one (its own agent only, else 403).
 
 use super::auth::Authed;
@@ -87,6 +87,9 @@ async fn list(
     items.retain(|c| {
         (include_live || c.ended_at.is_some()) && channel.is_none_or(|ch| c.channel == ch)
     });
+    if !me.sees_full() {
+        items = items.into_iter().map(Consultation::masked).collect();
+    }
     let in_count = items.iter().filter(|c| c.channel == Channel::In).count();
     let out_count = items.len() - in_count;
     Ok(HttpResponse::Ok().json(json!({

@@ -1,4 +1,5 @@
-//! `/api/customers`: find by number (any format) or by name / number fragment, read, create,
+//! `/api/customers`: find by number (any format) or by name / number fragment (that list is
+//! masked: 홍*동, 010-****-5678, unless the viewer has full view), read, create,
 //! edit, the 관리메모 history, blacklisting (reason required; writes a memo) and the customer's
 //! consultation history. Every change is audited. Only the agent's own brand is visible.
 
@@ -68,6 +69,9 @@ async fn find(
                 })
                 .collect();
             found.truncate(50);
+            if !who.0.sees_full() {
+                found = found.into_iter().map(Customer::masked).collect();
+            }
             found
         }
         (None, None) => return Err(AppError::bad_request("phone 또는 q가 필요합니다")),
@@ -254,7 +258,7 @@ async fn history(
         .store
         .consultations_of_customer(who.0.brand_id, c.id)?
         .iter()
-        .map(Consultation::summary)
+        .map(|c| crate::engine::mask_unless(who.0.sees_full(), c.summary()))
         .collect();
     Ok(HttpResponse::Ok().json(json!({ "items": items, "total": items.len() })))
 }

@@ -106,6 +106,9 @@ pub struct Agent {
     /// Service codes this agent takes calls for.
     pub services: Vec<String>,
     pub password_hash: String,
+    /// Sees customers' full numbers and names in lists (granted to managers only; see masking).
+    #[serde(default)]
+    pub full_view: bool,
 }
 
 /// What other parts may see of an agent (never the hash).
@@ -120,6 +123,15 @@ pub struct AgentPublic {
     pub brand_id: BrandId,
     pub login: String,
     pub services: Vec<String>,
+    /// Full numbers and names in lists (a grant, effective for managers and admins).
+    pub full_view: bool,
+}
+
+impl AgentPublic {
+    /// Whether lists show this person customers' full numbers and names (PIPA masking).
+    pub fn sees_full(&self) -> bool {
+        self.full_view && self.role.is_manager()
+    }
 }
 
 impl From<&Agent> for AgentPublic {
@@ -132,6 +144,7 @@ impl From<&Agent> for AgentPublic {
             brand_id: a.brand_id,
             login: a.login.clone(),
             services: a.services.clone(),
+            full_view: a.full_view,
         }
     }
 }
@@ -206,6 +219,12 @@ pub struct Consultation {
 }
 
 impl Consultation {
+    /// The same record with the customer's number masked (for lists; see `phone::mask`).
+    pub fn masked(mut self) -> Consultation {
+        self.number = crate::domain::phone::mask(&self.number);
+        self
+    }
+
     pub fn summary(&self) -> ConsultationSummary {
         ConsultationSummary {
             ticket_id: self.ticket_id.clone(),
@@ -223,6 +242,27 @@ impl Consultation {
             result: self.result.clone(),
             has_note: !self.content.is_empty(),
         }
+    }
+}
+
+impl ConsultationSummary {
+    pub fn masked(mut self) -> ConsultationSummary {
+        self.number = crate::domain::phone::mask(&self.number);
+        self
+    }
+}
+
+impl Customer {
+    /// For lists: name 홍*동, numbers 010-****-5678.
+    pub fn masked(mut self) -> Customer {
+        self.name = crate::domain::customer::mask_name(&self.name);
+        self.phone = crate::domain::phone::mask(&self.phone);
+        self.phones = self
+            .phones
+            .iter()
+            .map(|p| crate::domain::phone::mask(p))
+            .collect();
+        self
     }
 }
 

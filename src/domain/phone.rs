@@ -143,6 +143,24 @@ impl fmt::Display for Phone {
     }
 }
 
+/// The PIPA masking rule for numbers in lists: the middle group hidden (`010-****-5678`,
+/// `02-***-4567`); representative numbers (1588-1234) stay whole; something that is not a
+/// number keeps only its last four characters.
+pub fn mask(digits: &str) -> String {
+    match Phone::parse(digits) {
+        Ok(p) => p.masked(),
+        Err(_) => {
+            let chars: Vec<char> = digits.chars().collect();
+            let keep = chars.len().min(4);
+            format!(
+                "{}{}",
+                "*".repeat(chars.len() - keep),
+                chars[chars.len() - keep..].iter().collect::<String>()
+            )
+        }
+    }
+}
+
 /// Formats a partly typed number the way the dial popup shows it (no validation).
 pub fn format_partial(input: &str) -> String {
     let d: String = input.chars().filter(char::is_ascii_digit).collect();
@@ -223,6 +241,14 @@ mod tests {
             "010-****-5678"
         );
         assert_eq!(Phone::parse("15881234").unwrap().masked(), "1588-1234");
+    }
+
+    #[test]
+    fn list_masking_hides_the_middle_or_all_but_the_last_four() {
+        assert_eq!(mask("01012345678"), "010-****-5678");
+        assert_eq!(mask("021234567"), "02-***-4567");
+        assert_eq!(mask("15881234"), "1588-1234");
+        assert_eq!(mask("12345678901234"), "**********1234");
     }
 
     #[test]

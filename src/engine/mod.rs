@@ -396,11 +396,15 @@ impl Engine {
         tz: chrono_tz::Tz,
     ) -> AppResult<ConsultationsView> {
         let date = local_date(self.now(), tz);
+        let full = self
+            .registry
+            .agent(agent_id)
+            .is_some_and(|e| e.public.sees_full());
         let all = self.store.consultations_of_agent(agent_id, date)?;
         let items: Vec<ConsultationSummary> = all
             .iter()
             .filter(|c| c.ended_at.is_some())
-            .map(Consultation::summary)
+            .map(|c| mask_unless(full, c.summary()))
             .collect();
         Ok(counts_of(items, true))
     }
@@ -418,8 +422,12 @@ impl Engine {
         };
         match self.my_consultations_today(agent_id, rt.brand.tz()) {
             Ok(all) => {
+                let full = self
+                    .registry
+                    .agent(agent_id)
+                    .is_some_and(|e| e.public.sees_full());
                 let view = ConsultationsView {
-                    items: vec![c.summary()],
+                    items: vec![mask_unless(full, c.summary())],
                     full: false,
                     ..all
                 };
@@ -480,6 +488,15 @@ impl Engine {
             })?;
         self.push_consultation(&saved);
         Ok(saved)
+    }
+}
+
+/// PIPA masking for lists: the customer's number masked unless the viewer has full view.
+pub fn mask_unless(full: bool, s: ConsultationSummary) -> ConsultationSummary {
+    if full {
+        s
+    } else {
+        s.masked()
     }
 }
 

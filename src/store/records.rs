@@ -607,6 +607,7 @@ mod tests {
             role: crate::domain::model::Role::Agent,
             services: vec![],
             password_hash: String::new(),
+            full_view: false,
         };
         let a = mk(1);
         store.write_blocking(move |tx| put_agent(tx, &a)).unwrap();

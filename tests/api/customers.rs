@@ -203,3 +203,54 @@ async fn an_unknown_caller_saved_during_the_call_pops_next_time_with_history() {
         .collect();
     assert_eq!(tickets, vec![t2.as_str(), ticket.as_str()], "newest first");
 }
+
+#[actix_rt::test]
+async fn lists_mask_numbers_and_names_for_agents_and_details_do_not() {
+    let app = spawn_app().await;
+    let mut kim = app.desk("kim").await;
+    kim.set("ready").await;
+    let (call_id, ticket) = app.answered_call(&mut kim, "main", "010-9999-8888").await;
+    kim.ok(json!({"type": "call.hangup", "callId": call_id}))
+        .await;
+    kim.ok(json!({"type": "wrapup.done"})).await;
+    let pushed = kim
+        .expect_where("consultations", |v| {
+            v["items"][0]["ticketId"] == ticket.as_str()
+        })
+        .await;
+    assert_eq!(
+        pushed["items"][0]["number"], "010-****-8888",
+        "the desk's list is masked"
+    );
+    let (_, list) = app.get("/api/consultations", Some(&kim.token)).await;
+    assert_eq!(list["items"][0]["number"], "010-****-8888");
+    let (_, one) = app
+        .get(&format!("/api/consultations/{ticket}"), Some(&kim.token))
+        .await;
+    assert_eq!(
+        one["number"], "01099998888",
+        "a single record shows the full number"
+    );
+    let (_, found) = app
+        .get(
+            "/api/customers?q=%ED%99%8D%EA%B8%B8%EB%8F%99",
+            Some(&kim.token),
+        )
+        .await; // 홍길동
+    assert_eq!(found["items"][0]["name"], "홍*동");
+    assert_eq!(found["items"][0]["phone"], "010-****-8888");
+    let (_, detail) = app.get("/api/customers/1", Some(&kim.token)).await;
+    assert_eq!(detail["name"], "홍길동");
+    let (_, hist) = app
+        .get("/api/customers/1/consultations", Some(&kim.token))
+        .await;
+    assert_eq!(hist["items"][0]["number"], "010-****-8888");
+    // A manager with the full-view grant sees lists whole.
+    let boss = app.login("boss").await;
+    let (_, all) = app.get("/api/consultations?scope=brand", Some(&boss)).await;
+    assert_eq!(all["items"][0]["number"], "01099998888");
+    let (_, found) = app
+        .get("/api/customers?q=%ED%99%8D%EA%B8%B8%EB%8F%99", Some(&boss))
+        .await;
+    assert_eq!(found["items"][0]["name"], "홍길동");
+}

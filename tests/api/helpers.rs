@@ -115,6 +115,7 @@ pub fn seed(
         role,
         services: services.iter().map(|s| s.to_string()).collect(),
         password_hash: hash.clone(),
+        full_view: matches!(role, Role::Manager),
     };
     let brands = vec![brand(1, "테스트몰"), brand(2, "다른몰")];
     let services = vec![

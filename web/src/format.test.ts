@@ -29,6 +29,7 @@ describe("Korean numbers", () => {
     expect(displayPhone("021234567")).toBe("02-123-4567");
     expect(displayPhone("15881234")).toBe("1588-1234");
     expect(displayPhone("050512345678")).toBe("0505-1234-5678");
+    expect(displayPhone("010-****-5678")).toBe("010-****-5678");
   });
   it("format as typed in the dial popup", () => {
     expect(formatAsTyped("010")).toBe("010");

@@ -55,8 +55,9 @@ export function normalizePhone(input: string): string | null {
   return firstGroup(d) === null ? null : d;
 }
 
-/** `010-1234-5678` for a complete number. */
+/** `010-1234-5678` for a complete number; a masked one (`010-****-5678`) is shown as it is. */
 export function displayPhone(digits: string): string {
+  if (digits.includes("*")) return digits;
   const first = firstGroup(digits) ?? groupLenWhileTyping(digits);
   const rest = digits.slice(first);
   if (rest.length <= 4) return rest ? `${digits.slice(0, first)}-${rest}` : digits;

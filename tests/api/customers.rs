@@ -115,6 +115,7 @@ async fn blacklisting_needs_a_reason_writes_a_memo_and_flags_the_next_call() {
         .await;
     let id = found["items"][0]["id"].as_u64().unwrap();
     let path = format!("/api/customers/{id}/blacklist");
+    let audited = app.engine.store.audit_len().unwrap();
     let (s, body) = app
         .put(&path, &kim.token, json!({"blacklisted": true}))
         .await;
@@ -146,6 +147,11 @@ async fn blacklisting_needs_a_reason_writes_a_memo_and_flags_the_next_call() {
     assert_eq!(items[1]["kind"], "blacklist");
     assert!(items[1]["text"].as_str().unwrap().contains("상담사 폭언"));
     assert_eq!(items[1]["authorName"], "김상담");
+    assert_eq!(
+        app.engine.store.audit_len().unwrap(),
+        audited + 2,
+        "the blacklisting and the memo are audited; the refused request is not"
+    );
     kim.set("ready").await;
     app.call_in("main", "010-9999-8888").await;
     let offered = kim.expect("call.offered").await;

@@ -42,6 +42,15 @@ fn a_restart_keeps_consultations_tokens_and_todays_counters() {
                 .await;
             kim.ok(json!({"type": "wrapup.done"})).await;
             let (_, s) = app.get("/api/stats/today", Some(&kim.token)).await;
+            let boss = app.login("boss").await;
+            let (st, _) = app
+                .post(
+                    "/api/templates",
+                    Some(&boss),
+                    json!({"category": "배송", "question": "배송비는?", "answer": "무료", "tags": []}),
+                )
+                .await;
+            assert_eq!(st, 201);
             app.stop().await;
             (kim.token.clone(), ticket, s["stats"]["agent"].clone())
         })
@@ -71,6 +80,11 @@ fn a_restart_keeps_consultations_tokens_and_todays_counters() {
             assert_eq!(after["readyS"], before["readyS"]);
             assert_eq!(after["callsIn"], 1);
             assert_eq!(s["stats"]["brand"]["answered"], 1);
+            // The template index is rebuilt from the store.
+            let (_, t) = app
+                .get("/api/templates?q=%EB%B0%B0%EC%86%A1", Some(&token))
+                .await;
+            assert_eq!(t["items"][0]["question"], "배송비는?");
             // A new call continues the day's ticket sequence.
             let (_, t2) = app.call_in("main", "010-3333-5555").await;
             assert!(t2 > ticket, "{t2} after {ticket}");

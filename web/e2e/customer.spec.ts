@@ -140,3 +140,25 @@ test("주문정보 shows the caller's orders and looks one up by number", async 
   await page.getByTestId("wrapup-done").click();
   await page.getByTestId("status-preparing").click();
 });
+
+test("a manager adds an answer that agents then find", async ({ page }) => {
+  await page.goto(`${BASE}/login`);
+  await page.getByTestId("login-id").fill("manager01");
+  await page.getByTestId("login-password").fill("demo1234");
+  await page.getByTestId("login-submit").click();
+  await page.getByTestId("menu-templates").click();
+  await page.getByTestId("template-new").click();
+  await page.getByTestId("template-form-save").click();
+  await expect(page.getByTestId("template-form")).toContainText("분류는");
+  await page.getByTestId("template-form-category").fill("배송");
+  await page.getByTestId("template-form-question").fill("새벽배송 지역이 어디인가요?");
+  await page.getByTestId("template-form-answer").fill("서울 전 지역과 경기 일부 지역에서 새벽배송을 받으실 수 있습니다.");
+  await page.getByTestId("template-form-save").click();
+  await page.getByTestId("template-search").fill("새벽배송");
+  await expect(page.getByTestId("template-list").locator("li")).toHaveCount(1);
+  await shot(page, "manager-template");
+  const res = await fetch(`${BASE}/api/templates?q=${encodeURIComponent("새벽")}`, {
+    headers: { authorization: `Bearer ${await page.evaluate(() => localStorage.getItem("calldesk.token"))}` },
+  });
+  expect((await res.json()).items[0].question).toBe("새벽배송 지역이 어디인가요?");
+});

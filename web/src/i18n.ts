@@ -134,6 +134,11 @@ const ko = {
   recentOrders: "최근 주문",
   noOrders: "주문이 없습니다.",
   amount: "결제금액",
+  newTemplate: "새 템플릿",
+  delete: "삭제",
+  question: "질문",
+  answerLabel: "답변",
+  tags: "태그 (쉼표로 구분)",
 } as const;
 
 export type LabelKey = keyof typeof ko;
@@ -243,6 +248,11 @@ const en: Record<LabelKey, string> = {
   recentOrders: "Recent orders",
   noOrders: "No orders.",
   amount: "Amount",
+  newTemplate: "New answer",
+  delete: "Delete",
+  question: "Question",
+  answerLabel: "Answer",
+  tags: "Tags (comma separated)",
 };
 
 const tables: Record<Lang, Record<LabelKey, string>> = { ko, en };

@@ -4,4 +4,8 @@ import type { Role } from "./Role";
 /**
  * What other parts may see of an agent (never the hash).
  */
-export type AgentPublic = { id: number, name: string, extension: string, role: Role, brandId: number, login: string, services: Array<string>, };
+export type AgentPublic = { id: number, name: string, extension: string, role: Role, brandId: number, login: string, services: Array<string>, 
+/**
+ * Full numbers and names in lists (a grant, effective for managers and admins).
+ */
+fullView: boolean, };

@@ -124,6 +124,8 @@ pub enum ServerMsg {
     Stats(Box<StatsView>),
     #[serde(rename = "consultations")]
     Consultations(ConsultationsView),
+    #[serde(rename = "reservations")]
+    Reservations(ReservationsView),
     #[serde(rename = "pong")]
     Pong {},
 }
@@ -177,6 +179,7 @@ pub struct Snapshot {
     /// Every agent of the brand (전체 상담사); `inService` marks 상담중 상담사.
     pub agents: Vec<AgentRow>,
     pub consultations: ConsultationsView,
+    pub reservations: ReservationsView,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -319,6 +322,24 @@ pub struct ConsultationsView {
     pub in_count: u32,
     pub out_count: u32,
     pub total: u32,
+}
+
+/// 예약 현황: my unprocessed reservations (mine, and my services' pool) soonest first, with
+/// counts per type. Sent whole in `hello` and on every change.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+#[serde(rename_all = "camelCase")]
+pub struct ReservationsView {
+    pub items: Vec<crate::domain::reservation::Reservation>,
+    /// 직접
+    pub direct: u32,
+    /// 대량
+    pub bulk: u32,
+    /// 콜백
+    pub callback: u32,
+    pub total: u32,
+    /// Scheduled time already passed.
+    pub overdue: u32,
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@ pub mod consultations;
 pub mod customers;
 pub mod health;
 pub mod orders;
+pub mod reservations;
 pub mod stats;
 pub mod telephony;
 pub mod templates;
@@ -36,5 +37,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     agents::configure(cfg);
     templates::configure(cfg);
     orders::configure(cfg);
+    reservations::configure(cfg);
     cfg.default_service(web::route().to(web_client::fallback));
 }

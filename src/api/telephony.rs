@@ -15,7 +15,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             "/api/telephony/calls/{id}/answered",
             web::post().to(answered),
         )
-        .route("/api/telephony/calls/{id}/failed", web::post().to(failed));
+        .route("/api/telephony/calls/{id}/failed", web::post().to(failed))
+        .route("/api/telephony/callbacks", web::post().to(callback));
 }
 
 fn check_key(state: &AppState, req: &HttpRequest) -> AppResult<()> {
@@ -111,4 +112,27 @@ async fn failed(
     };
     state.engine.dial_failed(id.into_inner(), outcome).await?;
     Ok(HttpResponse::Ok().json(json!({"ok": true})))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct Callback {
+    service: String,
+    from: String,
+    brand_id: Option<BrandId>,
+}
+
+/// The caller asked for a callback through the phone menu (ARS): a 콜백 reservation.
+async fn callback(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: web::Json<Callback>,
+) -> AppResult<HttpResponse> {
+    check_key(&state, &req)?;
+    let b = body.into_inner();
+    let r = state
+        .engine
+        .callback_request(b.brand_id, &b.service, &b.from)
+        .await?;
+    Ok(HttpResponse::Created().json(json!({"reservationId": r.id, "ownerId": r.owner_id})))
 }

@@ -6,5 +6,6 @@ pub mod customer;
 pub mod ledger;
 pub mod model;
 pub mod phone;
+pub mod reservation;
 pub mod status;
 pub mod ticket;

@@ -216,6 +216,9 @@ pub struct Consultation {
     pub content: String,
     pub updated_at: DateTime<Utc>,
     pub updated_by: Option<AgentId>,
+    /// The reservation this (outbound) call was dialed for.
+    #[serde(default)]
+    pub reservation_id: Option<u64>,
 }
 
 impl Consultation {

@@ -110,6 +110,11 @@ impl AgentActor {
             }));
         }
         tracing::debug!(agent_id = self.me.id, from = %tr.from, to = %to, cause = ?cause, "status");
+        self.engine.registry.statuses.insert(self.me.id, to);
+        if tr.from == Status::LoggedOut || to == Status::LoggedOut {
+            // Pool membership of callbacks follows who is logged in.
+            self.engine.push_reservations(self.me.brand_id);
+        }
         self.brand.stats.do_send(StatusChanged {
             agent_id: self.me.id,
             transition: tr,
@@ -386,39 +391,42 @@ impl Handler<Dial> for AgentActor {
         let me = self.me.clone();
         let brand = self.brand.clone();
         AtomicResponse::new(Box::pin(
-            async move { super::call::prepare_outbound(&engine, &brand, &me, &m.number).await }
-                .into_actor(self)
-                .map(move |res, act, ctx| {
-                    let (view, consultation): (CallView, Consultation) = res?;
-                    if act.state.status == Status::WrapUp {
-                        act.state.next = None;
-                        act.end_wrap_up(Target::ready(), Cause::Manual, ctx)?;
-                    }
-                    act.go(Status::Dialing, None, Cause::Manual, ctx)?;
-                    let mut view = view;
-                    view.since = act.state.since;
-                    let addr = CallActor::outbound(
-                        act.engine.clone(),
-                        act.brand.clone(),
-                        view.clone(),
-                        consultation,
-                        ctx.address(),
-                        act.me.clone(),
-                    )
-                    .start();
-                    act.brand.stats.do_send(CallCounted {
-                        agent_id: act.me.id,
-                        channel: Some(Channel::Out),
-                        talked: false,
-                    });
-                    act.push(&ServerMsg::CallOffered(view.clone()));
-                    act.call = Some(HeldCall {
-                        view: view.clone(),
-                        addr,
-                        wrap_started: None,
-                    });
-                    Ok(view)
-                }),
+            async move {
+                super::call::prepare_outbound(&engine, &brand, &me, &m.number, m.reservation_id)
+                    .await
+            }
+            .into_actor(self)
+            .map(move |res, act, ctx| {
+                let (view, consultation): (CallView, Consultation) = res?;
+                if act.state.status == Status::WrapUp {
+                    act.state.next = None;
+                    act.end_wrap_up(Target::ready(), Cause::Manual, ctx)?;
+                }
+                act.go(Status::Dialing, None, Cause::Manual, ctx)?;
+                let mut view = view;
+                view.since = act.state.since;
+                let addr = CallActor::outbound(
+                    act.engine.clone(),
+                    act.brand.clone(),
+                    view.clone(),
+                    consultation,
+                    ctx.address(),
+                    act.me.clone(),
+                )
+                .start();
+                act.brand.stats.do_send(CallCounted {
+                    agent_id: act.me.id,
+                    channel: Some(Channel::Out),
+                    talked: false,
+                });
+                act.push(&ServerMsg::CallOffered(view.clone()));
+                act.call = Some(HeldCall {
+                    view: view.clone(),
+                    addr,
+                    wrap_started: None,
+                });
+                Ok(view)
+            }),
         ))
     }
 }

@@ -44,6 +44,8 @@ pub struct CallActor {
     answered_at: Option<DateTime<Utc>>,
     extension: Option<String>,
     timer: Option<SpawnHandle>,
+    /// The reservation an outbound call was dialed for, and by whom.
+    reservation: Option<(u64, AgentId)>,
 }
 
 /// Creates the consultation (and ticket) of an outbound call before the agent starts dialing.
@@ -52,7 +54,9 @@ pub async fn prepare_outbound(
     brand: &BrandRuntime,
     me: &AgentPublic,
     number: &Phone,
+    reservation_id: Option<u64>,
 ) -> AppResult<(CallView, Consultation)> {
+    engine.check_dnc(brand.brand.id, number.digits())?;
     let svc = brand
         .services
         .iter()
@@ -90,6 +94,7 @@ pub async fn prepare_outbound(
         content: String::new(),
         updated_at: now,
         updated_by: None,
+        reservation_id,
     };
     let day = local_date(now, brand.brand.tz());
     let made = engine
@@ -125,6 +130,7 @@ impl CallActor {
             answered_at: None,
             extension: None,
             timer: None,
+            reservation: None,
         }
     }
 
@@ -145,6 +151,7 @@ impl CallActor {
             answered_at: None,
             extension: Some(me.extension),
             timer: None,
+            reservation: consultation.reservation_id.map(|r| (r, me.id)),
             view,
         }
     }
@@ -218,6 +225,24 @@ impl CallActor {
 
     fn end(&mut self, outcome: CallOutcome, ctx: &mut Context<Self>) {
         self.cancel_timer(ctx);
+        if let Some((id, agent)) = self.reservation.take() {
+            let result = match outcome {
+                CallOutcome::Busy => "busy",
+                CallOutcome::NoAnswer => "no_answer",
+                CallOutcome::Cancelled => "cancelled",
+                _ if self.answered_at.is_some() => "connected",
+                _ => "no_answer",
+            };
+            let attempt = crate::domain::reservation::Attempt {
+                at: self.engine.now(),
+                agent_id: agent,
+                ticket_id: self.view.ticket_id.clone(),
+                result: result.to_string(),
+            };
+            let engine = self.engine.clone();
+            let brand = self.brand.brand.id;
+            actix::spawn(async move { engine.reservation_attempt(brand, id, attempt).await });
+        }
         self.state = CallState::Ended;
         let now = self.engine.now();
         let arrived = self.arrived_at;

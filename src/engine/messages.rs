@@ -71,6 +71,8 @@ pub struct HangupCall {
 #[rtype(result = "Result<CallView, AppError>")]
 pub struct Dial {
     pub number: Phone,
+    /// The reservation this dial is for (already claimed by the agent).
+    pub reservation_id: Option<u64>,
 }
 
 #[derive(Message)]

@@ -8,6 +8,7 @@ pub mod distributor;
 pub mod messages;
 pub mod queue;
 pub mod registry;
+pub mod reservations;
 pub mod stats;
 
 use crate::domain::clock::SharedClock;
@@ -276,6 +277,7 @@ impl Engine {
             content: String::new(),
             updated_at: now,
             updated_by: None,
+            reservation_id: None,
         };
         let day = local_date(now, rt.brand.tz());
         let made = self
@@ -351,6 +353,7 @@ impl Engine {
             }
         }
         let consultations = self.my_consultations_today(agent_id, rt.brand.tz())?;
+        let reservations = self.reservations_view(&entry.public)?;
         let b = &rt.brand;
         Ok(Hello {
             agent: entry.public.clone(),
@@ -385,6 +388,7 @@ impl Engine {
                     full: true,
                     ..consultations
                 },
+                reservations,
             },
         })
     }
@@ -487,6 +491,7 @@ impl Engine {
                 other => other.into(),
             })?;
         self.push_consultation(&saved);
+        self.complete_reservation_for(&saved).await;
         Ok(saved)
     }
 }

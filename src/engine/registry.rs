@@ -46,12 +46,21 @@ pub struct Registry {
     pub sessions: DashMap<AgentId, Vec<SessionHandle>>,
     /// token → agent, a cache in front of the sessions table.
     pub tokens: DashMap<String, AgentId>,
+    /// Every agent's current status (kept by the agent actors), for rules outside the actors.
+    pub statuses: DashMap<AgentId, crate::domain::status::Status>,
     next_session: AtomicU64,
 }
 
 impl Registry {
     pub fn agent(&self, id: AgentId) -> Option<AgentEntry> {
         self.agents.get(&id).map(|e| e.clone())
+    }
+
+    /// Whether an agent is logged in now.
+    pub fn logged_in(&self, id: AgentId) -> bool {
+        self.statuses
+            .get(&id)
+            .is_some_and(|s| *s != crate::domain::status::Status::LoggedOut)
     }
 
     pub fn brand(&self, id: BrandId) -> Option<BrandRuntime> {

@@ -129,6 +129,8 @@ impl Store {
                 tables::CONS_BY_CUSTOMER,
                 tables::CUSTOMER_MEMOS,
                 tables::TEMPLATES,
+                tables::RESERVATIONS,
+                tables::DNC,
                 tables::REALTIME,
                 tables::AGENT_DAYS,
                 tables::AUDIT,

@@ -197,6 +197,47 @@ pub fn delete_template(tx: &WriteTransaction, brand: BrandId, id: u64) -> StoreR
         .is_some())
 }
 
+pub fn put_reservation(
+    tx: &WriteTransaction,
+    r: &crate::domain::reservation::Reservation,
+) -> StoreResult<()> {
+    put(
+        tx,
+        tables::RESERVATIONS,
+        &format!("{:010}/{:020}", r.brand_id, r.id),
+        r,
+    )
+}
+
+/// Reads a reservation of the brand, lets `edit` change it (or refuse), stores it.
+pub fn update_reservation(
+    tx: &WriteTransaction,
+    brand: BrandId,
+    id: u64,
+    edit: impl FnOnce(&mut crate::domain::reservation::Reservation) -> StoreResult<()>,
+) -> StoreResult<crate::domain::reservation::Reservation> {
+    let key = format!("{brand:010}/{id:020}");
+    let mut r: crate::domain::reservation::Reservation = get_w(tx, tables::RESERVATIONS, &key)?
+        .ok_or_else(|| StoreError::Rejected(format!("notfound:예약 {id}이(가) 없습니다")))?;
+    edit(&mut r)?;
+    put(tx, tables::RESERVATIONS, &key, &r)?;
+    Ok(r)
+}
+
+pub fn put_dnc(
+    tx: &WriteTransaction,
+    brand: BrandId,
+    entry: &serde_json::Value,
+    number: &str,
+) -> StoreResult<()> {
+    put(tx, tables::DNC, &format!("{brand:010}/{number}"), entry)
+}
+
+pub fn delete_dnc(tx: &WriteTransaction, brand: BrandId, number: &str) -> StoreResult<bool> {
+    let key = format!("{brand:010}/{number}");
+    Ok(tx.open_table(tables::DNC)?.remove(key.as_str())?.is_some())
+}
+
 // ---- sessions --------------------------------------------------------------------------------
 
 pub fn put_session(tx: &WriteTransaction, token: &str, s: &Session) -> StoreResult<()> {
@@ -431,6 +472,37 @@ impl Store {
         })
     }
 
+    pub fn reservations(
+        &self,
+        brand: BrandId,
+    ) -> StoreResult<Vec<crate::domain::reservation::Reservation>> {
+        self.read(|r| {
+            Ok(
+                scan_prefix(r, tables::RESERVATIONS, &format!("{brand:010}/"))?
+                    .into_iter()
+                    .map(|(_, v)| v)
+                    .collect(),
+            )
+        })
+    }
+
+    pub fn dnc_entry(
+        &self,
+        brand: BrandId,
+        number: &str,
+    ) -> StoreResult<Option<serde_json::Value>> {
+        self.read(|r| get_r(r, tables::DNC, &format!("{brand:010}/{number}")))
+    }
+
+    pub fn dnc_list(&self, brand: BrandId) -> StoreResult<Vec<serde_json::Value>> {
+        self.read(|r| {
+            Ok(scan_prefix(r, tables::DNC, &format!("{brand:010}/"))?
+                .into_iter()
+                .map(|(_, v)| v)
+                .collect())
+        })
+    }
+
     pub fn templates(&self) -> StoreResult<Vec<Template>> {
         self.read(|r| {
             Ok(scan_prefix(r, tables::TEMPLATES, "")?
@@ -526,6 +598,7 @@ mod tests {
             content: String::new(),
             updated_at: Utc::now(),
             updated_by: None,
+            reservation_id: None,
         }
     }
 

@@ -30,6 +30,10 @@ pub const CONS_BY_CUSTOMER: Json = TableDefinition::new("consultations-by-custom
 pub const CUSTOMER_MEMOS: Json = TableDefinition::new("customer-memos-0");
 /// `"{brand:010}/{template:020}"` → Template
 pub const TEMPLATES: Json = TableDefinition::new("templates-0");
+/// `"{brand:010}/{reservation:020}"` → Reservation
+pub const RESERVATIONS: Json = TableDefinition::new("reservations-0");
+/// `"{brand:010}/{number}"` → do-not-call entry
+pub const DNC: Json = TableDefinition::new("dnc-0");
 /// `"brand/{id}"` → realtime snapshot of a brand (today's counters)
 pub const REALTIME: Json = TableDefinition::new("realtime-0");
 /// `"{agent:010}/{yyyy-mm-dd}"` → closed day figures (AgentDay)

@@ -153,13 +153,44 @@ async fn run(
             addr.send(HangupCall { call_id }).await??;
             Ok(None)
         }
-        ClientRequest::CallDial { number, .. } => {
+        ClientRequest::CallDial {
+            number,
+            reservation_id,
+        } => {
+            let reservation = match reservation_id.as_deref().map(str::trim) {
+                None | Some("") => None,
+                Some(r) => Some(r.parse::<u64>().map_err(|_| {
+                    AppError::bad_request(format!("reservationId가 올바르지 않습니다: {r}"))
+                })?),
+            };
+            // A reservation's own number is dialed; claiming it keeps everyone else off it.
+            let number = match reservation {
+                Some(id) => engine.claim_reservation(&agent, id).await?.number,
+                None => number,
+            };
             let number = Phone::parse(&number)
                 .map_err(|e| AppError::bad_request(format!("전화번호: {e}")))?;
-            let call = addr.send(Dial { number }).await??;
-            Ok(to_json(
-                serde_json::json!({"callId": call.call_id, "ticketId": call.ticket_id}),
-            ))
+            let res = addr
+                .send(Dial {
+                    number,
+                    reservation_id: reservation,
+                })
+                .await
+                .map_err(AppError::from)
+                .and_then(|r| r);
+            match res {
+                Ok(call) => Ok(to_json(
+                    serde_json::json!({"callId": call.call_id, "ticketId": call.ticket_id}),
+                )),
+                Err(e) => {
+                    if let Some(id) = reservation {
+                        engine
+                            .release_reservation(agent.brand_id, id, agent.id)
+                            .await;
+                    }
+                    Err(e)
+                }
+            }
         }
         ClientRequest::NoteSave {
             ticket_id,

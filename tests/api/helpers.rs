@@ -246,6 +246,11 @@ pub fn client() -> awc::Client {
 }
 
 impl TestApp {
+    pub fn clock_now(&self) -> chrono::DateTime<Utc> {
+        use calldesk::domain::clock::Clock;
+        self.clock.now()
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.base, path)
     }

@@ -8,6 +8,7 @@ mod helpers;
 mod orders;
 mod outbound;
 mod persistence;
+mod reservations;
 mod routing;
 mod simulator;
 mod stats;

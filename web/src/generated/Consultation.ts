@@ -13,4 +13,8 @@ number: string, externalId: string | null, agentId: number | null, agentName: st
 /**
  * 처리결과: e.g. 완료 / 미완료 / 재연락 필요 / 이관 (brand list), or busy / no_answer for failed dials.
  */
-result: string | null, content: string, updatedAt: string, updatedBy: number | null, };
+result: string | null, content: string, updatedAt: string, updatedBy: number | null, 
+/**
+ * The reservation this (outbound) call was dialed for.
+ */
+reservationId: number | null, };

@@ -6,6 +6,7 @@ import type { ConsultationsView } from "./ConsultationsView";
 import type { EndedBy } from "./EndedBy";
 import type { Hello } from "./Hello";
 import type { QueueView } from "./QueueView";
+import type { ReservationsView } from "./ReservationsView";
 import type { StatsView } from "./StatsView";
 import type { StatusView } from "./StatusView";
 import type { JsonValue } from "./serde_json/JsonValue";
@@ -18,4 +19,4 @@ by: EndedBy, outcome: CallOutcome,
 /**
  * Whether the agent now is in wrap-up for this call.
  */
-wrapUp: boolean, } | { "type": "agents" } & AgentsView | { "type": "queue" } & QueueView | { "type": "stats" } & StatsView | { "type": "consultations" } & ConsultationsView | { "type": "pong", };
+wrapUp: boolean, } | { "type": "agents" } & AgentsView | { "type": "queue" } & QueueView | { "type": "stats" } & StatsView | { "type": "consultations" } & ConsultationsView | { "type": "reservations" } & ReservationsView | { "type": "pong", };

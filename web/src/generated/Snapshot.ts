@@ -4,6 +4,7 @@ import type { BrandView } from "./BrandView";
 import type { CallView } from "./CallView";
 import type { ConsultationsView } from "./ConsultationsView";
 import type { QueueView } from "./QueueView";
+import type { ReservationsView } from "./ReservationsView";
 import type { ServiceView } from "./ServiceView";
 import type { StatsView } from "./StatsView";
 
@@ -18,4 +19,4 @@ call: CallView | null, stats: StatsView, queues: Array<QueueView>,
 /**
  * Every agent of the brand (전체 상담사); `inService` marks 상담중 상담사.
  */
-agents: Array<AgentRow>, consultations: ConsultationsView, };
+agents: Array<AgentRow>, consultations: ConsultationsView, reservations: ReservationsView, };

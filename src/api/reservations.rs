@@ -1,0 +1,373 @@
+//! `/api/reservations` (예약): create (직접 by anyone; 대량 and another owner by managers), list
+//! (`mine`, `status`, `type`, `date`), edit and cancel pending ones (their owner or a manager);
+//! and `/api/dnc`, the brand's do-not-call list (managers keep it; every dial checks it).
+
+use super::auth::Authed;
+use super::AppState;
+use crate::domain::ledger::local_date;
+use crate::domain::model::AgentPublic;
+use crate::domain::phone::Phone;
+use crate::domain::reservation::{Reservation, ResvStatus, ResvType};
+use crate::error::{AppError, AppResult, Code};
+use crate::store::{self, StoreError};
+use actix_web::{web, HttpResponse};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use serde::Deserialize;
+use serde_json::json;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/api/reservations", web::get().to(list))
+        .route("/api/reservations", web::post().to(create))
+        .route("/api/reservations/{id}", web::put().to(edit))
+        .route("/api/reservations/{id}/cancel", web::post().to(cancel))
+        .route("/api/dnc", web::get().to(dnc_list))
+        .route("/api/dnc", web::post().to(dnc_add))
+        .route("/api/dnc/{number}", web::delete().to(dnc_remove));
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct CreateBody {
+    number: String,
+    #[serde(default)]
+    customer_name: Option<String>,
+    /// RFC 3339, e.g. `2026-11-23T14:10:00+09:00`.
+    scheduled_at: String,
+    #[serde(default)]
+    r#type: Option<ResvType>,
+    #[serde(default)]
+    memo: Option<String>,
+    #[serde(default)]
+    owner_id: Option<u32>,
+    #[serde(default)]
+    service: Option<String>,
+}
+
+fn parse_time(s: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>, String> {
+    let t = DateTime::parse_from_rfc3339(s)
+        .map_err(|_| format!("시간 형식이 아닙니다 (RFC 3339): {s}"))?
+        .with_timezone(&Utc);
+    if t < now - Duration::minutes(1) {
+        return Err("지난 시간으로는 예약할 수 없습니다".into());
+    }
+    Ok(t)
+}
+
+async fn create(
+    state: web::Data<AppState>,
+    who: Authed,
+    body: web::Json<CreateBody>,
+) -> AppResult<HttpResponse> {
+    let me = who.0;
+    let b = body.into_inner();
+    let engine = &state.engine;
+    let now = engine.now();
+    let mut errs = Vec::new();
+    let number = Phone::parse(&b.number)
+        .map_err(|e| errs.push(("number", e.to_string())))
+        .ok();
+    let at = parse_time(&b.scheduled_at, now)
+        .map_err(|e| errs.push(("scheduledAt", e)))
+        .ok();
+    let rtype = b.r#type.unwrap_or(ResvType::Direct);
+    if rtype != ResvType::Direct && !me.role.is_manager() {
+        errs.push(("type", "대량·콜백 예약은 매니저만 등록합니다".into()));
+    }
+    let memo = b.memo.unwrap_or_default();
+    if memo.chars().count() > 1000 {
+        errs.push(("memo", "메모는 1000자 이하여야 합니다".into()));
+    }
+    let owner = match b.owner_id {
+        None => Some(me.id),
+        Some(id) if id == me.id => Some(id),
+        Some(id) if me.role.is_manager() => {
+            if engine.registry.agent(id).map(|e| e.public.brand_id) != Some(me.brand_id) {
+                errs.push(("ownerId", format!("상담사 {id}이(가) 없습니다")));
+            }
+            Some(id)
+        }
+        Some(_) => {
+            errs.push(("ownerId", "다른 상담사에게는 매니저만 배정합니다".into()));
+            None
+        }
+    };
+    let rt = engine.brand_rt(me.brand_id)?;
+    let service = b
+        .service
+        .or_else(|| me.services.first().cloned())
+        .or_else(|| rt.services.first().map(|s| s.code.clone()))
+        .unwrap_or_default();
+    if !rt.services.iter().any(|s| s.code == service) {
+        errs.push(("service", format!("서비스 '{service}'이(가) 없습니다")));
+    }
+    if !errs.is_empty() {
+        return Err(AppError::invalid_fields(errs));
+    }
+    let number = number.expect("validated");
+    let customer = engine
+        .store
+        .customer_by_phone(me.brand_id, number.digits())?;
+    let r = Reservation {
+        id: 0,
+        brand_id: me.brand_id,
+        service,
+        number: number.digits().to_string(),
+        customer_name: b
+            .customer_name
+            .filter(|n| !n.trim().is_empty())
+            .or_else(|| customer.as_ref().map(|c| c.name.clone())),
+        customer_id: customer.map(|c| c.id),
+        scheduled_at: at.expect("validated"),
+        rtype,
+        memo,
+        owner_id: owner,
+        owner_until: None,
+        status: ResvStatus::Pending,
+        attempts: vec![],
+        ticket_id: None,
+        dialing_by: None,
+        created_by: Some(me.id),
+        created_at: now,
+        updated_at: now,
+    };
+    let saved = engine.store_new_reservation(r).await?;
+    engine.push_reservations(me.brand_id);
+    Ok(HttpResponse::Created().json(saved))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ListQuery {
+    mine: Option<bool>,
+    status: Option<ResvStatus>,
+    r#type: Option<ResvType>,
+    /// Scheduled on this local day, `YYYY-MM-DD`.
+    date: Option<String>,
+}
+
+async fn list(
+    state: web::Data<AppState>,
+    who: Authed,
+    q: web::Query<ListQuery>,
+) -> AppResult<HttpResponse> {
+    let me = who.0;
+    let engine = &state.engine;
+    let tz = engine.brand_rt(me.brand_id)?.brand.tz();
+    let date = match &q.date {
+        Some(d) => Some(
+            NaiveDate::parse_from_str(d, "%Y-%m-%d")
+                .map_err(|_| AppError::bad_request("date는 YYYY-MM-DD 형식이어야 합니다"))?,
+        ),
+        None => None,
+    };
+    let mine = q.mine.unwrap_or(!me.role.is_manager());
+    let mut items: Vec<Reservation> = engine
+        .store
+        .reservations(me.brand_id)?
+        .into_iter()
+        .filter(|r| {
+            !mine
+                || r.owner_id == Some(me.id)
+                || (r.owner_id.is_none() && me.services.contains(&r.service))
+        })
+        .filter(|r| q.status.is_none_or(|s| r.status == s))
+        .filter(|r| q.r#type.is_none_or(|t| r.rtype == t))
+        .filter(|r| date.is_none_or(|d| local_date(r.scheduled_at, tz) == d))
+        .collect();
+    if !mine && !me.role.is_manager() {
+        return Err(AppError::forbidden("모든 예약은 매니저만 볼 수 있습니다"));
+    }
+    items.sort_by_key(|r| (r.scheduled_at, r.id));
+    if !me.sees_full() {
+        for r in &mut items {
+            if r.owner_id != Some(me.id) {
+                r.number = crate::domain::phone::mask(&r.number);
+            }
+        }
+    }
+    let view = engine.reservations_view(&me)?;
+    Ok(HttpResponse::Ok().json(json!({ "items": items, "summary": view })))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct EditBody {
+    scheduled_at: Option<String>,
+    memo: Option<String>,
+    customer_name: Option<String>,
+}
+
+fn may_change(me: &AgentPublic, r: &Reservation) -> Result<(), StoreError> {
+    if r.status != ResvStatus::Pending {
+        return Err(StoreError::Rejected(
+            "conflict:미처리 예약만 바꿀 수 있습니다".into(),
+        ));
+    }
+    if r.owner_id != Some(me.id) && !me.role.is_manager() {
+        return Err(StoreError::Rejected(
+            "forbidden:내 예약만 바꿀 수 있습니다".into(),
+        ));
+    }
+    Ok(())
+}
+
+fn rejected(e: StoreError) -> AppError {
+    match e {
+        StoreError::Rejected(m) if m.starts_with("forbidden:") => AppError::forbidden(&m[10..]),
+        StoreError::Rejected(m) if m.starts_with("conflict:") => {
+            AppError::new(Code::Conflict, &m[9..])
+        }
+        StoreError::Rejected(m) => AppError::not_found(m.trim_start_matches("notfound:")),
+        other => other.into(),
+    }
+}
+
+async fn edit(
+    state: web::Data<AppState>,
+    who: Authed,
+    id: web::Path<u64>,
+    body: web::Json<EditBody>,
+) -> AppResult<HttpResponse> {
+    let me = who.0;
+    let b = body.into_inner();
+    let now = state.engine.now();
+    let at = match &b.scheduled_at {
+        Some(s) => Some(
+            parse_time(s, now).map_err(|e| AppError::invalid_fields(vec![("scheduledAt", e)]))?,
+        ),
+        None => None,
+    };
+    let id = *id;
+    let brand = me.brand_id;
+    let saved = state
+        .engine
+        .store
+        .write(move |tx| {
+            store::update_reservation(tx, brand, id, |r| {
+                may_change(&me, r)?;
+                if let Some(at) = at {
+                    r.scheduled_at = at;
+                }
+                if let Some(m) = &b.memo {
+                    r.memo = m.clone();
+                }
+                if let Some(n) = &b.customer_name {
+                    r.customer_name = Some(n.clone());
+                }
+                r.updated_at = now;
+                Ok(())
+            })
+        })
+        .await
+        .map_err(rejected)?;
+    state.engine.push_reservations(brand);
+    Ok(HttpResponse::Ok().json(saved))
+}
+
+async fn cancel(
+    state: web::Data<AppState>,
+    who: Authed,
+    id: web::Path<u64>,
+) -> AppResult<HttpResponse> {
+    let me = who.0;
+    let now = state.engine.now();
+    let id = *id;
+    let brand = me.brand_id;
+    let saved = state
+        .engine
+        .store
+        .write(move |tx| {
+            store::update_reservation(tx, brand, id, |r| {
+                may_change(&me, r)?;
+                if r.dialing_by.is_some() {
+                    return Err(StoreError::Rejected(
+                        "conflict:전화 중인 예약은 취소할 수 없습니다".into(),
+                    ));
+                }
+                r.status = ResvStatus::Cancelled;
+                r.updated_at = now;
+                Ok(())
+            })
+        })
+        .await
+        .map_err(rejected)?;
+    state.engine.push_reservations(brand);
+    Ok(HttpResponse::Ok().json(saved))
+}
+
+async fn dnc_list(state: web::Data<AppState>, who: Authed) -> AppResult<HttpResponse> {
+    Ok(HttpResponse::Ok().json(json!({ "items": state.engine.store.dnc_list(who.0.brand_id)? })))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DncBody {
+    number: String,
+    reason: String,
+}
+
+async fn dnc_add(
+    state: web::Data<AppState>,
+    who: Authed,
+    body: web::Json<DncBody>,
+) -> AppResult<HttpResponse> {
+    let me = who.0;
+    if !me.role.is_manager() {
+        return Err(AppError::forbidden("수신거부 목록은 매니저만 관리합니다"));
+    }
+    let phone = Phone::parse(&body.number)
+        .map_err(|e| AppError::invalid_fields(vec![("number", e.to_string())]))?;
+    let reason = body.reason.trim().to_string();
+    if reason.is_empty() || reason.chars().count() > 200 {
+        return Err(AppError::invalid_fields(vec![(
+            "reason",
+            "사유는 1~200자여야 합니다".into(),
+        )]));
+    }
+    let now = state.engine.now();
+    let entry = json!({"number": phone.digits(), "reason": reason, "at": now, "by": me.id});
+    let e2 = entry.clone();
+    let digits = phone.digits().to_string();
+    state
+        .engine
+        .store
+        .write(move |tx| {
+            store::put_dnc(tx, me.brand_id, &e2, &digits)?;
+            store::audit(
+                tx,
+                &json!({"at": now, "by": me.id, "action": "dnc.add", "number": digits}),
+            )
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(entry))
+}
+
+async fn dnc_remove(
+    state: web::Data<AppState>,
+    who: Authed,
+    number: web::Path<String>,
+) -> AppResult<HttpResponse> {
+    let me = who.0;
+    if !me.role.is_manager() {
+        return Err(AppError::forbidden("수신거부 목록은 매니저만 관리합니다"));
+    }
+    let phone = Phone::parse(&number).map_err(|e| AppError::bad_request(e.to_string()))?;
+    let digits = phone.digits().to_string();
+    let now = state.engine.now();
+    let gone = state
+        .engine
+        .store
+        .write(move |tx| {
+            let gone = store::delete_dnc(tx, me.brand_id, &digits)?;
+            store::audit(
+                tx,
+                &json!({"at": now, "by": me.id, "action": "dnc.remove", "number": digits}),
+            )?;
+            Ok(gone)
+        })
+        .await?;
+    if !gone {
+        return Err(AppError::not_found("수신거부 목록에 없는 번호입니다"));
+    }
+    Ok(HttpResponse::Ok().json(json!({"ok": true})))
+}

@@ -1,0 +1,280 @@
+//! Reservations on the engine: who sees which (owner, the service's team pool, a callback's
+//! owner window), claiming one for a dial (never two agents at once), recording attempts,
+//! completing it when the note of its call is saved, ARS callbacks, the do-not-call list, and
+//! the `reservations` pushes.
+
+use super::Engine;
+use crate::domain::model::{AgentId, AgentPublic, BrandId, Consultation};
+use crate::domain::reservation::{Attempt, Reservation, ResvRules, ResvStatus, ResvType};
+use crate::error::{AppError, AppResult, Code};
+use crate::protocol::{ReservationsView, ServerMsg};
+use crate::store::{self, StoreError};
+use chrono::Duration;
+
+/// How long a callback's owner keeps it before the service's pool may take it.
+pub const CALLBACK_WINDOW_MIN: i64 = 30;
+
+impl Engine {
+    pub fn resv_rules(&self, brand: BrandId) -> ResvRules {
+        ResvRules {
+            tz: self
+                .registry
+                .brand(brand)
+                .map(|b| b.brand.tz())
+                .unwrap_or(chrono_tz::Asia::Seoul),
+            ..ResvRules::default()
+        }
+    }
+
+    /// Whether `who` sees the pending reservation in 예약 현황.
+    fn sees(&self, r: &Reservation, who: &AgentPublic) -> bool {
+        if r.status != ResvStatus::Pending {
+            return false;
+        }
+        let owner_in = r.owner_id.is_some_and(|o| self.registry.logged_in(o));
+        match r.effective_owner(self.now(), owner_in) {
+            Some(o) => o == who.id,
+            None => who.services.contains(&r.service),
+        }
+    }
+
+    /// My 예약 현황.
+    pub fn reservations_view(&self, who: &AgentPublic) -> AppResult<ReservationsView> {
+        let now = self.now();
+        let mut items: Vec<Reservation> = self
+            .store
+            .reservations(who.brand_id)?
+            .into_iter()
+            .filter(|r| self.sees(r, who))
+            .collect();
+        items.sort_by_key(|r| (r.scheduled_at, r.id));
+        let count = |t: ResvType| items.iter().filter(|r| r.rtype == t).count() as u32;
+        Ok(ReservationsView {
+            direct: count(ResvType::Direct),
+            bulk: count(ResvType::Bulk),
+            callback: count(ResvType::Callback),
+            total: items.len() as u32,
+            overdue: items.iter().filter(|r| r.scheduled_at <= now).count() as u32,
+            items,
+        })
+    }
+
+    /// Pushes every open desk of the brand its fresh 예약 현황.
+    pub fn push_reservations(&self, brand: BrandId) {
+        let Some(ids) = self.registry.brand_agents.get(&brand).map(|v| v.clone()) else {
+            return;
+        };
+        for id in ids {
+            if !self.registry.has_sessions(id) {
+                continue;
+            }
+            let Some(me) = self.registry.agent(id).map(|e| e.public) else {
+                continue;
+            };
+            match self.reservations_view(&me) {
+                Ok(v) => self
+                    .registry
+                    .push_agent(id, &ServerMsg::Reservations(v).encode()),
+                Err(e) => tracing::warn!(error = %e, "reservations push skipped"),
+            }
+        }
+    }
+
+    /// Takes a reservation for a dial by `who`: refused if someone else is dialing it, it is not
+    /// theirs (or their pool's), or the rules forbid it now. A pool item becomes theirs.
+    pub async fn claim_reservation(&self, who: &AgentPublic, id: u64) -> AppResult<Reservation> {
+        let me = who.clone();
+        let now = self.now();
+        let rules = self.resv_rules(who.brand_id);
+        // Whether the owner is in is read before the write; a race here only widens the pool.
+        let owners: Vec<(AgentId, bool)> = self
+            .registry
+            .statuses
+            .iter()
+            .map(|e| {
+                (
+                    *e.key(),
+                    *e.value() != crate::domain::status::Status::LoggedOut,
+                )
+            })
+            .collect();
+        let r = self
+            .store
+            .write(move |tx| {
+                store::update_reservation(tx, me.brand_id, id, |r| {
+                    let owner_in = r
+                        .owner_id
+                        .is_some_and(|o| owners.iter().any(|(a, inn)| *a == o && *inn));
+                    r.may_dial(me.id, &me.services, now, owner_in, &rules)
+                        .map_err(StoreError::Rejected)?;
+                    r.dialing_by = Some(me.id);
+                    if r.effective_owner(now, owner_in).is_none() {
+                        r.owner_id = Some(me.id);
+                        r.owner_until = None;
+                    }
+                    r.updated_at = now;
+                    Ok(())
+                })
+            })
+            .await
+            .map_err(|e| match e {
+                StoreError::Rejected(m) if m.starts_with("notfound:") => AppError::not_found(&m[9..]),
+                StoreError::Rejected(m) => AppError::new(Code::Conflict, m),
+                other => other.into(),
+            })?;
+        self.push_reservations(who.brand_id);
+        Ok(r)
+    }
+
+    /// Lets go of a claim whose dial did not start.
+    pub async fn release_reservation(&self, brand: BrandId, id: u64, who: AgentId) {
+        let res = self
+            .store
+            .write(move |tx| {
+                store::update_reservation(tx, brand, id, |r| {
+                    if r.dialing_by == Some(who) {
+                        r.dialing_by = None;
+                    }
+                    Ok(())
+                })
+            })
+            .await;
+        if let Err(e) = res {
+            tracing::warn!(error = %e, "reservation not released");
+        }
+        self.push_reservations(brand);
+    }
+
+    /// Records the result of a dial made for a reservation.
+    pub async fn reservation_attempt(&self, brand: BrandId, id: u64, attempt: Attempt) {
+        let rules = self.resv_rules(brand);
+        let now = self.now();
+        let res = self
+            .store
+            .write(move |tx| {
+                store::update_reservation(tx, brand, id, |r| {
+                    r.record_attempt(attempt.clone(), &rules);
+                    r.updated_at = now;
+                    Ok(())
+                })
+            })
+            .await;
+        if let Err(e) = res {
+            tracing::error!(reservation = id, error = %e, "attempt not recorded");
+        }
+        self.push_reservations(brand);
+    }
+
+    /// A saved note of a connected reservation call completes the reservation.
+    pub async fn complete_reservation_for(&self, c: &Consultation) {
+        let (Some(id), Some(_)) = (c.reservation_id, c.answered_at) else {
+            return;
+        };
+        let ticket = c.ticket_id.clone();
+        let now = self.now();
+        let brand = c.brand_id;
+        let res = self
+            .store
+            .write(move |tx| {
+                store::update_reservation(tx, brand, id, |r| {
+                    if r.status == ResvStatus::Pending {
+                        r.status = ResvStatus::Done;
+                        r.ticket_id = Some(ticket.clone());
+                        r.dialing_by = None;
+                        r.updated_at = now;
+                    }
+                    Ok(())
+                })
+            })
+            .await;
+        if let Err(e) = res {
+            tracing::error!(reservation = id, error = %e, "reservation not completed");
+        }
+        self.push_reservations(brand);
+    }
+
+    /// An ARS callback request: a 콜백 reservation owned by the service's logged-in agent with
+    /// the fewest pending callbacks (for the owner window), or the service's pool if nobody is in.
+    pub async fn callback_request(
+        &self,
+        brand: Option<BrandId>,
+        service: &str,
+        from: &str,
+    ) -> AppResult<Reservation> {
+        let (rt, svc) = self.find_service(brand, service)?;
+        let phone = crate::domain::phone::Phone::parse(from)
+            .map_err(|e| AppError::bad_request(format!("발신번호(from): {e}")))?;
+        let brand_id = rt.brand.id;
+        let existing = self.store.reservations(brand_id)?;
+        let pending_callbacks = |a: AgentId| {
+            existing
+                .iter()
+                .filter(|r| {
+                    r.status == ResvStatus::Pending
+                        && r.rtype == ResvType::Callback
+                        && r.owner_id == Some(a)
+                })
+                .count()
+        };
+        let owner = self
+            .registry
+            .brand_agents
+            .get(&brand_id)
+            .map(|v| v.clone())
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|id| self.registry.agent(id).map(|e| e.public))
+            .filter(|a| a.services.contains(&svc.code) && self.registry.logged_in(a.id))
+            .min_by_key(|a| (pending_callbacks(a.id), a.id))
+            .map(|a| a.id);
+        let customer = self.store.customer_by_phone(brand_id, phone.digits())?;
+        let now = self.now();
+        let r = Reservation {
+            id: 0,
+            brand_id,
+            service: svc.code.clone(),
+            number: phone.digits().to_string(),
+            customer_name: customer.as_ref().map(|c| c.name.clone()),
+            customer_id: customer.as_ref().map(|c| c.id),
+            scheduled_at: now,
+            rtype: ResvType::Callback,
+            memo: "ARS 콜백 요청".into(),
+            owner_id: owner,
+            owner_until: owner.map(|_| now + Duration::minutes(CALLBACK_WINDOW_MIN)),
+            status: ResvStatus::Pending,
+            attempts: vec![],
+            ticket_id: None,
+            dialing_by: None,
+            created_by: None,
+            created_at: now,
+            updated_at: now,
+        };
+        let saved = self.store_new_reservation(r).await?;
+        self.push_reservations(brand_id);
+        Ok(saved)
+    }
+
+    /// Stores a new reservation under the next id.
+    pub async fn store_new_reservation(&self, r: Reservation) -> AppResult<Reservation> {
+        Ok(self
+            .store
+            .write(move |tx| {
+                let mut r = r.clone();
+                r.id = store::next_counter(tx, "reservation")?;
+                store::put_reservation(tx, &r)?;
+                Ok(r)
+            })
+            .await?)
+    }
+
+    /// Refuses a dial to a number on the brand's do-not-call list.
+    pub fn check_dnc(&self, brand: BrandId, digits: &str) -> AppResult<()> {
+        match self.store.dnc_entry(brand, digits)? {
+            Some(e) => Err(AppError::forbidden(format!(
+                "수신거부 번호입니다 (do not call): {}",
+                e["reason"].as_str().unwrap_or("")
+            ))),
+            None => Ok(()),
+        }
+    }
+}

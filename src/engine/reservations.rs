@@ -118,7 +118,9 @@ impl Engine {
             })
             .await
             .map_err(|e| match e {
-                StoreError::Rejected(m) if m.starts_with("notfound:") => AppError::not_found(&m[9..]),
+                StoreError::Rejected(m) if m.starts_with("notfound:") => {
+                    AppError::not_found(&m[9..])
+                }
                 StoreError::Rejected(m) => AppError::new(Code::Conflict, m),
                 other => other.into(),
             })?;

@@ -72,6 +72,9 @@ export const answer = (callId: number) => send({ type: "call.answer", callId });
 export const hangup = (callId: number) => send({ type: "call.hangup", callId });
 export const dial = (number: string) => send<{ callId: number; ticketId: string }>({ type: "call.dial", number });
 export const wrapupDone = () => send({ type: "wrapup.done" });
+/** Click-to-call: dials a reservation (the server dials its number and keeps others off it). */
+export const dialReservation = (id: number) =>
+  send<{ callId: number; ticketId: string }>({ type: "call.dial", number: "", reservationId: String(id) });
 
 export async function saveNote(ticketId: string, category: string, result: string, content: string): Promise<boolean> {
   const r = await send({

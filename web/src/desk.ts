@@ -7,6 +7,7 @@ import type { BrandView } from "./generated/BrandView";
 import type { CallView } from "./generated/CallView";
 import type { ConsultationSummary } from "./generated/ConsultationSummary";
 import type { QueueView } from "./generated/QueueView";
+import type { ReservationsView } from "./generated/ReservationsView";
 import type { ServerMsg } from "./generated/ServerMsg";
 import type { ServiceView } from "./generated/ServiceView";
 import type { StatsView } from "./generated/StatsView";
@@ -27,6 +28,8 @@ export interface DeskState {
   agents: Record<number, AgentRow>;
   consultations: ConsultationSummary[];
   consCounts: { inCount: number; outCount: number; total: number };
+  /** 예약 현황: my unprocessed reservations, soonest first. */
+  reservations: ReservationsView;
   /** serverTime − local clock at hello, in ms, so timers agree with the server. */
   clockOffsetMs: number;
   /** Last call that ended, for a short notice ("고객이 끊었습니다"). */
@@ -45,6 +48,7 @@ export const emptyDesk: DeskState = {
   agents: {},
   consultations: [],
   consCounts: { inCount: 0, outCount: 0, total: 0 },
+  reservations: { items: [], direct: 0, bulk: 0, callback: 0, total: 0, overdue: 0 },
   clockOffsetMs: 0,
   lastEnded: null,
 };
@@ -86,6 +90,7 @@ export function applyFrame(s: DeskState, f: ServerMsg, now: number = Date.now())
           outCount: snap.consultations.outCount,
           total: snap.consultations.total,
         },
+        reservations: snap.reservations,
         clockOffsetMs: new Date(snap.serverTime).getTime() - now,
       };
     }
@@ -129,6 +134,13 @@ export function applyFrame(s: DeskState, f: ServerMsg, now: number = Date.now())
       const view = { ...st } as StatsView & { seq?: number };
       delete view.seq;
       return { ...s, stats: view };
+    }
+    case "reservations": {
+      const { type: _r, ...view } = f as ServerMsg & { seq?: number };
+      void _r;
+      const clean = { ...view } as ReservationsView & { seq?: number };
+      delete clean.seq;
+      return { ...s, reservations: clean };
     }
     case "consultations": {
       const consultations = f.full ? f.items : upsertConsultations(s.consultations, f.items);

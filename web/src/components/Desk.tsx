@@ -13,6 +13,7 @@ import { Header } from "./Header";
 import { LeftTab } from "./LeftTab";
 import { MainWindow } from "./MainWindow";
 import { RightTab } from "./RightTab";
+import { ReserveDialog } from "./Reservations";
 
 export function Desk({ onLoggedOut }: { onLoggedOut: () => void }) {
   const t = useT();
@@ -21,6 +22,7 @@ export function Desk({ onLoggedOut }: { onLoggedOut: () => void }) {
   const call = useStore(deskStore, (s) => s.call);
   const notices = useStore(noticeStore, (n) => n);
   const [dialOpen, setDialOpen] = useState(false);
+  const [reserveOpen, setReserveOpen] = useState(false);
   const [detail, setDetail] = useState<string | null>(null);
 
   useEffect(() => connectDesk(onLoggedOut), [onLoggedOut]);
@@ -81,7 +83,7 @@ export function Desk({ onLoggedOut }: { onLoggedOut: () => void }) {
       )}
       {hasHello ? (
         <>
-          <Header onDial={() => setDialOpen(true)} onOpenConsultation={setDetail} />
+          <Header onDial={() => setDialOpen(true)} onReserve={() => setReserveOpen(true)} onOpenConsultation={setDetail} />
           <div className="desk-body">
             <LeftTab />
             <MainWindow />
@@ -92,6 +94,7 @@ export function Desk({ onLoggedOut }: { onLoggedOut: () => void }) {
         <div className="desk-loading">…</div>
       )}
       {dialOpen && <DialDialog onClose={() => setDialOpen(false)} />}
+      {reserveOpen && <ReserveDialog onClose={() => setReserveOpen(false)} />}
       {detail && <ConsultationDetail ticketId={detail} onClose={() => setDetail(null)} />}
       <div className="notices" aria-live="polite">
         {notices.map((n) => (

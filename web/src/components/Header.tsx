@@ -10,10 +10,19 @@ import { displayPhone, mmss, timeOfDay } from "../format";
 import { AUX_REASONS, auxLabel, setLang, statusLabel, useLang, useT } from "../i18n";
 import { useStore } from "../store";
 import type { AgentRow } from "../generated/AgentRow";
+import { ReservationSummary } from "./Reservations";
 
-type Panel = "other" | "inService" | "all" | "cons" | "help" | null;
+type Panel = "other" | "inService" | "all" | "cons" | "resv" | "help" | null;
 
-export function Header({ onDial, onOpenConsultation }: { onDial: () => void; onOpenConsultation: (t: string) => void }) {
+export function Header({
+  onDial,
+  onReserve,
+  onOpenConsultation,
+}: {
+  onDial: () => void;
+  onReserve: () => void;
+  onOpenConsultation: (t: string) => void;
+}) {
   const t = useT();
   const lang = useLang();
   const now = useNow();
@@ -23,6 +32,7 @@ export function Header({ onDial, onOpenConsultation }: { onDial: () => void; onO
   const agentsMap = useStore(deskStore, (s) => s.agents);
   const counts = useStore(deskStore, (s) => s.consCounts);
   const consultations = useStore(deskStore, (s) => s.consultations);
+  const resv = useStore(deskStore, (s) => s.reservations);
   const [panel, setPanel] = useState<Panel>(null);
   const ref = useRef<HTMLElement>(null);
 
@@ -122,6 +132,9 @@ export function Header({ onDial, onOpenConsultation }: { onDial: () => void; onO
         <button data-testid="dial-open" className="btn dial" onClick={onDial} title="Alt+D">
           ☎ {t("dial")}
         </button>
+        <button data-testid="resv-open" className="btn" onClick={onReserve}>
+          {t("reserve")}
+        </button>
       </div>
 
       <div className="hdr-group hdr-right">
@@ -130,6 +143,16 @@ export function Header({ onDial, onOpenConsultation }: { onDial: () => void; onO
         </ListButton>
         <ListButton label={t("agentsAll")} count={all.length} testid="agents-all-count" open={panel === "all"} onClick={() => toggle("all")}>
           <AgentTable rows={all} now={now} />
+        </ListButton>
+        <ListButton
+          label={t("resvSummary")}
+          count={resv.total}
+          testid="resv-count"
+          hot={resv.overdue > 0}
+          open={panel === "resv"}
+          onClick={() => toggle("resv")}
+        >
+          <ReservationSummary onPicked={() => setPanel(null)} />
         </ListButton>
         <ListButton
           label={t("consSummary")}
@@ -167,8 +190,8 @@ export function Header({ onDial, onOpenConsultation }: { onDial: () => void; onO
           )}
         </ListButton>
         <div className="menu-anchor">
-          <button className="btn ghost" onClick={() => toggle("help")}>
-            {t("shortcuts")}
+          <button className="btn ghost" onClick={() => toggle("help")} title={t("shortcuts")} aria-label={t("shortcuts")}>
+            ?
           </button>
           {panel === "help" && (
             <div className="menu help">
@@ -191,8 +214,8 @@ export function Header({ onDial, onOpenConsultation }: { onDial: () => void; onO
             </div>
           )}
         </div>
-        <button className="btn ghost" data-testid="lang-switch" onClick={() => setLang(lang === "ko" ? "en" : "ko")}>
-          {t("language")}
+        <button className="btn ghost" data-testid="lang-switch" onClick={() => setLang(lang === "ko" ? "en" : "ko")} title={t("language")}>
+          {lang === "ko" ? "EN" : "한국어"}
         </button>
         <button className="btn ghost" data-testid="logout" onClick={() => void logout().then(() => location.assign("/login"))}>
           {t("logout")}
@@ -207,6 +230,8 @@ function ListButton(props: {
   count: number;
   testid: string;
   extra?: string;
+  /** Marks the count (e.g. overdue reservations). */
+  hot?: boolean;
   open: boolean;
   onClick: () => void;
   children: React.ReactNode;
@@ -214,7 +239,7 @@ function ListButton(props: {
   return (
     <div className="menu-anchor">
       <button className={`btn list ${props.open ? "active" : ""}`} onClick={props.onClick}>
-        {props.label} (<span data-testid={props.testid}>{props.count}</span>)
+        {props.label} (<span data-testid={props.testid} className={props.hot ? "hot-count" : undefined}>{props.count}</span>)
         {props.extra && <span className="muted small"> {props.extra}</span>} ▾
       </button>
       {props.open && <div className="menu wide">{props.children}</div>}

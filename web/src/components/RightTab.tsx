@@ -1,7 +1,6 @@
 // 우측 정보탭: the menu bar. 고객정보 (F-CUSTOMER, opens by itself when a call rings), 주문정보
 // (F-ORDERS, only for brands with a linked mall), 상담정보 (Q&A templates, F-TEMPLATES; Alt+T)
-// and 상담현황 (my consultations today, F-MY-CONS); 예약현황 arrives with its own feature and is
-// not shown until then.
+// 상담현황 (my consultations today, F-MY-CONS) and 예약현황 (my reservations, F-MY-RESV).
 
 import { useEffect, useState } from "react";
 import { deskStore } from "../desk";
@@ -10,9 +9,10 @@ import { useLang, useT } from "../i18n";
 import { useStore } from "../store";
 import { CustomerPanel } from "./CustomerPanel";
 import { OrdersPanel } from "./OrdersPanel";
+import { MyReservations } from "./Reservations";
 import { TemplatesPanel } from "./TemplatesPanel";
 
-type Menu = "customer" | "orders" | "templates" | "mycons";
+type Menu = "customer" | "orders" | "templates" | "mycons" | "resv";
 
 export function RightTab({ onOpenConsultation }: { onOpenConsultation: (ticket: string) => void }) {
   const t = useT();
@@ -54,12 +54,16 @@ export function RightTab({ onOpenConsultation }: { onOpenConsultation: (ticket: 
         <button className={`tab ${menu === "mycons" ? "active" : ""}`} onClick={() => setMenu("mycons")} data-testid="menu-mycons">
           {t("myCons")}
         </button>
+        <button className={`tab ${menu === "resv" ? "active" : ""}`} onClick={() => setMenu("resv")} data-testid="menu-resv">
+          {t("myResv")}
+        </button>
       </nav>
       <section className="panel grow">
         {menu === "customer" && <CustomerPanel onOpenConsultation={onOpenConsultation} />}
         {menu === "orders" && hasMall && <OrdersPanel />}
         {menu === "templates" && <TemplatesPanel />}
         {menu === "mycons" && <MyConsultations onOpenConsultation={onOpenConsultation} />}
+        {menu === "resv" && <MyReservations />}
       </section>
     </aside>
   );

@@ -1,0 +1,46 @@
+// Reservations in a real browser: book one during a call, see it in 예약 현황, click-to-call it,
+// and complete it with the call's note.
+import { expect, test } from "@playwright/test";
+import { BASE, callIn, Server, telephony } from "./server";
+
+const server = new Server();
+test.describe.configure({ mode: "serial" });
+test.beforeAll(async () => server.start());
+test.afterAll(async () => server.stop());
+
+test("book during a call, click-to-call it, complete it with the note", async ({ page }) => {
+  await page.goto(`${BASE}/login`);
+  await page.getByTestId("login-id").fill("agent12");
+  await page.getByTestId("login-password").fill("demo1234");
+  await page.getByTestId("login-submit").click();
+  await page.getByTestId("status-ready").click();
+  await callIn("order", "010-3456-7890");
+  await page.getByTestId("call-answer").click();
+  await page.getByTestId("resv-open").click();
+  await expect(page.getByTestId("resv-number")).toHaveValue("010-3456-7890");
+  await page.getByTestId("resv-submit").click();
+  await expect(page.getByTestId("resv-count")).toHaveText("1");
+  await page.screenshot({ path: "test-results/shots/resv-01-booked.png" });
+  await page.getByTestId("call-hangup").click();
+  await page.getByTestId("wrapup-done").click();
+  await page.getByTestId("status-preparing").click();
+
+  await page.getByRole("button", { name: /예약 현황/ }).click();
+  await expect(page.getByTestId("resv-list")).toContainText("이철수");
+  await page.screenshot({ path: "test-results/shots/resv-02-summary.png" });
+  await page.getByTestId("resv-list").locator("tr").first().click();
+  await expect(page.getByTestId("agent-status")).toHaveText("발신중");
+  await expect(page.getByTestId("customer-name")).toHaveText("이철수");
+  const token = await page.evaluate(() => localStorage.getItem("calldesk.token"));
+  const live = await (await fetch(`${BASE}/api/consultations?includeLive=true`, { headers: { authorization: `Bearer ${token}` } })).json();
+  const dialing = live.items.find((c: { outcome: string }) => c.outcome === "live");
+  expect(await telephony(`/api/telephony/calls/${dialing.callId}/answered`)).toBe(200);
+  await expect(page.getByTestId("agent-status")).toHaveText("통화중");
+  await page.getByTestId("note-content").fill("예약 콜백 — 배송 일정 안내 완료");
+  await page.getByTestId("note-save").click();
+  await expect(page.getByTestId("resv-count")).toHaveText("0");
+  await page.getByTestId("menu-resv").click();
+  await page.getByTestId("my-resv").locator("select").selectOption("done");
+  await expect(page.getByTestId("my-resv")).toContainText("010-3456-7890");
+  await page.screenshot({ path: "test-results/shots/resv-03-done.png" });
+});

@@ -1,0 +1,207 @@
+// Reservations on the desk: 예약 현황 (N) in the header (soonest first, counts per type, overdue
+// marked; a click dials it — click-to-call), the 예약하기 popup (number and name from the current
+// call, a time that cannot be in the past), and the 예약현황 menu (my reservations by status,
+// cancel a pending one).
+
+import { useEffect, useState } from "react";
+import { api, ApiError } from "../api";
+import { dialReservation, notify } from "../actions";
+import { useNow } from "../clock";
+import { deskStore } from "../desk";
+import { displayPhone, formatAsTyped, normalizePhone } from "../format";
+import { useT, type LabelKey } from "../i18n";
+import { useStore } from "../store";
+import type { Reservation } from "../generated/Reservation";
+
+const TYPE_KEY: Record<string, LabelKey> = { direct: "resvDirect", bulk: "resvBulk", callback: "resvCallback" };
+
+function when(iso: string): string {
+  const d = new Date(iso);
+  const p = (n: number) => String(n).padStart(2, "0");
+  const kst = new Date(d.getTime() + 9 * 3600_000);
+  return `${p(kst.getUTCMonth() + 1)}-${p(kst.getUTCDate())} ${p(kst.getUTCHours())}:${p(kst.getUTCMinutes())}`;
+}
+
+/** The header's 예약 현황 (N) list. */
+export function ReservationSummary({ onPicked }: { onPicked: () => void }) {
+  const t = useT();
+  const now = useNow();
+  const view = useStore(deskStore, (s) => s.reservations);
+  return (
+    <div data-testid="resv-list">
+      <div className="counts">
+        <span>{t("resvDirect")} {view.direct}</span>
+        <span>{t("resvBulk")} {view.bulk}</span>
+        <span>{t("resvCallback")} {view.callback}</span>
+      </div>
+      {view.items.length === 0 ? (
+        <p className="empty">{t("noResv")}</p>
+      ) : (
+        <table className="grid">
+          <tbody>
+            {view.items.map((r) => {
+              const late = new Date(r.scheduledAt).getTime() <= now;
+              return (
+                <tr
+                  key={r.id}
+                  className="clickable"
+                  data-resv={r.id}
+                  onClick={() => {
+                    onPicked();
+                    void dialReservation(r.id);
+                  }}
+                  title="클릭하면 전화합니다 (click to call)"
+                >
+                  <td className={late ? "warn nowrap" : "nowrap"}>
+                    {when(r.scheduledAt)}
+                    {late && <span className="small"> · {t("overdue")}</span>}
+                  </td>
+                  <td>
+                    <span className={`rtype rt-${r.type}`}>{t(TYPE_KEY[r.type])}</span>
+                  </td>
+                  <td>
+                    {displayPhone(r.number)}
+                    {r.customerName && <div className="muted small">{r.customerName}</div>}
+                  </td>
+                  <td className="muted small">{r.memo}</td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      )}
+    </div>
+  );
+}
+
+function localInputValue(ms: number): string {
+  const d = new Date(ms + 9 * 3600_000);
+  return d.toISOString().slice(0, 16);
+}
+
+/** 예약하기 popup. */
+export function ReserveDialog({ onClose }: { onClose: () => void }) {
+  const t = useT();
+  const call = useStore(deskStore, (s) => s.call);
+  const [number, setNumber] = useState(call ? displayPhone(call.from) : "");
+  const [name, setName] = useState(call?.customer?.name ?? "");
+  const nowMs = Date.now() + deskStore.get().clockOffsetMs;
+  const [at, setAt] = useState(localInputValue(nowMs + 60 * 60_000));
+  const [memo, setMemo] = useState("");
+  const [errors, setErrors] = useState<Record<string, string>>({});
+
+  async function submit(e: React.FormEvent) {
+    e.preventDefault();
+    try {
+      await api("POST", "/api/reservations", {
+        number,
+        customerName: name || null,
+        scheduledAt: `${at}:00+09:00`,
+        memo,
+      });
+      notify("info", t("booked"));
+      onClose();
+    } catch (err) {
+      if (err instanceof ApiError && Object.keys(err.fields).length) setErrors(err.fields);
+      else notify("error", (err as Error).message);
+    }
+  }
+
+  return (
+    <div className="modal-back" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
+      <form className="modal small cust-form" onSubmit={submit} data-testid="resv-dialog" onKeyDown={(e) => e.key === "Escape" && onClose()}>
+        <h3>{t("reserveTitle")}</h3>
+        <label>
+          {t("number")}
+          <input value={number} onChange={(e) => setNumber(formatAsTyped(e.target.value))} data-testid="resv-number" />
+          {errors.number && <span className="field-error">{errors.number}</span>}
+        </label>
+        <label>
+          {t("name")}
+          <input value={name} onChange={(e) => setName(e.target.value)} />
+        </label>
+        <label>
+          {t("scheduledAt")}
+          <input type="datetime-local" value={at} min={localInputValue(nowMs)} onChange={(e) => setAt(e.target.value)} data-testid="resv-at" />
+          {errors.scheduledAt && <span className="field-error" data-testid="resv-error-at">{errors.scheduledAt}</span>}
+        </label>
+        <label>
+          {t("memo")}
+          <textarea value={memo} onChange={(e) => setMemo(e.target.value)} maxLength={1000} />
+        </label>
+        <div className="row2">
+          <button type="button" className="btn" onClick={onClose}>
+            {t("cancel")}
+          </button>
+          <button className="btn primary" data-testid="resv-submit" disabled={normalizePhone(number) === null}>
+            {t("reserve")}
+          </button>
+        </div>
+      </form>
+    </div>
+  );
+}
+
+/** 예약현황 menu of the right tab. */
+export function MyReservations() {
+  const t = useT();
+  const [status, setStatus] = useState("pending");
+  const [items, setItems] = useState<Reservation[]>([]);
+  const version = useStore(deskStore, (s) => s.reservations);
+
+  useEffect(() => {
+    api<{ items: Reservation[] }>("GET", `/api/reservations?mine=true&status=${status}`).then(
+      (r) => setItems(r.items),
+      (e) => notify("error", (e as Error).message),
+    );
+  }, [status, version]);
+
+  async function cancel(id: number) {
+    try {
+      await api("POST", `/api/reservations/${id}/cancel`, {});
+    } catch (e) {
+      notify("error", (e as Error).message);
+    }
+  }
+
+  return (
+    <div data-testid="my-resv">
+      <select value={status} onChange={(e) => setStatus(e.target.value)} aria-label="status">
+        {["pending", "done", "failed", "cancelled"].map((s) => (
+          <option key={s} value={s}>
+            {t(`status_${s}` as LabelKey)}
+          </option>
+        ))}
+      </select>
+      {items.length === 0 ? (
+        <p className="empty">{t("noResv")}</p>
+      ) : (
+        <table className="grid">
+          <tbody>
+            {items.map((r) => (
+              <tr key={r.id}>
+                <td className="nowrap">{when(r.scheduledAt)}</td>
+                <td>
+                  <span className={`rtype rt-${r.type}`}>{t(TYPE_KEY[r.type])}</span>
+                </td>
+                <td>
+                  {displayPhone(r.number)}
+                  <div className="muted small">
+                    {r.customerName ?? ""} {r.attempts.length > 0 ? `· ${r.attempts.length}회 시도` : ""}
+                  </div>
+                </td>
+                <td>
+                  {r.status === "pending" && (
+                    <button className="btn small-btn" onClick={() => void cancel(r.id)}>
+                      {t("cancelResv")}
+                    </button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </div>
+  );
+}

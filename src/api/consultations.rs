@@ -8,7 +8,6 @@ use crate::domain::ledger::local_date;
 use crate::domain::model::{AgentId, Channel, Consultation};
 use crate::error::{AppError, AppResult};
 use actix_web::{web, HttpResponse};
-use chrono::NaiveDate;
 use serde::Deserialize;
 use serde_json::json;
 
@@ -40,9 +39,8 @@ async fn list(
 ) -> AppResult<HttpResponse> {
     let me = who.0;
     let rt = state.engine.brand_rt(me.brand_id)?;
-    let date = match &q.date {
-        Some(d) => NaiveDate::parse_from_str(d, "%Y-%m-%d")
-            .map_err(|_| AppError::bad_request("date는 YYYY-MM-DD 형식이어야 합니다"))?,
+    let date = match super::parse_day(q.date.as_deref())? {
+        Some(d) => d,
         None => local_date(state.engine.now(), rt.brand.tz()),
     };
     let channel = match q.channel.as_deref() {

@@ -134,6 +134,31 @@ fn memo_entry(
     Ok(m)
 }
 
+/// Changes a customer and writes the 관리메모 entry about it (audited) in one durable write.
+async fn change_with_memo(
+    state: &AppState,
+    me: AgentPublic,
+    id: u64,
+    kind: &'static str,
+    text: String,
+    change: impl Fn(&mut Customer) + Send + 'static,
+) -> AppResult<(Customer, CustomerMemo)> {
+    let c = load(state, &me, id)?;
+    let now = state.engine.now();
+    Ok(state
+        .engine
+        .store
+        .write(move |tx| {
+            let mut c = c.clone();
+            change(&mut c);
+            c.updated_at = Some(now);
+            store::put_customer(tx, &c)?;
+            let m = memo_entry(tx, &me, &c, kind, &text, now)?;
+            Ok((c, m))
+        })
+        .await?)
+}
+
 /// Links a consultation of my brand to the customer (e.g. the call in progress).
 fn link_ticket(
     tx: &WriteTransaction,
@@ -293,19 +318,11 @@ async fn add_memo(
             "메모는 1~2000자여야 합니다".into(),
         )]));
     }
-    let c = load(&state, &me, *id)?;
-    let now = state.engine.now();
-    let m = state
-        .engine
-        .store
-        .write(move |tx| {
-            let mut c = c.clone();
-            c.memo = text.clone();
-            c.updated_at = Some(now);
-            store::put_customer(tx, &c)?;
-            memo_entry(tx, &me, &c, "memo", &text, now)
-        })
-        .await?;
+    let memo = text.clone();
+    let (_, m) = change_with_memo(&state, me, *id, "memo", text, move |c| {
+        c.memo = memo.clone()
+    })
+    .await?;
     Ok(HttpResponse::Created().json(m))
 }
 
@@ -337,32 +354,17 @@ async fn blacklist(
             "사유는 500자 이하여야 합니다".into(),
         )]));
     }
-    let c = load(&state, &me, *id)?;
-    let now = state.engine.now();
-    let saved = state
-        .engine
-        .store
-        .write(move |tx| {
-            let mut c = c.clone();
-            c.blacklisted = b.blacklisted;
-            c.blacklist_reason = b.blacklisted.then(|| reason.clone());
-            c.updated_at = Some(now);
-            store::put_customer(tx, &c)?;
-            let (kind, text) = if b.blacklisted {
-                ("blacklist", format!("블랙리스트 등록: {reason}"))
-            } else {
-                (
-                    "unblacklist",
-                    if reason.is_empty() {
-                        "블랙리스트 해제".to_string()
-                    } else {
-                        format!("블랙리스트 해제: {reason}")
-                    },
-                )
-            };
-            memo_entry(tx, &me, &c, kind, &text, now)?;
-            Ok(c)
-        })
-        .await?;
+    let (kind, text) = if b.blacklisted {
+        ("blacklist", format!("블랙리스트 등록: {reason}"))
+    } else if reason.is_empty() {
+        ("unblacklist", "블랙리스트 해제".to_string())
+    } else {
+        ("unblacklist", format!("블랙리스트 해제: {reason}"))
+    };
+    let (saved, _) = change_with_memo(&state, me, *id, kind, text, move |c| {
+        c.blacklisted = b.blacklisted;
+        c.blacklist_reason = b.blacklisted.then(|| reason.clone());
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(saved))
 }

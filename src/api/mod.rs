@@ -24,6 +24,29 @@ pub struct AppState {
     pub settings: Arc<Settings>,
 }
 
+/// Refuses people who are not managers (or admins) with a 403 naming what they tried.
+pub fn require_manager(
+    me: &crate::domain::model::AgentPublic,
+    what: &str,
+) -> crate::error::AppResult<()> {
+    if me.role.is_manager() {
+        Ok(())
+    } else {
+        Err(crate::error::AppError::forbidden(format!(
+            "{what}은(는) 매니저만 할 수 있습니다 (managers only)"
+        )))
+    }
+}
+
+/// Parses an optional `YYYY-MM-DD` query value.
+pub fn parse_day(d: Option<&str>) -> crate::error::AppResult<Option<chrono::NaiveDate>> {
+    d.map(|d| {
+        chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
+            .map_err(|_| crate::error::AppError::bad_request("date는 YYYY-MM-DD 형식이어야 합니다"))
+    })
+    .transpose()
+}
+
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.app_data(crate::error::json_config())
         .app_data(crate::error::query_config())

@@ -11,7 +11,7 @@ use crate::domain::reservation::{Reservation, ResvStatus, ResvType};
 use crate::error::{AppError, AppResult, Code};
 use crate::store::{self, StoreError};
 use actix_web::{web, HttpResponse};
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{DateTime, Duration, Utc};
 use serde::Deserialize;
 use serde_json::json;
 
@@ -153,13 +153,7 @@ async fn list(
     let me = who.0;
     let engine = &state.engine;
     let tz = engine.brand_rt(me.brand_id)?.brand.tz();
-    let date = match &q.date {
-        Some(d) => Some(
-            NaiveDate::parse_from_str(d, "%Y-%m-%d")
-                .map_err(|_| AppError::bad_request("date는 YYYY-MM-DD 형식이어야 합니다"))?,
-        ),
-        None => None,
-    };
+    let date = super::parse_day(q.date.as_deref())?;
     let mine = q.mine.unwrap_or(!me.role.is_manager());
     let mut items: Vec<Reservation> = engine
         .store
@@ -312,9 +306,7 @@ async fn dnc_add(
     body: web::Json<DncBody>,
 ) -> AppResult<HttpResponse> {
     let me = who.0;
-    if !me.role.is_manager() {
-        return Err(AppError::forbidden("수신거부 목록은 매니저만 관리합니다"));
-    }
+    super::require_manager(&me, "수신거부 목록 관리")?;
     let phone = Phone::parse(&body.number)
         .map_err(|e| AppError::invalid_fields(vec![("number", e.to_string())]))?;
     let reason = body.reason.trim().to_string();
@@ -348,9 +340,7 @@ async fn dnc_remove(
     number: web::Path<String>,
 ) -> AppResult<HttpResponse> {
     let me = who.0;
-    if !me.role.is_manager() {
-        return Err(AppError::forbidden("수신거부 목록은 매니저만 관리합니다"));
-    }
+    super::require_manager(&me, "수신거부 목록 관리")?;
     let phone = Phone::parse(&number).map_err(|e| AppError::bad_request(e.to_string()))?;
     let digits = phone.digits().to_string();
     let now = state.engine.now();

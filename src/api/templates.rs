@@ -87,16 +87,6 @@ struct TemplateBody {
     tags: Vec<String>,
 }
 
-fn manager(me: &AgentPublic) -> AppResult<()> {
-    if me.role.is_manager() {
-        Ok(())
-    } else {
-        Err(AppError::forbidden(
-            "템플릿은 매니저만 관리할 수 있습니다 (managers only)",
-        ))
-    }
-}
-
 fn validate(b: &TemplateBody) -> AppResult<()> {
     let mut errs = Vec::new();
     let len = |s: &str| s.trim().chars().count();
@@ -125,7 +115,7 @@ async fn save(
     id: Option<u64>,
     b: TemplateBody,
 ) -> AppResult<Template> {
-    manager(&me)?;
+    super::require_manager(&me, "템플릿 관리")?;
     validate(&b)?;
     if let Some(id) = id {
         with_index(state, me.brand_id, |ix| ix.get(id).cloned())
@@ -194,7 +184,7 @@ async fn remove(
     id: web::Path<u64>,
 ) -> AppResult<HttpResponse> {
     let me = who.0;
-    manager(&me)?;
+    super::require_manager(&me, "템플릿 관리")?;
     let id = *id;
     let now = state.engine.now();
     let brand = me.brand_id;

@@ -1,6 +1,7 @@
 //! calldesk: a Korean call-center consultation desk. Module list only; see README.md.
 
 pub mod api;
+pub mod bulk;
 pub mod config;
 pub mod demo;
 pub mod domain;

@@ -16,13 +16,18 @@ use serde::Deserialize;
 use serde_json::json;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/api/reservations", web::get().to(list))
-        .route("/api/reservations", web::post().to(create))
-        .route("/api/reservations/{id}", web::put().to(edit))
-        .route("/api/reservations/{id}/cancel", web::post().to(cancel))
-        .route("/api/dnc", web::get().to(dnc_list))
-        .route("/api/dnc", web::post().to(dnc_add))
-        .route("/api/dnc/{number}", web::delete().to(dnc_remove));
+    cfg.service(
+        web::resource("/api/reservations/import")
+            .app_data(web::PayloadConfig::new(crate::bulk::MAX_BYTES))
+            .route(web::post().to(import)),
+    )
+    .route("/api/reservations", web::get().to(list))
+    .route("/api/reservations", web::post().to(create))
+    .route("/api/reservations/{id}", web::put().to(edit))
+    .route("/api/reservations/{id}/cancel", web::post().to(cancel))
+    .route("/api/dnc", web::get().to(dnc_list))
+    .route("/api/dnc", web::post().to(dnc_add))
+    .route("/api/dnc/{number}", web::delete().to(dnc_remove));
 }
 
 #[derive(Deserialize)]
@@ -360,4 +365,164 @@ async fn dnc_remove(
         return Err(AppError::not_found("수신거부 목록에 없는 번호입니다"));
     }
     Ok(HttpResponse::Ok().json(json!({"ok": true})))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct ImportQuery {
+    /// The uploaded file's name: `.csv` or `.xlsx` decides how it is read.
+    filename: String,
+    /// Only check and show; save nothing.
+    #[serde(default)]
+    preview: bool,
+    /// Agents to deal rows without a named agent to, in turn (comma-separated ids).
+    #[serde(default)]
+    agents: Option<String>,
+    /// Save the good rows even when others have errors.
+    #[serde(default)]
+    skip_invalid: bool,
+    #[serde(default)]
+    service: Option<String>,
+}
+
+/// `POST /api/reservations/import`: a manager's bulk file (CSV UTF-8 / CP949, or .xlsx) →
+/// a row-by-row preview, or 대량 reservations. The file itself is not kept.
+async fn import(
+    state: web::Data<AppState>,
+    who: Authed,
+    q: web::Query<ImportQuery>,
+    body: web::Bytes,
+) -> AppResult<HttpResponse> {
+    use crate::bulk;
+    let me = who.0;
+    super::require_manager(&me, "대량 예약 등록")?;
+    let engine = &state.engine;
+    let rt = engine.brand_rt(me.brand_id)?;
+    let name = q.filename.to_lowercase();
+    let (rows, encoding) = if name.ends_with(".xlsx") {
+        (
+            bulk::read_xlsx(&body).map_err(AppError::bad_request)?,
+            "xlsx",
+        )
+    } else if name.ends_with(".csv") || name.ends_with(".txt") {
+        bulk::read_csv(&body).map_err(AppError::bad_request)?
+    } else {
+        return Err(AppError::bad_request(
+            "CSV 또는 .xlsx 파일만 올릴 수 있습니다",
+        ));
+    };
+    let members: Vec<AgentPublic> = engine
+        .registry
+        .brand_agents
+        .get(&me.brand_id)
+        .map(|v| v.clone())
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|id| engine.registry.agent(id).map(|e| e.public))
+        .collect();
+    let deal: Vec<u32> = match &q.agents {
+        None => Vec::new(),
+        Some(list) => list
+            .split(',')
+            .filter(|s| !s.trim().is_empty())
+            .map(|s| {
+                s.trim()
+                    .parse::<u32>()
+                    .ok()
+                    .filter(|id| members.iter().any(|m| m.id == *id))
+                    .ok_or_else(|| AppError::bad_request(format!("agents: 없는 상담사입니다: {s}")))
+            })
+            .collect::<AppResult<_>>()?,
+    };
+    let existing: std::collections::HashSet<(String, DateTime<Utc>)> = engine
+        .store
+        .reservations(me.brand_id)?
+        .into_iter()
+        .filter(|r| r.status == ResvStatus::Pending)
+        .map(|r| (r.number, r.scheduled_at))
+        .collect();
+    let now = engine.now();
+    let (good, errors) = bulk::check(
+        &rows,
+        now,
+        rt.brand.tz(),
+        |a| {
+            members
+                .iter()
+                .find(|m| m.login.eq_ignore_ascii_case(a) || m.name == a)
+                .map(|m| m.id)
+        },
+        &existing,
+    );
+    if q.preview {
+        return Ok(HttpResponse::Ok().json(json!({
+            "encoding": encoding,
+            "rows": rows.len(),
+            "valid": good.len(),
+            "repaired": good.iter().filter(|g| g.repaired).count(),
+            "errors": errors,
+            "sample": good.iter().take(20).collect::<Vec<_>>(),
+        })));
+    }
+    if !errors.is_empty() && !q.skip_invalid {
+        return Err(AppError::invalid_fields(
+            errors
+                .iter()
+                .take(50)
+                .map(|e| ("rows", format!("{}행 {}: {}", e.line, e.field, e.message)))
+                .collect(),
+        ));
+    }
+    let service = q
+        .service
+        .clone()
+        .or_else(|| rt.services.first().map(|s| s.code.clone()))
+        .unwrap_or_default();
+    if !rt.services.iter().any(|s| s.code == service) {
+        return Err(AppError::bad_request(format!(
+            "서비스 '{service}'이(가) 없습니다"
+        )));
+    }
+    let brand = me.brand_id;
+    let creator = me.id;
+    let count = good.len();
+    let records: Vec<Reservation> = good
+        .into_iter()
+        .enumerate()
+        .map(|(i, g)| Reservation {
+            id: 0,
+            brand_id: brand,
+            service: service.clone(),
+            number: g.number,
+            customer_name: g.name,
+            customer_id: None,
+            scheduled_at: g.scheduled_at,
+            rtype: ResvType::Bulk,
+            memo: g.memo,
+            owner_id: g
+                .agent_id
+                .or_else(|| (!deal.is_empty()).then(|| deal[i % deal.len()])),
+            owner_until: None,
+            status: ResvStatus::Pending,
+            attempts: vec![],
+            ticket_id: None,
+            dialing_by: None,
+            created_by: Some(creator),
+            created_at: now,
+            updated_at: now,
+        })
+        .collect();
+    engine
+        .store
+        .write(move |tx| {
+            for r in &records {
+                let mut r = r.clone();
+                r.id = store::next_counter(tx, "reservation")?;
+                store::put_reservation(tx, &r)?;
+            }
+            store::audit(tx, &json!({"at": now, "by": creator, "action": "reservations.import", "rows": records.len()}))
+        })
+        .await?;
+    engine.push_reservations(brand);
+    Ok(HttpResponse::Created().json(json!({"imported": count, "skipped": errors.len()})))
 }

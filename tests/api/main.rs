@@ -1,6 +1,7 @@
 //! The one integration-test binary: every feature through a real server (`spawn_app`).
 
 mod auth;
+mod bulk;
 mod consultations;
 mod customers;
 mod desk;

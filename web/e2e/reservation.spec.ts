@@ -44,3 +44,27 @@ test("book during a call, click-to-call it, complete it with the note", async ({
   await expect(page.getByTestId("my-resv")).toContainText("010-3456-7890");
   await page.screenshot({ path: "test-results/shots/resv-03-done.png" });
 });
+
+test("a manager previews a bulk file with its errors and imports the valid rows", async ({ page }) => {
+  await page.goto(`${BASE}/login`);
+  await page.getByTestId("login-id").fill("manager01");
+  await page.getByTestId("login-password").fill("demo1234");
+  await page.getByTestId("login-submit").click();
+  await page.getByTestId("menu-resv").click();
+  const csv = [
+    "전화번호,이름,예약일시,메모,상담사",
+    "1055551234,대량고객1,2030-01-10 10:00,신상품 안내,agent01",
+    "010-5555-2345,대량고객2,2030-01-10 10:30,,",
+    "12,잘못된번호,2030-01-10 11:00,,",
+    "010-5555-3456,없는상담사,2030-01-10 11:30,,nobody",
+  ].join("\n");
+  await page.getByTestId("bulk-file").setInputFiles({ name: "list.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
+  await page.getByTestId("bulk-preview").click();
+  await expect(page.getByTestId("bulk-result")).toContainText("정상 2");
+  await expect(page.getByTestId("bulk-errors")).toContainText("4행");
+  await expect(page.getByTestId("bulk-errors")).toContainText("없는 상담사");
+  await expect(page.getByTestId("bulk-result")).toContainText("10:00", { useInnerText: true });
+  await page.screenshot({ path: "test-results/shots/resv-04-bulk-preview.png" });
+  await page.getByTestId("bulk-import").click();
+  await expect(page.locator(".notice.info")).toContainText("2건 등록");
+});

@@ -155,6 +155,9 @@ const ko = {
   status_cancelled: "취소",
   cancelResv: "예약 취소",
   booked: "예약했습니다",
+  bulkTitle: "대량 예약 등록 (CSV / xlsx)",
+  bulkPreview: "미리보기",
+  bulkImport: "정상 행 등록",
 } as const;
 
 export type LabelKey = keyof typeof ko;
@@ -285,6 +288,9 @@ const en: Record<LabelKey, string> = {
   status_cancelled: "Cancelled",
   cancelResv: "Cancel",
   booked: "Booked",
+  bulkTitle: "Bulk upload (CSV / xlsx)",
+  bulkPreview: "Preview",
+  bulkImport: "Import valid rows",
 };
 
 const tables: Record<Lang, Record<LabelKey, string>> = { ko, en };

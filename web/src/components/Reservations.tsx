@@ -12,6 +12,7 @@ import { displayPhone, formatAsTyped, normalizePhone } from "../format";
 import { useT, type LabelKey } from "../i18n";
 import { useStore } from "../store";
 import type { Reservation } from "../generated/Reservation";
+import { BulkUpload } from "./BulkUpload";
 
 const TYPE_KEY: Record<string, LabelKey> = { direct: "resvDirect", bulk: "resvBulk", callback: "resvCallback" };
 
@@ -148,6 +149,7 @@ export function MyReservations() {
   const [status, setStatus] = useState("pending");
   const [items, setItems] = useState<Reservation[]>([]);
   const version = useStore(deskStore, (s) => s.reservations);
+  const isManager = useStore(deskStore, (s) => s.agent?.role === "manager" || s.agent?.role === "admin");
 
   useEffect(() => {
     api<{ items: Reservation[] }>("GET", `/api/reservations?mine=true&status=${status}`).then(
@@ -166,6 +168,7 @@ export function MyReservations() {
 
   return (
     <div data-testid="my-resv">
+      {isManager && <BulkUpload />}
       <select value={status} onChange={(e) => setStatus(e.target.value)} aria-label="status">
         {["pending", "done", "failed", "cancelled"].map((s) => (
           <option key={s} value={s}>

@@ -1,0 +1,159 @@
+// 대량 예약 등록 (F-BULK), managers only: choose a CSV / .xlsx file, pick the agents to deal
+// rows to, see the row-by-row preview (errors before anything is saved), then import with a
+// progress bar. The server reads the file and does not keep it.
+
+import { useState } from "react";
+import { getToken } from "../api";
+import { notify } from "../actions";
+import { deskStore } from "../desk";
+import { displayPhone } from "../format";
+import { useT } from "../i18n";
+import { useStore } from "../store";
+
+interface Preview {
+  encoding: string;
+  rows: number;
+  valid: number;
+  repaired: number;
+  errors: { line: number; field: string; message: string }[];
+  sample: { line: number; number: string; name: string | null; scheduledAt: string }[];
+}
+
+/** POSTs the file with upload progress (fetch has none). */
+function send(file: File, query: string, onProgress: (p: number) => void): Promise<{ status: number; body: unknown }> {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open("POST", `/api/reservations/import?filename=${encodeURIComponent(file.name)}&${query}`);
+    xhr.setRequestHeader("authorization", `Bearer ${getToken() ?? ""}`);
+    xhr.setRequestHeader("content-type", "application/octet-stream");
+    xhr.upload.onprogress = (e) => e.lengthComputable && onProgress(e.loaded / e.total);
+    xhr.onload = () => {
+      let body: unknown = null;
+      try {
+        body = JSON.parse(xhr.responseText);
+      } catch {
+        body = null;
+      }
+      resolve({ status: xhr.status, body });
+    };
+    xhr.onerror = () => reject(new Error("업로드하지 못했습니다"));
+    xhr.send(file);
+  });
+}
+
+export function BulkUpload() {
+  const t = useT();
+  const agents = useStore(deskStore, (s) => s.agents);
+  const [file, setFile] = useState<File | null>(null);
+  const [chosen, setChosen] = useState<number[]>([]);
+  const [preview, setPreview] = useState<Preview | null>(null);
+  const [progress, setProgress] = useState<number | null>(null);
+
+  const query = (extra: string) => `${extra}${chosen.length ? `&agents=${chosen.join(",")}` : ""}`;
+
+  async function run(previewOnly: boolean) {
+    if (!file) return;
+    setProgress(0);
+    try {
+      const r = await send(file, query(previewOnly ? "preview=true" : "skipInvalid=true"), setProgress);
+      const err = (r.body as { error?: { message: string } })?.error;
+      if (r.status >= 400) notify("error", err?.message ?? `HTTP ${r.status}`);
+      else if (previewOnly) setPreview(r.body as Preview);
+      else {
+        const b = r.body as { imported: number; skipped: number };
+        notify("info", `${b.imported}건 등록 · ${b.skipped}건 제외`);
+        setPreview(null);
+        setFile(null);
+      }
+    } catch (e) {
+      notify("error", (e as Error).message);
+    } finally {
+      setProgress(null);
+    }
+  }
+
+  return (
+    <div className="bulk" data-testid="bulk">
+      <h3 className="sub">{t("bulkTitle")}</h3>
+      <input
+        type="file"
+        accept=".csv,.xlsx,.txt"
+        data-testid="bulk-file"
+        onChange={(e) => {
+          setFile(e.target.files?.[0] ?? null);
+          setPreview(null);
+        }}
+      />
+      <div className="chips">
+        {Object.values(agents)
+          .filter((a) => a.status !== undefined)
+          .map((a) => (
+            <label key={a.agentId} className={`chip ${chosen.includes(a.agentId) ? "on" : ""}`}>
+              <input
+                type="checkbox"
+                hidden
+                checked={chosen.includes(a.agentId)}
+                onChange={() => setChosen((c) => (c.includes(a.agentId) ? c.filter((x) => x !== a.agentId) : [...c, a.agentId]))}
+              />
+              {a.name}
+            </label>
+          ))}
+      </div>
+      <div className="row2">
+        <button className="btn" disabled={!file || progress !== null} onClick={() => void run(true)} data-testid="bulk-preview">
+          {t("bulkPreview")}
+        </button>
+        <button className="btn primary" disabled={!preview || preview.valid === 0 || progress !== null} onClick={() => void run(false)} data-testid="bulk-import">
+          {t("bulkImport")}
+        </button>
+      </div>
+      {progress !== null && (
+        <div className="progress" data-testid="bulk-progress">
+          <div style={{ width: `${Math.round(progress * 100)}%` }} />
+        </div>
+      )}
+      {preview && (
+        <div data-testid="bulk-result">
+          <p>
+            {preview.rows}행 · 정상 <strong>{preview.valid}</strong> · 오류 <strong className={preview.errors.length ? "warn" : ""}>{preview.errors.length}</strong>
+            {preview.repaired > 0 && ` · 번호 보정 ${preview.repaired}`} · {preview.encoding}
+          </p>
+          {preview.errors.length > 0 && (
+            <table className="grid" data-testid="bulk-errors">
+              <tbody>
+                {preview.errors.slice(0, 100).map((e, i) => (
+                  <tr key={i}>
+                    <td className="num">{e.line}행</td>
+                    <td className="warn">{e.message}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+          <table className="grid">
+            <tbody>
+              {preview.sample.slice(0, 5).map((r) => (
+                <tr key={r.line}>
+                  <td className="num">{r.line}행</td>
+                  <td>{displayPhone(r.number)}</td>
+                  <td>{r.name}</td>
+                  <td className="nowrap">
+                    {new Date(r.scheduledAt).toLocaleString("ko-KR", {
+                      timeZone: "Asia/Seoul",
+                      year: "numeric",
+                      month: "2-digit",
+                      day: "2-digit",
+                      hour: "2-digit",
+                      minute: "2-digit",
+                      hour12: false,
+                    })}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </div>
+  );
+}

@@ -10,7 +10,10 @@ use std::time::Instant;
 
 fn main() {
     let tz = chrono_tz::Asia::Seoul;
-    let now = tz.with_ymd_and_hms(2026, 11, 23, 9, 0, 0).unwrap().with_timezone(&Utc);
+    let now = tz
+        .with_ymd_and_hms(2026, 11, 23, 9, 0, 0)
+        .unwrap()
+        .with_timezone(&Utc);
     let mut csv = String::from("전화번호,이름,예약일시,메모,상담사\n");
     for i in 0..10_000u32 {
         let day = 24 + (i / 2_000);

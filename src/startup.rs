@@ -38,6 +38,10 @@ impl Application {
         clock: SharedClock,
         store: Store,
     ) -> Result<Application, String> {
+        // Bind first: a taken port ends start-up before any actor runs.
+        let listener = TcpListener::bind(&settings.listen)
+            .map_err(|e| format!("bind {}: {e}", settings.listen))?;
+        let port = listener.local_addr().map_err(|e| e.to_string())?.port();
         if settings.demo {
             let dir = settings.demo_dir.clone();
             let s = store.clone();
@@ -73,9 +77,6 @@ impl Application {
         if let Some(sim) = simulator {
             sim.do_send(Attach(engine.clone()));
         }
-        let listener = TcpListener::bind(&settings.listen)
-            .map_err(|e| format!("bind {}: {e}", settings.listen))?;
-        let port = listener.local_addr().map_err(|e| e.to_string())?.port();
         let state = web::Data::new(AppState {
             engine: engine.clone(),
             settings: Arc::new(settings),

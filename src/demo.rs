@@ -162,6 +162,10 @@ pub fn seed_load(store: &Store, agents: u32) -> Result<bool, String> {
         categories: crate::domain::model::default_categories(),
         results: crate::domain::model::default_results(),
         mall: None,
+        quiet_start: "21:00".into(),
+        quiet_end: "08:00".into(),
+        callback_window_min: 30,
+        max_attempts: 3,
     };
     let codes = ["main", "order", "return"];
     let names = ["대표번호", "주문/배송 문의", "반품/교환"];

@@ -55,6 +55,30 @@ pub struct Brand {
     /// The linked shopping mall for 주문정보 (none: the menu is not shown).
     #[serde(default)]
     pub mall: Option<crate::shop::MallLink>,
+    /// Quiet hours for 대량 (marketing) dials, local `HH:MM` (default 21:00–08:00).
+    #[serde(default = "default_quiet_start")]
+    pub quiet_start: String,
+    #[serde(default = "default_quiet_end")]
+    pub quiet_end: String,
+    /// Minutes a callback's owner keeps it before the service's pool may take it (default 30).
+    #[serde(default = "default_callback_window")]
+    pub callback_window_min: u32,
+    /// Failed attempts after which a reservation is 실패 (default 3).
+    #[serde(default = "default_max_attempts")]
+    pub max_attempts: u32,
+}
+
+fn default_quiet_start() -> String {
+    "21:00".into()
+}
+fn default_quiet_end() -> String {
+    "08:00".into()
+}
+fn default_callback_window() -> u32 {
+    30
+}
+fn default_max_attempts() -> u32 {
+    3
 }
 
 pub fn default_categories() -> Vec<String> {

@@ -94,6 +94,20 @@ impl Default for ResvRules {
 }
 
 impl ResvRules {
+    /// The rules of a brand's settings (bad times fall back to the defaults).
+    pub fn of(brand: &crate::domain::model::Brand) -> ResvRules {
+        let d = ResvRules::default();
+        let t = |s: &str, dflt| NaiveTime::parse_from_str(s, "%H:%M").unwrap_or(dflt);
+        ResvRules {
+            max_attempts: (brand.max_attempts as usize).max(1),
+            quiet: (
+                t(&brand.quiet_start, d.quiet.0),
+                t(&brand.quiet_end, d.quiet.1),
+            ),
+            tz: brand.tz(),
+        }
+    }
+
     pub fn in_quiet_hours(&self, at: DateTime<Utc>) -> bool {
         let t = at.with_timezone(&self.tz).time();
         let (start, end) = self.quiet;
@@ -142,7 +156,11 @@ impl Reservation {
             _ => {}
         }
         if self.rtype == ResvType::Bulk && rules.in_quiet_hours(now) {
-            return Err("야간 시간(21:00~08:00)에는 대량 예약에 전화할 수 없습니다".into());
+            return Err(format!(
+                "야간 시간({}~{})에는 대량 예약에 전화할 수 없습니다",
+                rules.quiet.0.format("%H:%M"),
+                rules.quiet.1.format("%H:%M")
+            ));
         }
         Ok(())
     }
@@ -198,6 +216,34 @@ mod tests {
             created_at: kst(9, 0),
             updated_at: kst(9, 0),
         }
+    }
+
+    #[test]
+    fn a_brand_sets_its_own_quiet_hours_and_attempts() {
+        let mut b: crate::domain::model::Brand = serde_json::from_value(serde_json::json!({
+            "id": 1, "name": "x", "timezone": "Asia/Seoul", "ringTimeoutS": 15,
+            "wrapUpLimitS": 0, "callsMode": "top"
+        }))
+        .unwrap();
+        assert_eq!(
+            ResvRules::of(&b),
+            ResvRules::default(),
+            "defaults: 21:00-08:00, 3"
+        );
+        b.quiet_start = "20:00".into();
+        b.quiet_end = "09:30".into();
+        b.max_attempts = 5;
+        let r = ResvRules::of(&b);
+        assert!(r.in_quiet_hours(kst(20, 30)));
+        assert!(r.in_quiet_hours(kst(9, 0)));
+        assert!(!r.in_quiet_hours(kst(9, 30)));
+        assert_eq!(r.max_attempts, 5);
+        b.quiet_start = "25:99".into();
+        assert_eq!(
+            ResvRules::of(&b).quiet.0,
+            ResvRules::default().quiet.0,
+            "a bad time falls back"
+        );
     }
 
     #[test]

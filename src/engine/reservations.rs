@@ -11,19 +11,12 @@ use crate::protocol::{ReservationsView, ServerMsg};
 use crate::store::{self, StoreError};
 use chrono::Duration;
 
-/// How long a callback's owner keeps it before the service's pool may take it.
-pub const CALLBACK_WINDOW_MIN: i64 = 30;
-
 impl Engine {
     pub fn resv_rules(&self, brand: BrandId) -> ResvRules {
-        ResvRules {
-            tz: self
-                .registry
-                .brand(brand)
-                .map(|b| b.brand.tz())
-                .unwrap_or(chrono_tz::Asia::Seoul),
-            ..ResvRules::default()
-        }
+        self.registry
+            .brand(brand)
+            .map(|b| ResvRules::of(&b.brand))
+            .unwrap_or_default()
     }
 
     /// Whether `who` sees the pending reservation in 예약 현황.
@@ -196,7 +189,8 @@ impl Engine {
     }
 
     /// An ARS callback request: a 콜백 reservation owned by the service's logged-in agent with
-    /// the fewest pending callbacks (for the owner window), or the service's pool if nobody is in.
+    /// the fewest pending callbacks for the brand's owner window (default 30 min), or the
+    /// service's pool if nobody is in.
     pub async fn callback_request(
         &self,
         brand: Option<BrandId>,
@@ -242,7 +236,8 @@ impl Engine {
             rtype: ResvType::Callback,
             memo: "ARS 콜백 요청".into(),
             owner_id: owner,
-            owner_until: owner.map(|_| now + Duration::minutes(CALLBACK_WINDOW_MIN)),
+            owner_until: owner
+                .map(|_| now + Duration::minutes(i64::from(rt.brand.callback_window_min))),
             status: ResvStatus::Pending,
             attempts: vec![],
             ticket_id: None,

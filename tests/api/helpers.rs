@@ -100,6 +100,10 @@ pub fn seed(
         categories: calldesk::domain::model::default_categories(),
         results: calldesk::domain::model::default_results(),
         mall: if id == 1 { mall.clone() } else { None },
+        quiet_start: "21:00".into(),
+        quiet_end: "08:00".into(),
+        callback_window_min: 30,
+        max_attempts: 3,
     };
     let svc = |b, code: &str, name: &str| Service {
         brand_id: b,

@@ -48,7 +48,7 @@ web-test: web-deps
 
 # Browser tests in Debian's Chromium (installed here when missing, with a Korean font).
 e2e: chromium web-build
-	$(CARGO) build -p calldesk
+	$(CARGO) build --workspace
 	cd web && npx playwright test
 
 chromium:

@@ -68,3 +68,30 @@ test("a manager previews a bulk file with its errors and imports the valid rows"
   await page.getByTestId("bulk-import").click();
   await expect(page.locator(".notice.info")).toContainText("2건 등록");
 });
+
+test("a manager books for an agent and edits a pending reservation", async ({ page }) => {
+  await page.goto(`${BASE}/login`);
+  await page.getByTestId("login-id").fill("manager01");
+  await page.getByTestId("login-password").fill("demo1234");
+  await page.getByTestId("login-submit").click();
+  await page.getByTestId("resv-open").click();
+  await page.getByTestId("resv-number").fill("01077778888");
+  await page.getByTestId("resv-owner").selectOption({ label: "최수아 (2004)" });
+  await page.getByTestId("resv-submit").click();
+  await expect(page.locator(".notice.info")).toContainText("예약했습니다");
+  const token = await page.evaluate(() => localStorage.getItem("calldesk.token"));
+  const all = await (await fetch(`${BASE}/api/reservations?mine=false`, { headers: { authorization: `Bearer ${token}` } })).json();
+  const booked = all.items.find((r: { number: string }) => r.number === "01077778888");
+  expect(booked.ownerId).toBe(4);
+  // The manager's own reservation is edited in 예약현황.
+  await page.getByTestId("resv-open").click();
+  await page.getByTestId("resv-number").fill("01077779999");
+  await page.getByTestId("resv-submit").click();
+  await page.getByTestId("menu-resv").click();
+  await page.getByTestId("resv-edit").first().click();
+  await page.getByTestId("resv-edit-form").locator("textarea").fill("고객 요청으로 시간 변경");
+  await page.getByTestId("resv-edit-save").click();
+  await expect(page.locator(".notice.info").last()).toContainText("저장");
+  const mine = await (await fetch(`${BASE}/api/reservations?mine=true`, { headers: { authorization: `Bearer ${token}` } })).json();
+  expect(mine.items.find((r: { number: string }) => r.number === "01077779999").memo).toBe("고객 요청으로 시간 변경");
+});

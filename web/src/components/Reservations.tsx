@@ -90,6 +90,10 @@ export function ReserveDialog({ onClose }: { onClose: () => void }) {
   const [at, setAt] = useState(localInputValue(nowMs + 60 * 60_000));
   const [memo, setMemo] = useState("");
   const [errors, setErrors] = useState<Record<string, string>>({});
+  const me = useStore(deskStore, (s) => s.agent);
+  const agents = useStore(deskStore, (s) => s.agents);
+  const isManager = me?.role === "manager" || me?.role === "admin";
+  const [owner, setOwner] = useState<number | null>(me?.id ?? null);
 
   async function submit(e: React.FormEvent) {
     e.preventDefault();
@@ -99,6 +103,7 @@ export function ReserveDialog({ onClose }: { onClose: () => void }) {
         customerName: name || null,
         scheduledAt: `${at}:00+09:00`,
         memo,
+        ownerId: owner,
       });
       notify("info", t("booked"));
       onClose();
@@ -130,6 +135,19 @@ export function ReserveDialog({ onClose }: { onClose: () => void }) {
           {t("memo")}
           <textarea value={memo} onChange={(e) => setMemo(e.target.value)} maxLength={1000} />
         </label>
+        {isManager && (
+          <label>
+            {t("agent")}
+            <select value={owner ?? ""} onChange={(e) => setOwner(Number(e.target.value))} data-testid="resv-owner">
+              {Object.values(agents).map((a) => (
+                <option key={a.agentId} value={a.agentId}>
+                  {a.name} ({a.extension})
+                </option>
+              ))}
+            </select>
+            {errors.ownerId && <span className="field-error">{errors.ownerId}</span>}
+          </label>
+        )}
         <div className="row2">
           <button type="button" className="btn" onClick={onClose}>
             {t("cancel")}
@@ -158,6 +176,8 @@ export function MyReservations() {
     );
   }, [status, version]);
 
+  const [editing, setEditing] = useState<Reservation | null>(null);
+
   async function cancel(id: number) {
     try {
       await api("POST", `/api/reservations/${id}/cancel`, {});
@@ -165,6 +185,8 @@ export function MyReservations() {
       notify("error", (e as Error).message);
     }
   }
+
+  if (editing) return <EditReservation r={editing} onDone={() => setEditing(null)} />;
 
   return (
     <div data-testid="my-resv">
@@ -193,11 +215,16 @@ export function MyReservations() {
                     {r.customerName ?? ""} {r.attempts.length > 0 ? `· ${r.attempts.length}회 시도` : ""}
                   </div>
                 </td>
-                <td>
+                <td className="nowrap">
                   {r.status === "pending" && (
-                    <button className="btn small-btn" onClick={() => void cancel(r.id)}>
-                      {t("cancelResv")}
-                    </button>
+                    <>
+                      <button className="btn small-btn" onClick={() => setEditing(r)} data-testid="resv-edit">
+                        {t("edit")}
+                      </button>
+                      <button className="btn small-btn" onClick={() => void cancel(r.id)}>
+                        {t("cancelResv")}
+                      </button>
+                    </>
                   )}
                 </td>
               </tr>
@@ -206,5 +233,47 @@ export function MyReservations() {
         </table>
       )}
     </div>
+  );
+}
+
+/** Changes a pending reservation's time or memo. */
+function EditReservation({ r, onDone }: { r: Reservation; onDone: () => void }) {
+  const t = useT();
+  const [at, setAt] = useState(localInputValue(new Date(r.scheduledAt).getTime()));
+  const [memo, setMemo] = useState(r.memo);
+  const [error, setError] = useState<string | null>(null);
+  async function save(e: React.FormEvent) {
+    e.preventDefault();
+    try {
+      await api("PUT", `/api/reservations/${r.id}`, { scheduledAt: `${at}:00+09:00`, memo });
+      notify("info", t("saved"));
+      onDone();
+    } catch (err) {
+      setError(err instanceof ApiError ? Object.values(err.fields)[0] ?? err.message : String(err));
+    }
+  }
+  return (
+    <form className="cust-form" onSubmit={save} data-testid="resv-edit-form">
+      <h3 className="sub">
+        {t("edit")} · {displayPhone(r.number)}
+      </h3>
+      <label>
+        {t("scheduledAt")}
+        <input type="datetime-local" value={at} onChange={(e) => setAt(e.target.value)} data-testid="resv-edit-at" />
+      </label>
+      <label>
+        {t("memo")}
+        <textarea value={memo} onChange={(e) => setMemo(e.target.value)} maxLength={1000} />
+      </label>
+      {error && <span className="field-error">{error}</span>}
+      <div className="row2">
+        <button type="button" className="btn" onClick={onDone}>
+          {t("cancel")}
+        </button>
+        <button className="btn primary" data-testid="resv-edit-save">
+          {t("save")}
+        </button>
+      </div>
+    </form>
   );
 }

@@ -236,7 +236,30 @@ async fn edit(
         ),
         None => None,
     };
-    let id = *id;
+    let saved = change_pending(&state, me, *id, move |r| {
+        if let Some(at) = at {
+            r.scheduled_at = at;
+        }
+        if let Some(m) = &b.memo {
+            r.memo = m.clone();
+        }
+        if let Some(n) = &b.customer_name {
+            r.customer_name = Some(n.clone());
+        }
+        Ok(())
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(saved))
+}
+
+/// Changes a pending reservation its owner (or a manager) may change, then pushes 예약 현황.
+async fn change_pending(
+    state: &AppState,
+    me: AgentPublic,
+    id: u64,
+    change: impl Fn(&mut Reservation) -> Result<(), StoreError> + Send + 'static,
+) -> AppResult<Reservation> {
+    let now = state.engine.now();
     let brand = me.brand_id;
     let saved = state
         .engine
@@ -244,15 +267,7 @@ async fn edit(
         .write(move |tx| {
             store::update_reservation(tx, brand, id, |r| {
                 may_change(&me, r)?;
-                if let Some(at) = at {
-                    r.scheduled_at = at;
-                }
-                if let Some(m) = &b.memo {
-                    r.memo = m.clone();
-                }
-                if let Some(n) = &b.customer_name {
-                    r.customer_name = Some(n.clone());
-                }
+                change(r)?;
                 r.updated_at = now;
                 Ok(())
             })
@@ -260,7 +275,7 @@ async fn edit(
         .await
         .map_err(rejected)?;
     state.engine.push_reservations(brand);
-    Ok(HttpResponse::Ok().json(saved))
+    Ok(saved)
 }
 
 async fn cancel(
@@ -268,29 +283,16 @@ async fn cancel(
     who: Authed,
     id: web::Path<u64>,
 ) -> AppResult<HttpResponse> {
-    let me = who.0;
-    let now = state.engine.now();
-    let id = *id;
-    let brand = me.brand_id;
-    let saved = state
-        .engine
-        .store
-        .write(move |tx| {
-            store::update_reservation(tx, brand, id, |r| {
-                may_change(&me, r)?;
-                if r.dialing_by.is_some() {
-                    return Err(StoreError::Rejected(
-                        "conflict:전화 중인 예약은 취소할 수 없습니다".into(),
-                    ));
-                }
-                r.status = ResvStatus::Cancelled;
-                r.updated_at = now;
-                Ok(())
-            })
-        })
-        .await
-        .map_err(rejected)?;
-    state.engine.push_reservations(brand);
+    let saved = change_pending(&state, who.0, *id, |r| {
+        if r.dialing_by.is_some() {
+            return Err(StoreError::Rejected(
+                "conflict:전화 중인 예약은 취소할 수 없습니다".into(),
+            ));
+        }
+        r.status = ResvStatus::Cancelled;
+        Ok(())
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(saved))
 }
 

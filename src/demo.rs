@@ -118,7 +118,7 @@ pub fn seed_if_empty(store: &Store, dir: &Path) -> Result<bool, String> {
 }
 
 /// Stores one brand with its services, agents and customers in one transaction.
-fn write_brand(
+pub fn write_brand(
     store: &Store,
     brand: Brand,
     services: Vec<Service>,

@@ -159,6 +159,25 @@ async fn change_with_memo(
         .await?)
 }
 
+/// Audits a create / edit and links the consultation it was made from, if any.
+fn audit_and_link(
+    tx: &WriteTransaction,
+    me: &AgentPublic,
+    action: &str,
+    customer: u64,
+    ticket: Option<&str>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), StoreError> {
+    store::audit(
+        tx,
+        &json!({"at": now, "by": me.id, "action": action, "customer": customer}),
+    )?;
+    if let Some(t) = ticket {
+        link_ticket(tx, me, t, customer)?;
+    }
+    Ok(())
+}
+
 /// Links a consultation of my brand to the customer (e.g. the call in progress).
 fn link_ticket(
     tx: &WriteTransaction,
@@ -212,13 +231,7 @@ async fn create(
             if !c.memo.is_empty() {
                 memo_entry(tx, &me, &c, "memo", &c.memo, now)?;
             }
-            store::audit(
-                tx,
-                &json!({"at": now, "by": me.id, "action": "customer.create", "customer": id}),
-            )?;
-            if let Some(t) = &ticket {
-                link_ticket(tx, &me, t, id)?;
-            }
+            audit_and_link(tx, &me, "customer.create", id, ticket.as_deref(), now)?;
             Ok(c)
         })
         .await
@@ -258,13 +271,7 @@ async fn edit(
             if memo_changed {
                 memo_entry(tx, &me, &c, "memo", &c.memo, now)?;
             }
-            store::audit(
-                tx,
-                &json!({"at": now, "by": me.id, "action": "customer.edit", "customer": c.id}),
-            )?;
-            if let Some(t) = &ticket {
-                link_ticket(tx, &me, t, c.id)?;
-            }
+            audit_and_link(tx, &me, "customer.edit", c.id, ticket.as_deref(), now)?;
             Ok(c)
         })
         .await

@@ -33,43 +33,50 @@ impl Engine {
 
     /// My 예약 현황.
     pub fn reservations_view(&self, who: &AgentPublic) -> AppResult<ReservationsView> {
+        Ok(self.view_of(&self.store.reservations(who.brand_id)?, who))
+    }
+
+    /// The 예약 현황 of `who` out of the brand's reservations.
+    fn view_of(&self, all: &[Reservation], who: &AgentPublic) -> ReservationsView {
         let now = self.now();
-        let mut items: Vec<Reservation> = self
-            .store
-            .reservations(who.brand_id)?
-            .into_iter()
-            .filter(|r| self.sees(r, who))
-            .collect();
+        let mut items: Vec<Reservation> =
+            all.iter().filter(|r| self.sees(r, who)).cloned().collect();
         items.sort_by_key(|r| (r.scheduled_at, r.id));
         let count = |t: ResvType| items.iter().filter(|r| r.rtype == t).count() as u32;
-        Ok(ReservationsView {
+        ReservationsView {
             direct: count(ResvType::Direct),
             bulk: count(ResvType::Bulk),
             callback: count(ResvType::Callback),
             total: items.len() as u32,
             overdue: items.iter().filter(|r| r.scheduled_at <= now).count() as u32,
             items,
-        })
+        }
     }
 
-    /// Pushes every open desk of the brand its fresh 예약 현황.
+    /// Pushes every open desk of the brand its fresh 예약 현황 (one store read for all of them).
     pub fn push_reservations(&self, brand: BrandId) {
         let Some(ids) = self.registry.brand_agents.get(&brand).map(|v| v.clone()) else {
             return;
         };
-        for id in ids {
-            if !self.registry.has_sessions(id) {
-                continue;
+        let open: Vec<AgentPublic> = ids
+            .into_iter()
+            .filter(|id| self.registry.has_sessions(*id))
+            .filter_map(|id| self.registry.agent(id).map(|e| e.public))
+            .collect();
+        if open.is_empty() {
+            return;
+        }
+        let all = match self.store.reservations(brand) {
+            Ok(all) => all,
+            Err(e) => {
+                tracing::warn!(error = %e, "reservations push skipped");
+                return;
             }
-            let Some(me) = self.registry.agent(id).map(|e| e.public) else {
-                continue;
-            };
-            match self.reservations_view(&me) {
-                Ok(v) => self
-                    .registry
-                    .push_agent(id, &ServerMsg::Reservations(v).encode()),
-                Err(e) => tracing::warn!(error = %e, "reservations push skipped"),
-            }
+        };
+        for me in open {
+            let view = self.view_of(&all, &me);
+            self.registry
+                .push_agent(me.id, &ServerMsg::Reservations(view).encode());
         }
     }
 

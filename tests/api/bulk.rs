@@ -6,19 +6,8 @@ use serde_json::Value;
 use std::io::Write;
 
 async fn upload(app: &TestApp, token: &str, query: &str, body: Vec<u8>) -> (u16, Value) {
-    let mut res = client()
-        .post(app.url(&format!("/api/reservations/import?{query}")))
-        .bearer_auth(token)
-        .insert_header(("content-type", "application/octet-stream"))
-        .send_body(body)
+    app.post_bytes(&format!("/api/reservations/import?{query}"), token, body)
         .await
-        .unwrap();
-    let v = res
-        .json::<Value>()
-        .limit(1 << 22)
-        .await
-        .unwrap_or(Value::Null);
-    (res.status().as_u16(), v)
 }
 
 const CSV: &str = "전화번호,이름,예약일시,메모,상담사\n\

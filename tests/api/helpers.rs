@@ -9,7 +9,7 @@ use calldesk::domain::clock::ManualClock;
 use calldesk::domain::model::{Agent, Brand, BrandCallsMode, Customer, Role, Service};
 use calldesk::engine::Engine;
 use calldesk::startup::Application;
-use calldesk::store::{self, Store};
+use calldesk::store::Store;
 use chrono::{TimeZone, Utc};
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{json, Value};
@@ -127,7 +127,7 @@ pub fn seed(
         svc(1, "order", "주문/배송 문의"),
         svc(2, "other", "다른몰 대표번호"),
     ];
-    let agents = vec![
+    let agents = [
         agent(
             1,
             1,
@@ -163,20 +163,26 @@ pub fn seed(
         memo: String::new(),
         updated_at: None,
     };
-    store
-        .write_blocking(move |tx| {
-            for b in &brands {
-                store::put_brand(tx, b)?;
-            }
-            for s in &services {
-                store::put_service(tx, s)?;
-            }
-            for a in &agents {
-                store::put_agent(tx, a)?;
-            }
-            store::put_customer(tx, &customer)
-        })
+    for b in brands {
+        let id = b.id;
+        let own = |v: &Vec<Service>| v.iter().filter(|s| s.brand_id == id).cloned().collect();
+        calldesk::demo::write_brand(
+            store,
+            b,
+            own(&services),
+            agents
+                .iter()
+                .filter(|a| a.brand_id == id)
+                .cloned()
+                .collect(),
+            if id == 1 {
+                vec![customer.clone()]
+            } else {
+                vec![]
+            },
+        )
         .unwrap();
+    }
 }
 
 pub async fn spawn_app() -> TestApp {
@@ -283,6 +289,23 @@ impl TestApp {
             req = req.bearer_auth(t);
         }
         let mut res = req.send_json(&body).await.expect("request");
+        let v = res
+            .json::<Value>()
+            .limit(1 << 22)
+            .await
+            .unwrap_or(Value::Null);
+        (res.status().as_u16(), v)
+    }
+
+    /// POSTs raw bytes (file uploads).
+    pub async fn post_bytes(&self, path: &str, token: &str, body: Vec<u8>) -> (u16, Value) {
+        let mut res = client()
+            .post(self.url(path))
+            .bearer_auth(token)
+            .insert_header(("content-type", "application/octet-stream"))
+            .send_body(body)
+            .await
+            .expect("request");
         let v = res
             .json::<Value>()
             .limit(1 << 22)

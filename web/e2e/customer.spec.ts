@@ -2,24 +2,17 @@
 // unknown caller is saved during the call and pops next time, a blacklisted caller is flagged.
 // Each test leaves its agent in 상담준비 so the next test's calls do not ring an absent desk.
 import { expect, test, type Page } from "@playwright/test";
-import { BASE, callIn, Server } from "./server";
+import { BASE, callIn, Server, shooter, signIn } from "./server";
 
 const server = new Server();
 test.describe.configure({ mode: "serial" });
 test.beforeAll(async () => server.start());
 test.afterAll(async () => server.stop());
 
-let step = 0;
-async function shot(page: Page, name: string) {
-  step += 1;
-  await page.screenshot({ path: `test-results/shots/customer-${String(step).padStart(2, "0")}-${name}.png` });
-}
+const shot = shooter("customer-");
 
 async function readyDesk(page: Page, id: string) {
-  await page.goto(`${BASE}/login`);
-  await page.getByTestId("login-id").fill(id);
-  await page.getByTestId("login-password").fill("demo1234");
-  await page.getByTestId("login-submit").click();
+  await signIn(page, id);
   await page.getByTestId("status-ready").click();
   await expect(page.getByTestId("agent-status")).toHaveText("대기");
 }
@@ -142,10 +135,7 @@ test("주문정보 shows the caller's orders and looks one up by number", async 
 });
 
 test("a manager adds an answer that agents then find", async ({ page }) => {
-  await page.goto(`${BASE}/login`);
-  await page.getByTestId("login-id").fill("manager01");
-  await page.getByTestId("login-password").fill("demo1234");
-  await page.getByTestId("login-submit").click();
+  await signIn(page, "manager01");
   await page.getByTestId("menu-templates").click();
   await page.getByTestId("template-new").click();
   await page.getByTestId("template-form-save").click();

@@ -2,24 +2,17 @@
 // outbound dialing, a server restart, the language switch. A screenshot of every step goes to
 // test-results/shots/.
 import { expect, test, type Page } from "@playwright/test";
-import { BASE, callIn, Server, telephony } from "./server";
+import { BASE, callIn, Server, shooter, signIn, telephony } from "./server";
 
 const server = new Server();
 test.describe.configure({ mode: "serial" });
 test.beforeAll(async () => server.start());
 test.afterAll(async () => server.stop());
 
-let step = 0;
-async function shot(page: Page, name: string) {
-  step += 1;
-  await page.screenshot({ path: `test-results/shots/${String(step).padStart(2, "0")}-${name}.png` });
-}
+const shot = shooter("");
 
 async function login(page: Page, id: string) {
-  await page.goto(`${BASE}/login`);
-  await page.getByTestId("login-id").fill(id);
-  await page.getByTestId("login-password").fill("demo1234");
-  await page.getByTestId("login-submit").click();
+  await signIn(page, id);
   await expect(page.getByTestId("agent-status")).toHaveText("상담준비");
 }
 

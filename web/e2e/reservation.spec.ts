@@ -1,7 +1,7 @@
 // Reservations in a real browser: book one during a call, see it in 예약 현황, click-to-call it,
 // and complete it with the call's note.
 import { expect, test } from "@playwright/test";
-import { BASE, callIn, Server, telephony } from "./server";
+import { BASE, callIn, Server, signIn, telephony } from "./server";
 
 const server = new Server();
 test.describe.configure({ mode: "serial" });
@@ -9,10 +9,7 @@ test.beforeAll(async () => server.start());
 test.afterAll(async () => server.stop());
 
 test("book during a call, click-to-call it, complete it with the note", async ({ page }) => {
-  await page.goto(`${BASE}/login`);
-  await page.getByTestId("login-id").fill("agent12");
-  await page.getByTestId("login-password").fill("demo1234");
-  await page.getByTestId("login-submit").click();
+  await signIn(page, "agent12");
   await page.getByTestId("status-ready").click();
   await callIn("order", "010-3456-7890");
   await page.getByTestId("call-answer").click();
@@ -46,10 +43,7 @@ test("book during a call, click-to-call it, complete it with the note", async ({
 });
 
 test("a manager previews a bulk file with its errors and imports the valid rows", async ({ page }) => {
-  await page.goto(`${BASE}/login`);
-  await page.getByTestId("login-id").fill("manager01");
-  await page.getByTestId("login-password").fill("demo1234");
-  await page.getByTestId("login-submit").click();
+  await signIn(page, "manager01");
   await page.getByTestId("menu-resv").click();
   const csv = [
     "전화번호,이름,예약일시,메모,상담사",
@@ -70,10 +64,7 @@ test("a manager previews a bulk file with its errors and imports the valid rows"
 });
 
 test("a manager books for an agent and edits a pending reservation", async ({ page }) => {
-  await page.goto(`${BASE}/login`);
-  await page.getByTestId("login-id").fill("manager01");
-  await page.getByTestId("login-password").fill("demo1234");
-  await page.getByTestId("login-submit").click();
+  await signIn(page, "manager01");
   await page.getByTestId("resv-open").click();
   await page.getByTestId("resv-number").fill("01077778888");
   await page.getByTestId("resv-owner").selectOption({ label: "최수아 (2004)" });

@@ -1,5 +1,6 @@
 // Starts and stops a real calldesk server for the browser tests: the demo brand without the
 // simulator (calls come only from the tests), on its own port and data dir.
+import type { Page } from "@playwright/test";
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -61,4 +62,21 @@ export async function telephony(pathname: string, body: unknown = {}): Promise<n
     body: JSON.stringify(body),
   });
   return r.status;
+}
+
+/** Logs a demo person in on the login page (password demo1234). */
+export async function signIn(page: Page, login: string): Promise<void> {
+  await page.goto(`${BASE}/login`);
+  await page.getByTestId("login-id").fill(login);
+  await page.getByTestId("login-password").fill("demo1234");
+  await page.getByTestId("login-submit").click();
+}
+
+/** A numbered screenshot under test-results/shots/, one series per spec file. */
+export function shooter(prefix: string): (page: Page, name: string) => Promise<void> {
+  let step = 0;
+  return async (page, name) => {
+    step += 1;
+    await page.screenshot({ path: `test-results/shots/${prefix}${String(step).padStart(2, "0")}-${name}.png` });
+  };
 }

@@ -1,6 +1,6 @@
 //! Seeds the demo brand (데모몰) from `data/demo/*.json` into an empty store: the brand and
 //! its services, agents agent01…agent12 and manager01 (password `demo1234`, demo only), a few
-//! customers the simulator calls from and the Q&A templates; and the load-test brand. Never touches a store that
+//! customers the simulator calls from, the Q&A templates and the AlimTalk templates; and the load-test brand. Never touches a store that
 //! already has data.
 
 use crate::api::auth::{hash_password, hash_password_light};
@@ -27,6 +27,13 @@ struct DemoTemplate {
     question: String,
     answer: String,
     tags: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct DemoAlimtalk {
+    code: String,
+    name: String,
+    body: String,
 }
 
 #[derive(Deserialize)]
@@ -92,6 +99,22 @@ pub fn seed_if_empty(store: &Store, dir: &Path) -> Result<bool, String> {
         })
         .collect::<Result<_, String>>()?;
     let templates: Vec<DemoTemplate> = read(dir, "templates.json")?;
+    let alimtalk: Vec<crate::domain::message::AlimtalkTemplate> =
+        read::<Vec<DemoAlimtalk>>(dir, "alimtalk.json")?
+            .into_iter()
+            .map(|t| {
+                let variables = crate::domain::message::check_template(&t.code, &t.name, &t.body)
+                    .map_err(|e| format!("alimtalk.json {}: {e:?}", t.code))?;
+                Ok(crate::domain::message::AlimtalkTemplate {
+                    brand_id: brand.id,
+                    code: t.code,
+                    name: t.name,
+                    body: t.body,
+                    variables,
+                    updated_at: None,
+                })
+            })
+            .collect::<Result<_, String>>()?;
     let brand_id = brand.id;
     write_brand(store, brand, services, agents, customers)?;
     store
@@ -110,6 +133,9 @@ pub fn seed_if_empty(store: &Store, dir: &Path) -> Result<bool, String> {
                         updated_at: None,
                     },
                 )?;
+            }
+            for t in &alimtalk {
+                store::put_alimtalk_template(tx, t)?;
             }
             Ok(())
         })
@@ -162,6 +188,7 @@ pub fn seed_load(store: &Store, agents: u32) -> Result<bool, String> {
         categories: crate::domain::model::default_categories(),
         results: crate::domain::model::default_results(),
         mall: None,
+        messaging: None,
         quiet_start: "21:00".into(),
         quiet_end: "08:00".into(),
         callback_window_min: 30,
@@ -228,6 +255,9 @@ mod tests {
             store.templates().unwrap().len() >= 40,
             "at least 40 demo templates"
         );
+        let alimtalk = store.alimtalk_templates(1).unwrap();
+        let order = alimtalk.iter().find(|t| t.code == "ORDER_CONFIRM").unwrap();
+        assert_eq!(order.variables, vec!["고객명", "주문번호"]);
     }
 
     #[test]

@@ -7,6 +7,7 @@ pub mod demo;
 pub mod domain;
 pub mod engine;
 pub mod error;
+pub mod messaging;
 pub mod protocol;
 pub mod search;
 pub mod shop;

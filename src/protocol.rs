@@ -126,6 +126,9 @@ pub enum ServerMsg {
     Consultations(ConsultationsView),
     #[serde(rename = "reservations")]
     Reservations(ReservationsView),
+    /// A message (문자발송) this agent sent changed: its delivery result is in.
+    #[serde(rename = "message")]
+    Message(Box<crate::domain::message::Message>),
     #[serde(rename = "pong")]
     Pong {},
 }

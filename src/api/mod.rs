@@ -7,6 +7,7 @@ pub mod auth;
 pub mod consultations;
 pub mod customers;
 pub mod health;
+pub mod messages;
 pub mod orders;
 pub mod reservations;
 pub mod stats;
@@ -61,5 +62,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     templates::configure(cfg);
     orders::configure(cfg);
     reservations::configure(cfg);
+    messages::configure(cfg);
     cfg.default_service(web::route().to(web_client::fallback));
 }

@@ -4,6 +4,7 @@
 pub mod clock;
 pub mod customer;
 pub mod ledger;
+pub mod message;
 pub mod model;
 pub mod phone;
 pub mod reservation;

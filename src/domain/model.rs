@@ -55,6 +55,9 @@ pub struct Brand {
     /// The linked shopping mall for 주문정보 (none: the menu is not shown).
     #[serde(default)]
     pub mall: Option<crate::shop::MallLink>,
+    /// How messages (문자발송) go out (none: the built-in outbox).
+    #[serde(default)]
+    pub messaging: Option<crate::messaging::MessagingLink>,
     /// Quiet hours for 대량 (marketing) dials, local `HH:MM` (default 21:00–08:00).
     #[serde(default = "default_quiet_start")]
     pub quiet_start: String,

@@ -105,6 +105,14 @@ impl Phone {
         &self.0
     }
 
+    /// A mobile number (010, 011, 016–019): the only kind that takes SMS and AlimTalk.
+    pub fn is_mobile(&self) -> bool {
+        matches!(
+            self.0.get(..3),
+            Some("010" | "011" | "016" | "017" | "018" | "019")
+        )
+    }
+
     /// `010-1234-5678`, `02-123-4567`, `1588-1234`, `0505-1234-5678`.
     pub fn display(&self) -> String {
         let d = &self.0;

@@ -6,6 +6,7 @@ pub mod agent;
 pub mod call;
 pub mod distributor;
 pub mod messages;
+pub mod messaging;
 pub mod queue;
 pub mod registry;
 pub mod reservations;
@@ -47,6 +48,9 @@ pub struct Inner {
     pub templates: crate::search::Templates,
     /// Each brand's linked mall (주문정보), if any.
     pub shops: dashmap::DashMap<crate::domain::model::BrandId, Arc<dyn crate::shop::ShopProvider>>,
+    /// Each brand's message provider (문자발송).
+    pub messengers:
+        dashmap::DashMap<crate::domain::model::BrandId, Arc<dyn crate::messaging::MessageProvider>>,
     pub clock: SharedClock,
     pub registry: Registry,
     pub commands: CommandBus,
@@ -110,8 +114,13 @@ impl Engine {
             };
             shops.insert(b.id, provider);
         }
+        let messengers = dashmap::DashMap::new();
+        for b in store.brands()? {
+            messengers.insert(b.id, crate::messaging::provider_for(b.messaging.as_ref()));
+        }
         let engine = Engine(Arc::new(Inner {
             shops,
+            messengers,
             templates,
             store,
             clock,
@@ -166,6 +175,7 @@ impl Engine {
         for a in &agents {
             engine.spawn_agent(AgentPublic::from(a));
         }
+        engine.resume_outbox();
         Ok(engine)
     }
 

@@ -238,6 +238,81 @@ pub fn delete_dnc(tx: &WriteTransaction, brand: BrandId, number: &str) -> StoreR
     Ok(tx.open_table(tables::DNC)?.remove(key.as_str())?.is_some())
 }
 
+// ---- messages (문자발송) --------------------------------------------------------------------
+
+fn message_key(brand: BrandId, id: u64) -> String {
+    format!("{brand:010}/{id:020}")
+}
+
+/// Stores a newly accepted message (with a fresh id), indexes it by customer and number, puts it
+/// in the outbox, and remembers the sender's client key so a retried send returns this one.
+pub fn create_message(
+    tx: &WriteTransaction,
+    m: &crate::domain::message::Message,
+    client_key: Option<&str>,
+) -> StoreResult<crate::domain::message::Message> {
+    let mut m = m.clone();
+    m.id = next_counter(tx, "message")?;
+    let key = message_key(m.brand_id, m.id);
+    put(tx, tables::MESSAGES, &key, &m)?;
+    tx.open_table(tables::MSG_OUTBOX)?
+        .insert(key.as_str(), [].as_slice())?;
+    let by_phone = format!("{:010}/{}/{:020}", m.brand_id, m.to, m.id);
+    tx.open_table(tables::MSG_BY_PHONE)?
+        .insert(by_phone.as_str(), [].as_slice())?;
+    if let Some(c) = m.customer_id {
+        let idx = format!("{}/{:020}", customer_key(m.brand_id, c), m.id);
+        tx.open_table(tables::MSG_BY_CUSTOMER)?
+            .insert(idx.as_str(), [].as_slice())?;
+    }
+    if let Some(k) = client_key {
+        let k = format!("{:010}/{:010}/{k}", m.brand_id, m.agent_id);
+        put(tx, tables::MSG_KEYS, &k, &m.id)?;
+    }
+    Ok(m)
+}
+
+/// Records the provider's answer and takes the message out of the outbox.
+pub fn finish_message(
+    tx: &WriteTransaction,
+    brand: BrandId,
+    id: u64,
+    delivery: &crate::domain::message::Delivery,
+    at: chrono::DateTime<chrono::Utc>,
+) -> StoreResult<crate::domain::message::Message> {
+    let key = message_key(brand, id);
+    let mut m: crate::domain::message::Message = get_w(tx, tables::MESSAGES, &key)?
+        .ok_or_else(|| StoreError::Rejected(format!("notfound:메시지 {id}이(가) 없습니다")))?;
+    m.apply(delivery.clone(), at);
+    put(tx, tables::MESSAGES, &key, &m)?;
+    tx.open_table(tables::MSG_OUTBOX)?.remove(key.as_str())?;
+    Ok(m)
+}
+
+pub fn put_alimtalk_template(
+    tx: &WriteTransaction,
+    t: &crate::domain::message::AlimtalkTemplate,
+) -> StoreResult<()> {
+    put(
+        tx,
+        tables::ALIMTALK_TEMPLATES,
+        &format!("{:010}/{}", t.brand_id, t.code),
+        t,
+    )
+}
+
+pub fn delete_alimtalk_template(
+    tx: &WriteTransaction,
+    brand: BrandId,
+    code: &str,
+) -> StoreResult<bool> {
+    let key = format!("{brand:010}/{code}");
+    Ok(tx
+        .open_table(tables::ALIMTALK_TEMPLATES)?
+        .remove(key.as_str())?
+        .is_some())
+}
+
 // ---- sessions --------------------------------------------------------------------------------
 
 pub fn put_session(tx: &WriteTransaction, token: &str, s: &Session) -> StoreResult<()> {
@@ -500,6 +575,102 @@ impl Store {
                 .into_iter()
                 .map(|(_, v)| v)
                 .collect())
+        })
+    }
+
+    pub fn message(
+        &self,
+        brand: BrandId,
+        id: u64,
+    ) -> StoreResult<Option<crate::domain::message::Message>> {
+        self.read(|r| get_r(r, tables::MESSAGES, &message_key(brand, id)))
+    }
+
+    /// The message an agent already sent under this client key, if any.
+    pub fn message_by_client_key(
+        &self,
+        brand: BrandId,
+        agent: AgentId,
+        key: &str,
+    ) -> StoreResult<Option<crate::domain::message::Message>> {
+        self.read(|r| {
+            let id: Option<u64> = get_r(
+                r,
+                tables::MSG_KEYS,
+                &format!("{brand:010}/{agent:010}/{key}"),
+            )?;
+            match id {
+                Some(id) => get_r(r, tables::MESSAGES, &message_key(brand, id)),
+                None => Ok(None),
+            }
+        })
+    }
+
+    /// Messages to a customer (by customer id) or to a number, newest first, at most `limit`.
+    pub fn messages_of(
+        &self,
+        brand: BrandId,
+        customer: Option<u64>,
+        phone: Option<&str>,
+        limit: usize,
+    ) -> StoreResult<Vec<crate::domain::message::Message>> {
+        self.read(|r| {
+            let mut ids: Vec<u64> = Vec::new();
+            let tail_id = |k: &str| k.rsplit('/').next().and_then(|s| s.parse::<u64>().ok());
+            if let Some(c) = customer {
+                let p = format!("{}/", customer_key(brand, c));
+                ids.extend(
+                    keys_with_prefix(r, tables::MSG_BY_CUSTOMER, &p)?
+                        .iter()
+                        .filter_map(|k| tail_id(k)),
+                );
+            }
+            if let Some(p) = phone {
+                let p = format!("{brand:010}/{p}/");
+                ids.extend(
+                    keys_with_prefix(r, tables::MSG_BY_PHONE, &p)?
+                        .iter()
+                        .filter_map(|k| tail_id(k)),
+                );
+            }
+            ids.sort_unstable_by(|a, b| b.cmp(a));
+            ids.dedup();
+            ids.truncate(limit);
+            let mut out = Vec::with_capacity(ids.len());
+            for id in ids {
+                if let Some(m) = get_r(r, tables::MESSAGES, &message_key(brand, id))? {
+                    out.push(m);
+                }
+            }
+            Ok(out)
+        })
+    }
+
+    /// Every message accepted but not yet answered by the provider (all brands), oldest first.
+    pub fn outbox(&self) -> StoreResult<Vec<crate::domain::message::Message>> {
+        self.read(|r| {
+            let keys = keys_with_prefix(r, tables::MSG_OUTBOX, "")?;
+            let mut out = Vec::with_capacity(keys.len());
+            for k in keys {
+                if let Some(m) = get_r(r, tables::MESSAGES, &k)? {
+                    out.push(m);
+                }
+            }
+            Ok(out)
+        })
+    }
+
+    pub fn alimtalk_templates(
+        &self,
+        brand: BrandId,
+    ) -> StoreResult<Vec<crate::domain::message::AlimtalkTemplate>> {
+        self.read(|r| {
+            Ok(
+                scan_prefix(r, tables::ALIMTALK_TEMPLATES, &format!("{brand:010}/"))?
+                    .into_iter()
+                    .map(|(_, v)| v)
+                    .collect(),
+            )
         })
     }
 

@@ -34,6 +34,18 @@ pub const TEMPLATES: Json = TableDefinition::new("templates-0");
 pub const RESERVATIONS: Json = TableDefinition::new("reservations-0");
 /// `"{brand:010}/{number}"` → do-not-call entry
 pub const DNC: Json = TableDefinition::new("dnc-0");
+/// `"{brand:010}/{message:020}"` → Message
+pub const MESSAGES: Json = TableDefinition::new("messages-0");
+/// `"{brand:010}/{customer:020}/{message:020}"` → empty (a customer's messages)
+pub const MSG_BY_CUSTOMER: Json = TableDefinition::new("messages-by-customer-0");
+/// `"{brand:010}/{phone digits}/{message:020}"` → empty (messages to a number)
+pub const MSG_BY_PHONE: Json = TableDefinition::new("messages-by-phone-0");
+/// `"{brand:010}/{message:020}"` → empty: accepted, not yet handed to the provider
+pub const MSG_OUTBOX: Json = TableDefinition::new("messages-outbox-0");
+/// `"{brand:010}/{agent:010}/{client key}"` → message id (a retried send is not sent twice)
+pub const MSG_KEYS: Json = TableDefinition::new("messages-keys-0");
+/// `"{brand:010}/{code}"` → AlimtalkTemplate
+pub const ALIMTALK_TEMPLATES: Json = TableDefinition::new("alimtalk-templates-0");
 /// `"brand/{id}"` → realtime snapshot of a brand (today's counters)
 pub const REALTIME: Json = TableDefinition::new("realtime-0");
 /// `"{agent:010}/{yyyy-mm-dd}"` → closed day figures (AgentDay)

@@ -33,6 +33,8 @@ pub struct Opts {
     pub simulator: Option<PathBuf>,
     /// Brand 1's mall (default: the demo mall).
     pub mall: Option<calldesk::shop::MallLink>,
+    /// Brand 1's message provider (default: none, the outbox).
+    pub messaging: Option<calldesk::messaging::MessagingLink>,
 }
 
 impl Default for Opts {
@@ -47,6 +49,7 @@ impl Default for Opts {
             dial_timeout_s: 60,
             simulator: None,
             mall: Some(calldesk::shop::MallLink::Demo),
+            messaging: None,
         }
     }
 }
@@ -88,6 +91,7 @@ pub fn seed(
     ring_timeout_s: u32,
     wrap_up_limit_s: u32,
     mall: Option<calldesk::shop::MallLink>,
+    messaging: Option<calldesk::messaging::MessagingLink>,
 ) {
     let hash = cheap_hash(PASSWORD);
     let brand = |id, name: &str| Brand {
@@ -100,6 +104,7 @@ pub fn seed(
         categories: calldesk::domain::model::default_categories(),
         results: calldesk::domain::model::default_results(),
         mall: if id == 1 { mall.clone() } else { None },
+        messaging: if id == 1 { messaging.clone() } else { None },
         quiet_start: "21:00".into(),
         quiet_end: "08:00".into(),
         callback_window_min: 30,
@@ -204,8 +209,13 @@ pub async fn spawn_app_with(o: Opts) -> TestApp {
     };
     if o.seed {
         let s = store.clone();
-        let (r, w, m) = (o.ring_timeout_s, o.wrap_up_limit_s, o.mall.clone());
-        actix_web::web::block(move || seed(&s, r, w, m))
+        let (r, w, m, g) = (
+            o.ring_timeout_s,
+            o.wrap_up_limit_s,
+            o.mall.clone(),
+            o.messaging.clone(),
+        );
+        actix_web::web::block(move || seed(&s, r, w, m, g))
             .await
             .unwrap();
     }
@@ -294,6 +304,40 @@ impl TestApp {
             .limit(1 << 22)
             .await
             .unwrap_or(Value::Null);
+        (res.status().as_u16(), v)
+    }
+
+    /// POSTs JSON with an `Idempotency-Key` header.
+    pub async fn post_keyed(
+        &self,
+        path: &str,
+        token: &str,
+        key: &str,
+        body: Value,
+    ) -> (u16, Value) {
+        let mut res = client()
+            .post(self.url(path))
+            .bearer_auth(token)
+            .insert_header(("Idempotency-Key", key))
+            .send_json(&body)
+            .await
+            .expect("request");
+        let v = res
+            .json::<Value>()
+            .limit(1 << 22)
+            .await
+            .unwrap_or(Value::Null);
+        (res.status().as_u16(), v)
+    }
+
+    pub async fn delete(&self, path: &str, token: &str) -> (u16, Value) {
+        let mut res = client()
+            .delete(self.url(path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("request");
+        let v = res.json::<Value>().await.unwrap_or(Value::Null);
         (res.status().as_u16(), v)
     }
 

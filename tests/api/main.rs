@@ -6,6 +6,7 @@ mod consultations;
 mod customers;
 mod desk;
 mod helpers;
+mod messages;
 mod orders;
 mod outbound;
 mod persistence;

@@ -5,6 +5,7 @@ import type { CallView } from "./CallView";
 import type { ConsultationsView } from "./ConsultationsView";
 import type { EndedBy } from "./EndedBy";
 import type { Hello } from "./Hello";
+import type { Message } from "./Message";
 import type { QueueView } from "./QueueView";
 import type { ReservationsView } from "./ReservationsView";
 import type { StatsView } from "./StatsView";
@@ -19,4 +20,4 @@ by: EndedBy, outcome: CallOutcome,
 /**
  * Whether the agent now is in wrap-up for this call.
  */
-wrapUp: boolean, } | { "type": "agents" } & AgentsView | { "type": "queue" } & QueueView | { "type": "stats" } & StatsView | { "type": "consultations" } & ConsultationsView | { "type": "reservations" } & ReservationsView | { "type": "pong", };
+wrapUp: boolean, } | { "type": "agents" } & AgentsView | { "type": "queue" } & QueueView | { "type": "stats" } & StatsView | { "type": "consultations" } & ConsultationsView | { "type": "reservations" } & ReservationsView | { "type": "message" } & Message | { "type": "pong", };

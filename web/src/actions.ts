@@ -28,7 +28,12 @@ export function connectDesk(onLoggedOut: () => void): () => void {
   const proto = location.protocol === "https:" ? "wss" : "ws";
   socket = new DeskSocket({
     url: () => `${proto}://${location.host}/api/ws?token=${encodeURIComponent(getToken() ?? "")}`,
-    onFrame: (f) => deskStore.set((s) => applyFrame(s, f)),
+    onFrame: (f) => {
+      deskStore.set((s) => applyFrame(s, f));
+      if (f.type === "message" && f.status === "failed") {
+        notify("error", `문자 발송 실패: ${f.reason ?? ""}`);
+      }
+    },
     onState: (c) => deskStore.set((s) => (s.connection === c ? s : { ...s, connection: c })),
     onSessionEnded: () => {
       setToken(null);

@@ -107,3 +107,38 @@ describe("applyFrame", () => {
     expect(s.consCounts.total).toBe(2);
   });
 });
+
+describe("message results", () => {
+  it("keeps the latest delivery result without the frame's seq", () => {
+    const frame = {
+      type: "message",
+      seq: 12,
+      id: 3,
+      brandId: 1,
+      kind: "alimtalk",
+      to: "01023456789",
+      customerId: 1,
+      title: null,
+      body: "김영희님, 주문해 주셔서 감사합니다.",
+      bytes: 36,
+      templateCode: "ORDER_CONFIRM",
+      templateName: "주문 확인",
+      variables: { 고객명: "김영희" },
+      fallback: true,
+      status: "sent",
+      reason: null,
+      sentAs: "alimtalk",
+      providerRef: "outbox-calldesk-1-3",
+      agentId: 9,
+      agentName: "장서준",
+      ticketId: null,
+      createdAt: "2026-11-23T00:00:00Z",
+      doneAt: "2026-11-23T00:00:01Z",
+    } as unknown as ServerMsg;
+    const s = applyFrame(emptyDesk, frame);
+    expect(s.lastMessage?.status).toBe("sent");
+    expect(s.lastMessage?.id).toBe(3);
+    expect(s.lastMessage && "seq" in s.lastMessage).toBe(false);
+    expect(s.lastMessage && "type" in s.lastMessage).toBe(false);
+  });
+});

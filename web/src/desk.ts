@@ -6,6 +6,7 @@ import type { AgentRow } from "./generated/AgentRow";
 import type { BrandView } from "./generated/BrandView";
 import type { CallView } from "./generated/CallView";
 import type { ConsultationSummary } from "./generated/ConsultationSummary";
+import type { Message } from "./generated/Message";
 import type { QueueView } from "./generated/QueueView";
 import type { ReservationsView } from "./generated/ReservationsView";
 import type { ServerMsg } from "./generated/ServerMsg";
@@ -34,6 +35,8 @@ export interface DeskState {
   clockOffsetMs: number;
   /** Last call that ended, for a short notice ("고객이 끊었습니다"). */
   lastEnded: { callId: number; by: string; outcome: string } | null;
+  /** The latest delivery result of a message I sent (history panels reload on it). */
+  lastMessage: Message | null;
 }
 
 export const emptyDesk: DeskState = {
@@ -51,6 +54,7 @@ export const emptyDesk: DeskState = {
   reservations: { items: [], direct: 0, bulk: 0, callback: 0, total: 0, overdue: 0 },
   clockOffsetMs: 0,
   lastEnded: null,
+  lastMessage: null,
 };
 
 export const deskStore = createStore<DeskState>(emptyDesk);
@@ -149,6 +153,13 @@ export function applyFrame(s: DeskState, f: ServerMsg, now: number = Date.now())
         consultations,
         consCounts: { inCount: f.inCount, outCount: f.outCount, total: f.total },
       };
+    }
+    case "message": {
+      const { type: _m, ...msg } = f as ServerMsg & { seq?: number };
+      void _m;
+      const clean = { ...msg } as Message & { seq?: number };
+      delete clean.seq;
+      return { ...s, lastMessage: clean };
     }
     default:
       return s;

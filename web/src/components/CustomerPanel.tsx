@@ -1,5 +1,6 @@
 // 고객정보 (F-CUSTOMER): the caller's record as soon as the call rings — details, claim /
-// blacklist, 관리메모 history (F-CUST-MEMO) and 상담이력 (F-CUST-HISTORY); a new-customer form
+// blacklist, 관리메모 history (F-CUST-MEMO), 상담이력 (F-CUST-HISTORY), 문자 이력 and a 문자발송
+// button (F-MESSAGE); a new-customer form
 // prefilled with an unknown caller's number, linked to the call once saved; a lookup by name or
 // number when no call is up.
 
@@ -13,6 +14,8 @@ import { useStore } from "../store";
 import type { ConsultationSummary } from "../generated/ConsultationSummary";
 import type { Customer } from "../generated/Customer";
 import type { CustomerMemo } from "../generated/CustomerMemo";
+import { MessageDialog } from "./MessageDialog";
+import { MessageHistory } from "./MessageHistory";
 
 export function CustomerPanel({ onOpenConsultation }: { onOpenConsultation: (t: string) => void }) {
   const t = useT();
@@ -75,6 +78,7 @@ function CustomerRecord({ id, onOpenConsultation }: { id: number; onOpenConsulta
   const [memos, setMemos] = useState<CustomerMemo[]>([]);
   const [history, setHistory] = useState<ConsultationSummary[]>([]);
   const [editing, setEditing] = useState(false);
+  const [messaging, setMessaging] = useState(false);
   const [memo, setMemo] = useState("");
   const [reason, setReason] = useState("");
   const consCount = useStore(deskStore, (s) => s.consCounts.total);
@@ -136,10 +140,16 @@ function CustomerRecord({ id, onOpenConsultation }: { id: number; onOpenConsulta
             {t("blacklist")}
           </span>
         )}
+        <button className="btn small-btn" onClick={() => setMessaging(true)} data-testid="customer-message">
+          {t("message")}
+        </button>
         <button className="btn small-btn" onClick={() => setEditing(true)}>
           {t("edit")}
         </button>
       </div>
+      {messaging && (
+        <MessageDialog target={{ number: c.phone, customerName: c.name, customerId: c.id }} onClose={() => setMessaging(false)} />
+      )}
       <dl className="kv wide">
         <dt>{t("phones")}</dt>
         <dd>{[c.phone, ...c.phones].map(displayPhone).join(", ")}</dd>
@@ -207,6 +217,7 @@ function CustomerRecord({ id, onOpenConsultation }: { id: number; onOpenConsulta
           </tbody>
         </table>
       )}
+      <MessageHistory customerId={c.id} />
     </>
   );
 }

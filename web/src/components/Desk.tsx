@@ -11,6 +11,7 @@ import { ConsultationDetail } from "./ConsultationDetail";
 import { DialDialog } from "./DialDialog";
 import { Header } from "./Header";
 import { LeftTab } from "./LeftTab";
+import { MessageDialog } from "./MessageDialog";
 import { MainWindow } from "./MainWindow";
 import { RightTab } from "./RightTab";
 import { ReserveDialog } from "./Reservations";
@@ -23,6 +24,7 @@ export function Desk({ onLoggedOut }: { onLoggedOut: () => void }) {
   const notices = useStore(noticeStore, (n) => n);
   const [dialOpen, setDialOpen] = useState(false);
   const [reserveOpen, setReserveOpen] = useState(false);
+  const [messageOpen, setMessageOpen] = useState(false);
   const [detail, setDetail] = useState<string | null>(null);
 
   useEffect(() => connectDesk(onLoggedOut), [onLoggedOut]);
@@ -83,7 +85,7 @@ export function Desk({ onLoggedOut }: { onLoggedOut: () => void }) {
       )}
       {hasHello ? (
         <>
-          <Header onDial={() => setDialOpen(true)} onReserve={() => setReserveOpen(true)} onOpenConsultation={setDetail} />
+          <Header onDial={() => setDialOpen(true)} onReserve={() => setReserveOpen(true)} onMessage={() => setMessageOpen(true)} onOpenConsultation={setDetail} />
           <div className="desk-body">
             <LeftTab />
             <MainWindow />
@@ -95,6 +97,7 @@ export function Desk({ onLoggedOut }: { onLoggedOut: () => void }) {
       )}
       {dialOpen && <DialDialog onClose={() => setDialOpen(false)} />}
       {reserveOpen && <ReserveDialog onClose={() => setReserveOpen(false)} />}
+      {messageOpen && <MessageDialog onClose={() => setMessageOpen(false)} />}
       {detail && <ConsultationDetail ticketId={detail} onClose={() => setDetail(null)} />}
       <div className="notices" aria-live="polite">
         {notices.map((n) => (

@@ -1,6 +1,6 @@
 // 상단: agent name, extension and status with its timer (F-AGENT-INFO); 대기 / 상담준비 / 기타
 // shortcut buttons (F-STATUS-BUTTONS; during a call they choose the status after the call);
-// 전화하기 (F-DIAL); 상담중 / 전체 상담사 lists (F-AGENTS-*); 상담 현황 (F-CONS-SUMMARY).
+// 전화하기 (F-DIAL), 예약하기 and 문자발송 (F-MESSAGE); 상담중 / 전체 상담사 lists (F-AGENTS-*); 상담 현황 (F-CONS-SUMMARY).
 
 import { useEffect, useRef, useState } from "react";
 import { chooseStatus, clearNext, logout } from "../actions";
@@ -17,10 +17,12 @@ type Panel = "other" | "inService" | "all" | "cons" | "resv" | "help" | null;
 export function Header({
   onDial,
   onReserve,
+  onMessage,
   onOpenConsultation,
 }: {
   onDial: () => void;
   onReserve: () => void;
+  onMessage: () => void;
   onOpenConsultation: (t: string) => void;
 }) {
   const t = useT();
@@ -135,6 +137,9 @@ export function Header({
         <button data-testid="resv-open" className="btn" onClick={onReserve}>
           {t("reserve")}
         </button>
+        <button data-testid="msg-open" className="btn" onClick={onMessage}>
+          {t("message")}
+        </button>
       </div>
 
       <div className="hdr-group hdr-right">
@@ -240,7 +245,7 @@ function ListButton(props: {
     <div className="menu-anchor">
       <button className={`btn list ${props.open ? "active" : ""}`} onClick={props.onClick}>
         {props.label} (<span data-testid={props.testid} className={props.hot ? "hot-count" : undefined}>{props.count}</span>)
-        {props.extra && <span className="muted small"> {props.extra}</span>} ▾
+        {props.extra && <span className="muted small list-extra"> {props.extra}</span>} ▾
       </button>
       {props.open && <div className="menu wide">{props.children}</div>}
     </div>

@@ -86,3 +86,22 @@ test("a manager books for an agent and edits a pending reservation", async ({ pa
   const mine = await (await fetch(`${BASE}/api/reservations?mine=true`, { headers: { authorization: `Bearer ${token}` } })).json();
   expect(mine.items.find((r: { number: string }) => r.number === "01077779999").memo).toBe("고객 요청으로 시간 변경");
 });
+
+test("a manager keeps the do-not-call list and a dial to a listed number is refused", async ({ page }) => {
+  await signIn(page, "manager01");
+  await page.getByTestId("menu-resv").click();
+  await page.getByTestId("dnc-toggle").click();
+  await page.getByTestId("dnc-number").fill("01066667777");
+  await page.getByTestId("dnc-reason").fill("고객 요청: 광고 전화 거부");
+  await page.getByTestId("dnc-add").click();
+  await expect(page.getByTestId("dnc-list")).toContainText("010-6666-7777");
+  await expect(page.getByTestId("dnc-list")).toContainText("송미경");
+  await page.screenshot({ path: "test-results/shots/resv-05-dnc.png" });
+  await page.getByTestId("dial-open").click();
+  await page.getByTestId("dial-number").fill("010-6666-7777");
+  await page.getByTestId("dial-submit").click();
+  await expect(page.locator(".notice.error")).toContainText("수신거부");
+  await page.keyboard.press("Escape");
+  await page.getByTestId("dnc-list").getByRole("button", { name: "삭제" }).click();
+  await expect(page.getByTestId("dnc")).toContainText("수신거부 번호가 없습니다.");
+});

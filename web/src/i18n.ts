@@ -178,6 +178,10 @@ const ko = {
   msg_queued: "대기",
   msg_sent: "발송",
   msg_failed: "실패",
+  dncTitle: "수신거부 목록",
+  dncReason: "사유",
+  dncAdd: "추가",
+  dncEmpty: "수신거부 번호가 없습니다.",
 } as const;
 
 export type LabelKey = keyof typeof ko;
@@ -331,6 +335,10 @@ const en: Record<LabelKey, string> = {
   msg_queued: "Queued",
   msg_sent: "Sent",
   msg_failed: "Failed",
+  dncTitle: "Do-not-call list",
+  dncReason: "Reason",
+  dncAdd: "Add",
+  dncEmpty: "No numbers on the list.",
 };
 
 const tables: Record<Lang, Record<LabelKey, string>> = { ko, en };

@@ -1,7 +1,7 @@
 // Reservations on the desk: 예약 현황 (N) in the header (soonest first, counts per type, overdue
 // marked; a click dials it — click-to-call), the 예약하기 popup (number and name from the current
 // call, a time that cannot be in the past), and the 예약현황 menu (my reservations by status,
-// cancel a pending one).
+// cancel a pending one; managers also get bulk upload and the 수신거부 목록).
 
 import { useEffect, useState } from "react";
 import { api, ApiError } from "../api";
@@ -13,6 +13,7 @@ import { useT, type LabelKey } from "../i18n";
 import { useStore } from "../store";
 import type { Reservation } from "../generated/Reservation";
 import { BulkUpload } from "./BulkUpload";
+import { DncList } from "./DncList";
 
 const TYPE_KEY: Record<string, LabelKey> = { direct: "resvDirect", bulk: "resvBulk", callback: "resvCallback" };
 
@@ -191,6 +192,7 @@ export function MyReservations() {
   return (
     <div data-testid="my-resv">
       {isManager && <BulkUpload />}
+      {isManager && <DncList />}
       <select value={status} onChange={(e) => setStatus(e.target.value)} aria-label="status">
         {["pending", "done", "failed", "cancelled"].map((s) => (
           <option key={s} value={s}>
@@ -210,7 +212,7 @@ export function MyReservations() {
                   <span className={`rtype rt-${r.type}`}>{t(TYPE_KEY[r.type])}</span>
                 </td>
                 <td>
-                  {displayPhone(r.number)}
+                  <span className="nowrap">{displayPhone(r.number)}</span>
                   <div className="muted small">
                     {r.customerName ?? ""} {r.attempts.length > 0 ? `· ${r.attempts.length}회 시도` : ""}
                   </div>

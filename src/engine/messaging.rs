@@ -12,34 +12,30 @@ use crate::store;
 
 impl Engine {
     /// Stores `m` (durable before this returns) and starts its delivery. A client key the agent
-    /// already used returns the message sent under it instead of sending again.
+    /// already used returns the message sent under it (`false`) instead of sending again.
     pub async fn accept_message(
         &self,
         m: Message,
         client_key: Option<String>,
     ) -> AppResult<(Message, bool)> {
-        if let Some(k) = &client_key {
-            if let Some(old) = self
-                .store
-                .message_by_client_key(m.brand_id, m.agent_id, k)?
-            {
-                return Ok((old, false));
-            }
-        }
-        let saved = self
+        let (saved, new) = self
             .store
             .write(move |tx| {
-                let saved = store::create_message(tx, &m, client_key.as_deref())?;
-                store::audit(
-                    tx,
-                    &serde_json::json!({"at": saved.created_at, "by": saved.agent_id,
-                        "action": "message.send", "message": saved.id, "kind": saved.kind}),
-                )?;
-                Ok(saved)
+                let (saved, new) = store::create_message(tx, &m, client_key.as_deref())?;
+                if new {
+                    store::audit(
+                        tx,
+                        &serde_json::json!({"at": saved.created_at, "by": saved.agent_id,
+                            "action": "message.send", "message": saved.id, "kind": saved.kind}),
+                    )?;
+                }
+                Ok((saved, new))
             })
             .await?;
-        self.dispatch(saved.clone());
-        Ok((saved, true))
+        if new {
+            self.dispatch(saved.clone());
+        }
+        Ok((saved, new))
     }
 
     /// Hands one stored message to its brand's provider, off the caller's task.

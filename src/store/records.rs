@@ -245,12 +245,22 @@ fn message_key(brand: BrandId, id: u64) -> String {
 }
 
 /// Stores a newly accepted message (with a fresh id), indexes it by customer and number, puts it
-/// in the outbox, and remembers the sender's client key so a retried send returns this one.
+/// in the outbox, and remembers the sender's client key. A key the sender already used returns
+/// the message stored under it instead (`false`: nothing new was stored); the check and the
+/// write are one transaction, so two racing retries store one message.
 pub fn create_message(
     tx: &WriteTransaction,
     m: &crate::domain::message::Message,
     client_key: Option<&str>,
-) -> StoreResult<crate::domain::message::Message> {
+) -> StoreResult<(crate::domain::message::Message, bool)> {
+    let key_row = client_key.map(|k| format!("{:010}/{:010}/{k}", m.brand_id, m.agent_id));
+    if let Some(k) = &key_row {
+        if let Some(id) = get_w::<u64>(tx, tables::MSG_KEYS, k)? {
+            if let Some(old) = get_w(tx, tables::MESSAGES, &message_key(m.brand_id, id))? {
+                return Ok((old, false));
+            }
+        }
+    }
     let mut m = m.clone();
     m.id = next_counter(tx, "message")?;
     let key = message_key(m.brand_id, m.id);
@@ -265,11 +275,10 @@ pub fn create_message(
         tx.open_table(tables::MSG_BY_CUSTOMER)?
             .insert(idx.as_str(), [].as_slice())?;
     }
-    if let Some(k) = client_key {
-        let k = format!("{:010}/{:010}/{k}", m.brand_id, m.agent_id);
-        put(tx, tables::MSG_KEYS, &k, &m.id)?;
+    if let Some(k) = &key_row {
+        put(tx, tables::MSG_KEYS, k, &m.id)?;
     }
-    Ok(m)
+    Ok((m, true))
 }
 
 /// Records the provider's answer and takes the message out of the outbox.
@@ -584,26 +593,6 @@ impl Store {
         id: u64,
     ) -> StoreResult<Option<crate::domain::message::Message>> {
         self.read(|r| get_r(r, tables::MESSAGES, &message_key(brand, id)))
-    }
-
-    /// The message an agent already sent under this client key, if any.
-    pub fn message_by_client_key(
-        &self,
-        brand: BrandId,
-        agent: AgentId,
-        key: &str,
-    ) -> StoreResult<Option<crate::domain::message::Message>> {
-        self.read(|r| {
-            let id: Option<u64> = get_r(
-                r,
-                tables::MSG_KEYS,
-                &format!("{brand:010}/{agent:010}/{key}"),
-            )?;
-            match id {
-                Some(id) => get_r(r, tables::MESSAGES, &message_key(brand, id)),
-                None => Ok(None),
-            }
-        })
     }
 
     /// Messages to a customer (by customer id) or to a number, newest first, at most `limit`.

@@ -162,6 +162,16 @@ async fn a_retried_send_with_the_same_key_is_sent_once() {
     assert_eq!(m1["id"], m2["id"]);
     settled(&app, &kim, m1["id"].as_u64().unwrap()).await;
     assert_eq!(history(&app, &kim).await.len(), 1);
+    let racing = json!({"to": HONG, "body": "동시에 두 번"});
+    let (a, b) = futures_util::join!(
+        app.post_keyed("/api/messages", &kim, "k-2", racing.clone()),
+        app.post_keyed("/api/messages", &kim, "k-2", racing.clone()),
+    );
+    assert_eq!(a.1["id"], b.1["id"], "two racing retries store one message");
+    let mut statuses = [a.0, b.0];
+    statuses.sort();
+    assert_eq!(statuses, [200, 201]);
+    assert_eq!(history(&app, &kim).await.len(), 2);
     let (s, _) = app
         .post_keyed("/api/messages", &kim, "bad key!", body)
         .await;

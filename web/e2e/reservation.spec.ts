@@ -37,7 +37,7 @@ test("book during a call, click-to-call it, complete it with the note", async ({
   await page.getByTestId("note-save").click();
   await expect(page.getByTestId("resv-count")).toHaveText("0");
   await page.getByTestId("menu-resv").click();
-  await page.getByTestId("my-resv").locator("select").selectOption("done");
+  await page.getByTestId("resv-filter-status").selectOption("done");
   await expect(page.getByTestId("my-resv")).toContainText("010-3456-7890");
   await page.screenshot({ path: "test-results/shots/resv-03-done.png" });
 });
@@ -104,4 +104,33 @@ test("a manager keeps the do-not-call list and a dial to a listed number is refu
   await page.keyboard.press("Escape");
   await page.getByTestId("dnc-list").getByRole("button", { name: "삭제" }).click();
   await expect(page.getByTestId("dnc")).toContainText("수신거부 번호가 없습니다.");
+});
+
+test("an agent books from the customer panel and from 예약현황, and filters by type and day", async ({ page }) => {
+  await signIn(page, "agent10");
+  await page.getByTestId("customer-search").fill("김영희");
+  await page.getByTestId("customer-search").press("Enter");
+  await page.getByRole("button", { name: /김\*희/ }).click();
+  await page.getByTestId("customer-reserve").click();
+  await expect(page.getByTestId("resv-number")).toHaveValue("010-2345-6789");
+  await page.getByTestId("resv-submit").click();
+  await expect(page.locator(".notice.info")).toContainText("예약했습니다");
+
+  // Tomorrow 10:00 in Seoul, typed into the 예약현황 menu's own form.
+  const kst = new Date(Date.now() + 9 * 3600_000 + 24 * 3600_000);
+  const day = kst.toISOString().slice(0, 10);
+  await page.getByTestId("menu-resv").click();
+  await page.getByTestId("resv-add").click();
+  await page.getByTestId("resv-number").fill("010-4444-1212");
+  await page.getByTestId("resv-at").fill(`${day}T10:00`);
+  await page.getByTestId("resv-submit").click();
+  const list = page.getByTestId("my-resv");
+  await expect(list).toContainText("010-4444-1212");
+  await expect(list).toContainText("010-2345-6789");
+  await page.getByTestId("resv-filter-date").fill(day);
+  await expect(list).not.toContainText("010-2345-6789");
+  await expect(list).toContainText("010-4444-1212");
+  await page.screenshot({ path: "test-results/shots/resv-06-filters.png" });
+  await page.getByTestId("resv-filter-type").selectOption("bulk");
+  await expect(list).toContainText("미처리 예약이 없습니다.");
 });

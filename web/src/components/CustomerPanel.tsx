@@ -1,6 +1,6 @@
 // 고객정보 (F-CUSTOMER): the caller's record as soon as the call rings — details, claim /
-// blacklist, 관리메모 history (F-CUST-MEMO), 상담이력 (F-CUST-HISTORY), 문자 이력 and a 문자발송
-// button (F-MESSAGE); a new-customer form
+// blacklist, 관리메모 history (F-CUST-MEMO), 상담이력 (F-CUST-HISTORY), 문자 이력, and 예약하기 /
+// 문자발송 buttons for this customer (F-RESERVE, F-MESSAGE); a new-customer form
 // prefilled with an unknown caller's number, linked to the call once saved; a lookup by name or
 // number when no call is up.
 
@@ -16,6 +16,7 @@ import type { Customer } from "../generated/Customer";
 import type { CustomerMemo } from "../generated/CustomerMemo";
 import { MessageDialog } from "./MessageDialog";
 import { MessageHistory } from "./MessageHistory";
+import { ReserveDialog } from "./Reservations";
 
 export function CustomerPanel({ onOpenConsultation }: { onOpenConsultation: (t: string) => void }) {
   const t = useT();
@@ -79,6 +80,7 @@ function CustomerRecord({ id, onOpenConsultation }: { id: number; onOpenConsulta
   const [history, setHistory] = useState<ConsultationSummary[]>([]);
   const [editing, setEditing] = useState(false);
   const [messaging, setMessaging] = useState(false);
+  const [reserving, setReserving] = useState(false);
   const [memo, setMemo] = useState("");
   const [reason, setReason] = useState("");
   const consCount = useStore(deskStore, (s) => s.consCounts.total);
@@ -140,6 +142,9 @@ function CustomerRecord({ id, onOpenConsultation }: { id: number; onOpenConsulta
             {t("blacklist")}
           </span>
         )}
+        <button className="btn small-btn" onClick={() => setReserving(true)} data-testid="customer-reserve">
+          {t("reserve")}
+        </button>
         <button className="btn small-btn" onClick={() => setMessaging(true)} data-testid="customer-message">
           {t("message")}
         </button>
@@ -147,6 +152,7 @@ function CustomerRecord({ id, onOpenConsultation }: { id: number; onOpenConsulta
           {t("edit")}
         </button>
       </div>
+      {reserving && <ReserveDialog target={{ number: c.phone, name: c.name }} onClose={() => setReserving(false)} />}
       {messaging && (
         <MessageDialog target={{ number: c.phone, customerName: c.name, customerId: c.id }} onClose={() => setMessaging(false)} />
       )}

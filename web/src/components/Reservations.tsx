@@ -1,7 +1,8 @@
 // Reservations on the desk: 예약 현황 (N) in the header (soonest first, counts per type, overdue
 // marked; a click dials it — click-to-call), the 예약하기 popup (number and name from the current
-// call, a time that cannot be in the past), and the 예약현황 menu (my reservations by status,
-// cancel a pending one; managers also get bulk upload and the 수신거부 목록).
+// call or the customer, a time that cannot be in the past), and the 예약현황 menu (my reservations
+// filtered by status, type and day; register an outbound consultation; edit or cancel a pending
+// one; managers also get bulk upload and the 수신거부 목록).
 
 import { useEffect, useState } from "react";
 import { api, ApiError } from "../api";
@@ -82,11 +83,11 @@ function localInputValue(ms: number): string {
 }
 
 /** 예약하기 popup. */
-export function ReserveDialog({ onClose }: { onClose: () => void }) {
+export function ReserveDialog({ onClose, target }: { onClose: () => void; target?: { number: string; name: string | null } }) {
   const t = useT();
   const call = useStore(deskStore, (s) => s.call);
-  const [number, setNumber] = useState(call ? displayPhone(call.from) : "");
-  const [name, setName] = useState(call?.customer?.name ?? "");
+  const [number, setNumber] = useState(target ? displayPhone(target.number) : call ? displayPhone(call.from) : "");
+  const [name, setName] = useState(target ? (target.name ?? "") : (call?.customer?.name ?? ""));
   const nowMs = Date.now() + deskStore.get().clockOffsetMs;
   const [at, setAt] = useState(localInputValue(nowMs + 60 * 60_000));
   const [memo, setMemo] = useState("");
@@ -166,16 +167,22 @@ export function ReserveDialog({ onClose }: { onClose: () => void }) {
 export function MyReservations() {
   const t = useT();
   const [status, setStatus] = useState("pending");
+  const [rtype, setRtype] = useState("");
+  const [date, setDate] = useState("");
+  const [adding, setAdding] = useState(false);
   const [items, setItems] = useState<Reservation[]>([]);
   const version = useStore(deskStore, (s) => s.reservations);
   const isManager = useStore(deskStore, (s) => s.agent?.role === "manager" || s.agent?.role === "admin");
 
   useEffect(() => {
-    api<{ items: Reservation[] }>("GET", `/api/reservations?mine=true&status=${status}`).then(
+    const q = new URLSearchParams({ mine: "true", status });
+    if (rtype) q.set("type", rtype);
+    if (date) q.set("date", date);
+    api<{ items: Reservation[] }>("GET", `/api/reservations?${q}`).then(
       (r) => setItems(r.items),
       (e) => notify("error", (e as Error).message),
     );
-  }, [status, version]);
+  }, [status, rtype, date, version]);
 
   const [editing, setEditing] = useState<Reservation | null>(null);
 
@@ -193,13 +200,28 @@ export function MyReservations() {
     <div data-testid="my-resv">
       {isManager && <BulkUpload />}
       {isManager && <DncList />}
-      <select value={status} onChange={(e) => setStatus(e.target.value)} aria-label="status">
-        {["pending", "done", "failed", "cancelled"].map((s) => (
-          <option key={s} value={s}>
-            {t(`status_${s}` as LabelKey)}
-          </option>
-        ))}
-      </select>
+      <div className="resv-filters">
+        <select value={status} onChange={(e) => setStatus(e.target.value)} aria-label="status" data-testid="resv-filter-status">
+          {["pending", "done", "failed", "cancelled"].map((s) => (
+            <option key={s} value={s}>
+              {t(`status_${s}` as LabelKey)}
+            </option>
+          ))}
+        </select>
+        <select value={rtype} onChange={(e) => setRtype(e.target.value)} aria-label="type" data-testid="resv-filter-type">
+          <option value="">{t("all")}</option>
+          {["direct", "bulk", "callback"].map((k) => (
+            <option key={k} value={k}>
+              {t(TYPE_KEY[k])}
+            </option>
+          ))}
+        </select>
+        <input type="date" value={date} onChange={(e) => setDate(e.target.value)} aria-label="date" data-testid="resv-filter-date" />
+        <button className="btn small-btn primary" onClick={() => setAdding(true)} data-testid="resv-add">
+          + {t("resvAdd")}
+        </button>
+      </div>
+      {adding && <ReserveDialog onClose={() => setAdding(false)} />}
       {items.length === 0 ? (
         <p className="empty">{t("noResv")}</p>
       ) : (
@@ -219,14 +241,14 @@ export function MyReservations() {
                 </td>
                 <td className="nowrap">
                   {r.status === "pending" && (
-                    <>
+                    <div className="row-actions">
                       <button className="btn small-btn" onClick={() => setEditing(r)} data-testid="resv-edit">
                         {t("edit")}
                       </button>
                       <button className="btn small-btn" onClick={() => void cancel(r.id)}>
                         {t("cancelResv")}
                       </button>
-                    </>
+                    </div>
                   )}
                 </td>
               </tr>

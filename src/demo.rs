@@ -1,7 +1,8 @@
 //! Seeds the demo brand (데모몰) from `data/demo/*.json` into an empty store: the brand and
 //! its services, agents agent01…agent12 and manager01 (password `demo1234`, demo only), a few
-//! customers the simulator calls from, the Q&A templates and the AlimTalk templates; and the load-test brand. Never touches a store that
-//! already has data.
+//! customers the simulator calls from, the Q&A templates and the AlimTalk templates; and the
+//! load-test brand. Never overwrites a store that already has data; an older demo store only gets
+//! the AlimTalk templates it lacks (`top_up`).
 
 use crate::api::auth::{hash_password, hash_password_light};
 use crate::domain::model::{Agent, Brand, Customer, Role, Service};
@@ -99,22 +100,7 @@ pub fn seed_if_empty(store: &Store, dir: &Path) -> Result<bool, String> {
         })
         .collect::<Result<_, String>>()?;
     let templates: Vec<DemoTemplate> = read(dir, "templates.json")?;
-    let alimtalk: Vec<crate::domain::message::AlimtalkTemplate> =
-        read::<Vec<DemoAlimtalk>>(dir, "alimtalk.json")?
-            .into_iter()
-            .map(|t| {
-                let variables = crate::domain::message::check_template(&t.code, &t.name, &t.body)
-                    .map_err(|e| format!("alimtalk.json {}: {e:?}", t.code))?;
-                Ok(crate::domain::message::AlimtalkTemplate {
-                    brand_id: brand.id,
-                    code: t.code,
-                    name: t.name,
-                    body: t.body,
-                    variables,
-                    updated_at: None,
-                })
-            })
-            .collect::<Result<_, String>>()?;
+    let alimtalk = demo_alimtalk(dir, brand.id)?;
     let brand_id = brand.id;
     write_brand(store, brand, services, agents, customers)?;
     store
@@ -141,6 +127,55 @@ pub fn seed_if_empty(store: &Store, dir: &Path) -> Result<bool, String> {
         })
         .map_err(|e| e.to_string())?;
     Ok(true)
+}
+
+/// The demo's AlimTalk templates (`alimtalk.json`) for `brand`.
+fn demo_alimtalk(
+    dir: &Path,
+    brand: crate::domain::model::BrandId,
+) -> Result<Vec<crate::domain::message::AlimtalkTemplate>, String> {
+    read::<Vec<DemoAlimtalk>>(dir, "alimtalk.json")?
+        .into_iter()
+        .map(|t| {
+            let variables = crate::domain::message::check_template(&t.code, &t.name, &t.body)
+                .map_err(|e| format!("alimtalk.json {}: {e:?}", t.code))?;
+            Ok(crate::domain::message::AlimtalkTemplate {
+                brand_id: brand,
+                code: t.code,
+                name: t.name,
+                body: t.body,
+                variables,
+                updated_at: None,
+            })
+        })
+        .collect()
+}
+
+/// A demo data dir made before AlimTalk templates existed gets the demo's templates once (only
+/// when the demo brand is there and has none). Returns how many were added.
+pub fn top_up(store: &Store, dir: &Path) -> Result<usize, String> {
+    let brand: Brand = read(dir, "brand.json")?;
+    let stored = store.brand(brand.id).map_err(|e| e.to_string())?;
+    if stored.is_none_or(|b| b.name != brand.name) {
+        return Ok(0);
+    }
+    let has = store
+        .alimtalk_templates(brand.id)
+        .map_err(|e| e.to_string())?;
+    if !has.is_empty() {
+        return Ok(0);
+    }
+    let list = demo_alimtalk(dir, brand.id)?;
+    let n = list.len();
+    store
+        .write_blocking(move |tx| {
+            for t in &list {
+                store::put_alimtalk_template(tx, t)?;
+            }
+            Ok(())
+        })
+        .map_err(|e| e.to_string())?;
+    Ok(n)
 }
 
 /// Stores one brand with its services, agents and customers in one transaction.
@@ -258,6 +293,32 @@ mod tests {
         let alimtalk = store.alimtalk_templates(1).unwrap();
         let order = alimtalk.iter().find(|t| t.code == "ORDER_CONFIRM").unwrap();
         assert_eq!(order.variables, vec!["고객명", "주문번호"]);
+        assert_eq!(
+            top_up(&store, dir).unwrap(),
+            0,
+            "templates are there already"
+        );
+        store
+            .write_blocking(|tx| {
+                for code in [
+                    "ORDER_CONFIRM",
+                    "SHIPPING_INFO",
+                    "CALLBACK_BOOKED",
+                    "RETURN_GUIDE",
+                    "CONSULT_THANKS",
+                ] {
+                    store::delete_alimtalk_template(tx, 1, code)?;
+                }
+                Ok(())
+            })
+            .unwrap();
+        assert!(store.alimtalk_templates(1).unwrap().is_empty());
+        assert_eq!(
+            top_up(&store, dir).unwrap(),
+            5,
+            "an older demo dir gets them once"
+        );
+        assert_eq!(top_up(&store, dir).unwrap(), 0);
     }
 
     #[test]

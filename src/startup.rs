@@ -45,10 +45,14 @@ impl Application {
         if settings.demo {
             let dir = settings.demo_dir.clone();
             let s = store.clone();
-            let seeded = web::block(move || crate::demo::seed_if_empty(&s, &dir))
-                .await
-                .map_err(|e| e.to_string())??;
-            tracing::info!(seeded, "demo brand");
+            let (seeded, added) = web::block(move || {
+                let seeded = crate::demo::seed_if_empty(&s, &dir)?;
+                let added = crate::demo::top_up(&s, &dir)?;
+                Ok::<_, String>((seeded, added))
+            })
+            .await
+            .map_err(|e| e.to_string())??;
+            tracing::info!(seeded, alimtalk_templates_added = added, "demo brand");
         }
         let mut bus = CommandBus::new(
             settings.telephony_webhook.clone(),

@@ -148,7 +148,10 @@ impl ResponseError for AppError {
 
 impl From<crate::store::StoreError> for AppError {
     fn from(e: crate::store::StoreError) -> Self {
-        AppError::internal(e)
+        match e {
+            crate::store::StoreError::Refused(e) => *e,
+            other => AppError::internal(other),
+        }
     }
 }
 

@@ -95,20 +95,6 @@ async fn get_one(
     Ok(HttpResponse::Ok().json(load(&state, &who.0, *id)?))
 }
 
-fn phone_taken(e: StoreError) -> AppError {
-    match e {
-        StoreError::Rejected(m) if m.starts_with("phone:") => AppError::invalid_fields(vec![(
-            "phones",
-            format!(
-                "{}은(는) 이미 다른 고객의 번호입니다",
-                m.trim_start_matches("phone:")
-            ),
-        )]),
-        StoreError::Rejected(m) => AppError::new(Code::Conflict, m),
-        other => other.into(),
-    }
-}
-
 fn memo_entry(
     tx: &WriteTransaction,
     me: &AgentPublic,
@@ -188,8 +174,9 @@ fn link_ticket(
     let brand = me.brand_id;
     store::update_consultation(tx, ticket, |c: &mut Consultation| {
         if c.brand_id != brand {
-            return Err(StoreError::Rejected(format!(
-                "상담 {ticket}이(가) 없습니다"
+            return Err(StoreError::refused(AppError::new(
+                Code::Conflict,
+                format!("상담 {ticket}이(가) 없습니다"),
             )));
         }
         c.customer_id = Some(customer);
@@ -234,8 +221,7 @@ async fn create(
             audit_and_link(tx, &me, "customer.create", id, ticket.as_deref(), now)?;
             Ok(c)
         })
-        .await
-        .map_err(phone_taken)?;
+        .await?;
     Ok(HttpResponse::Created().json(saved))
 }
 
@@ -274,8 +260,7 @@ async fn edit(
             audit_and_link(tx, &me, "customer.edit", c.id, ticket.as_deref(), now)?;
             Ok(c)
         })
-        .await
-        .map_err(phone_taken)?;
+        .await?;
     Ok(HttpResponse::Ok().json(saved))
 }
 

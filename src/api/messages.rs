@@ -13,7 +13,7 @@ use crate::domain::message::{
 };
 use crate::domain::model::AgentPublic;
 use crate::domain::phone::{mask, Phone};
-use crate::error::{AppError, AppResult, Code};
+use crate::error::{AppError, AppResult};
 use crate::store;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
@@ -218,13 +218,7 @@ fn alimtalk(
         errs.push(("templateCode".into(), "알림톡 템플릿을 고르세요".into()));
         return Ok(());
     };
-    let Some(t) = state
-        .engine
-        .store
-        .alimtalk_templates(me.brand_id)?
-        .into_iter()
-        .find(|t| t.code == code)
-    else {
+    let Some(t) = state.engine.store.alimtalk_template(me.brand_id, code)? else {
         errs.push((
             "templateCode".into(),
             format!("알림톡 템플릿 '{code}'이(가) 없습니다"),
@@ -233,22 +227,21 @@ fn alimtalk(
     };
     match fill_template(&t, &b.variables) {
         Ok(body) => {
-            m.bytes = euckr_bytes(&body).unwrap_or(0);
-            if b.fallback {
-                match euckr_bytes(&body) {
-                    Err(bad) => errs.push((
-                        "fallback".into(),
-                        format!(
-                            "대체 문자로 보낼 수 없는 글자가 있습니다 (이모지 등): {}",
-                            bad.iter().collect::<String>()
-                        ),
-                    )),
-                    Ok(n) if n > LMS_MAX_BYTES => errs.push((
-                        "fallback".into(),
-                        format!("대체 문자는 {LMS_MAX_BYTES}바이트까지입니다 (지금 {n}바이트)"),
-                    )),
-                    Ok(_) => {}
-                }
+            let counted = euckr_bytes(&body);
+            m.bytes = *counted.as_ref().unwrap_or(&0);
+            match counted {
+                Err(bad) if b.fallback => errs.push((
+                    "fallback".into(),
+                    format!(
+                        "대체 문자로 보낼 수 없는 글자가 있습니다 (이모지 등): {}",
+                        bad.iter().collect::<String>()
+                    ),
+                )),
+                Ok(n) if b.fallback && n > LMS_MAX_BYTES => errs.push((
+                    "fallback".into(),
+                    format!("대체 문자는 {LMS_MAX_BYTES}바이트까지입니다 (지금 {n}바이트)"),
+                )),
+                _ => {}
             }
             m.body = body;
         }
@@ -352,23 +345,6 @@ async fn save_template(
 ) -> AppResult<AlimtalkTemplate> {
     super::require_manager(&me, "알림톡 템플릿 관리")?;
     let vars = check_template(&code, &b.name, &b.body).map_err(AppError::invalid_fields)?;
-    let exists = state
-        .engine
-        .store
-        .alimtalk_templates(me.brand_id)?
-        .iter()
-        .any(|t| t.code == code);
-    if create && exists {
-        return Err(AppError::new(
-            Code::Conflict,
-            format!("템플릿 코드 '{code}'은(는) 이미 있습니다"),
-        ));
-    }
-    if !create && !exists {
-        return Err(AppError::not_found(format!(
-            "알림톡 템플릿 '{code}'이(가) 없습니다"
-        )));
-    }
     let t = AlimtalkTemplate {
         brand_id: me.brand_id,
         code,
@@ -382,7 +358,7 @@ async fn save_template(
         .engine
         .store
         .write(move |tx| {
-            store::put_alimtalk_template(tx, &t)?;
+            store::save_alimtalk_template(tx, &t, create)?;
             store::audit(
                 tx,
                 &json!({"at": t.updated_at, "by": me.id, "action": "alimtalk_template.save",

@@ -198,27 +198,17 @@ struct EditBody {
 
 fn may_change(me: &AgentPublic, r: &Reservation) -> Result<(), StoreError> {
     if r.status != ResvStatus::Pending {
-        return Err(StoreError::Rejected(
-            "conflict:미처리 예약만 바꿀 수 있습니다".into(),
-        ));
+        return Err(StoreError::refused(AppError::new(
+            Code::Conflict,
+            "미처리 예약만 바꿀 수 있습니다",
+        )));
     }
     if r.owner_id != Some(me.id) && !me.role.is_manager() {
-        return Err(StoreError::Rejected(
-            "forbidden:내 예약만 바꿀 수 있습니다".into(),
-        ));
+        return Err(StoreError::refused(AppError::forbidden(
+            "내 예약만 바꿀 수 있습니다",
+        )));
     }
     Ok(())
-}
-
-fn rejected(e: StoreError) -> AppError {
-    match e {
-        StoreError::Rejected(m) if m.starts_with("forbidden:") => AppError::forbidden(&m[10..]),
-        StoreError::Rejected(m) if m.starts_with("conflict:") => {
-            AppError::new(Code::Conflict, &m[9..])
-        }
-        StoreError::Rejected(m) => AppError::not_found(m.trim_start_matches("notfound:")),
-        other => other.into(),
-    }
 }
 
 async fn edit(
@@ -272,8 +262,7 @@ async fn change_pending(
                 Ok(())
             })
         })
-        .await
-        .map_err(rejected)?;
+        .await?;
     state.engine.push_reservations(brand);
     Ok(saved)
 }
@@ -285,9 +274,10 @@ async fn cancel(
 ) -> AppResult<HttpResponse> {
     let saved = change_pending(&state, who.0, *id, |r| {
         if r.dialing_by.is_some() {
-            return Err(StoreError::Rejected(
-                "conflict:전화 중인 예약은 취소할 수 없습니다".into(),
-            ));
+            return Err(StoreError::refused(AppError::new(
+                Code::Conflict,
+                "전화 중인 예약은 취소할 수 없습니다",
+            )));
         }
         r.status = ResvStatus::Cancelled;
         Ok(())

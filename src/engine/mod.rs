@@ -480,7 +480,9 @@ impl Engine {
             .write(move |tx| {
                 let c = store::update_consultation(tx, &t, |c| {
                     if c.agent_id != Some(me) {
-                        return Err(StoreError::Rejected("forbidden".into()));
+                        return Err(StoreError::refused(AppError::forbidden(
+                            "다른 상담사의 상담은 수정할 수 없습니다",
+                        )));
                     }
                     c.category = category.clone();
                     c.result = result.clone();
@@ -495,11 +497,7 @@ impl Engine {
                 )?;
                 Ok(c)
             })
-            .await
-            .map_err(|e| match e {
-                StoreError::Rejected(_) => AppError::forbidden("다른 상담사의 상담은 수정할 수 없습니다"),
-                other => other.into(),
-            })?;
+            .await?;
         self.push_consultation(&saved);
         self.complete_reservation_for(&saved).await;
         Ok(saved)

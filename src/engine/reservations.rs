@@ -106,7 +106,7 @@ impl Engine {
                         .owner_id
                         .is_some_and(|o| owners.iter().any(|(a, inn)| *a == o && *inn));
                     r.may_dial(me.id, &me.services, now, owner_in, &rules)
-                        .map_err(StoreError::Rejected)?;
+                        .map_err(|m| StoreError::refused(AppError::new(Code::Conflict, m)))?;
                     r.dialing_by = Some(me.id);
                     if r.effective_owner(now, owner_in).is_none() {
                         r.owner_id = Some(me.id);
@@ -116,14 +116,7 @@ impl Engine {
                     Ok(())
                 })
             })
-            .await
-            .map_err(|e| match e {
-                StoreError::Rejected(m) if m.starts_with("notfound:") => {
-                    AppError::not_found(&m[9..])
-                }
-                StoreError::Rejected(m) => AppError::new(Code::Conflict, m),
-                other => other.into(),
-            })?;
+            .await?;
         self.push_reservations(who.brand_id);
         Ok(r)
     }

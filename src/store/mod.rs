@@ -26,8 +26,16 @@ pub enum StoreError {
     Codec(String),
     #[error("store writer stopped")]
     WriterGone,
-    #[error("{0}")]
-    Rejected(String),
+    /// A write refused for a reason a person can read (not found, taken, not yours…): the
+    /// batch is rolled back and the caller gets this error as it is.
+    #[error("{}", .0.message)]
+    Refused(Box<crate::error::AppError>),
+}
+
+impl StoreError {
+    pub fn refused(e: crate::error::AppError) -> Self {
+        StoreError::Refused(Box::new(e))
+    }
 }
 
 macro_rules! from_db {

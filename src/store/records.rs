@@ -8,6 +8,7 @@ use crate::domain::model::{
     Template,
 };
 use crate::domain::ticket;
+use crate::error::{AppError, Code};
 use chrono::NaiveDate;
 use redb::{ReadTransaction, ReadableTable, ReadableTableMetadata, WriteTransaction};
 use serde::de::DeserializeOwned;
@@ -103,9 +104,9 @@ pub fn put_agent(tx: &WriteTransaction, a: &Agent) -> StoreResult<()> {
     let login = a.login.to_lowercase();
     if let Some(owner) = get_w::<AgentId>(tx, tables::LOGINS, &login)? {
         if owner != a.id {
-            return Err(StoreError::Rejected(format!(
-                "로그인 '{}'은(는) 이미 사용 중입니다",
-                a.login
+            return Err(StoreError::refused(AppError::new(
+                Code::Conflict,
+                format!("로그인 '{}'은(는) 이미 사용 중입니다", a.login),
             )));
         }
     }
@@ -127,7 +128,10 @@ pub fn put_customer(tx: &WriteTransaction, c: &Customer) -> StoreResult<()> {
         let pk = format!("{:010}/{}", c.brand_id, p);
         if let Some(owner) = get_w::<u64>(tx, tables::CUSTOMERS_BY_PHONE, &pk)? {
             if owner != c.id {
-                return Err(StoreError::Rejected(format!("phone:{p}")));
+                return Err(StoreError::refused(AppError::invalid_fields(vec![(
+                    "phones",
+                    format!("{p}은(는) 이미 다른 고객의 번호입니다"),
+                )])));
             }
         }
     }
@@ -218,7 +222,9 @@ pub fn update_reservation(
 ) -> StoreResult<crate::domain::reservation::Reservation> {
     let key = format!("{brand:010}/{id:020}");
     let mut r: crate::domain::reservation::Reservation = get_w(tx, tables::RESERVATIONS, &key)?
-        .ok_or_else(|| StoreError::Rejected(format!("notfound:예약 {id}이(가) 없습니다")))?;
+        .ok_or_else(|| {
+            StoreError::refused(AppError::not_found(format!("예약 {id}이(가) 없습니다")))
+        })?;
     edit(&mut r)?;
     put(tx, tables::RESERVATIONS, &key, &r)?;
     Ok(r)
@@ -290,12 +296,18 @@ pub fn finish_message(
     at: chrono::DateTime<chrono::Utc>,
 ) -> StoreResult<crate::domain::message::Message> {
     let key = message_key(brand, id);
-    let mut m: crate::domain::message::Message = get_w(tx, tables::MESSAGES, &key)?
-        .ok_or_else(|| StoreError::Rejected(format!("notfound:메시지 {id}이(가) 없습니다")))?;
+    let mut m: crate::domain::message::Message =
+        get_w(tx, tables::MESSAGES, &key)?.ok_or_else(|| {
+            StoreError::refused(AppError::not_found(format!("메시지 {id}이(가) 없습니다")))
+        })?;
     m.apply(delivery.clone(), at);
     put(tx, tables::MESSAGES, &key, &m)?;
     tx.open_table(tables::MSG_OUTBOX)?.remove(key.as_str())?;
     Ok(m)
+}
+
+fn alimtalk_key(brand: BrandId, code: &str) -> String {
+    format!("{brand:010}/{code}")
 }
 
 pub fn put_alimtalk_template(
@@ -305,9 +317,35 @@ pub fn put_alimtalk_template(
     put(
         tx,
         tables::ALIMTALK_TEMPLATES,
-        &format!("{:010}/{}", t.brand_id, t.code),
+        &alimtalk_key(t.brand_id, &t.code),
         t,
     )
+}
+
+/// Saves a template a manager made (`create`: its code must be new) or changed (it must exist).
+pub fn save_alimtalk_template(
+    tx: &WriteTransaction,
+    t: &crate::domain::message::AlimtalkTemplate,
+    create: bool,
+) -> StoreResult<()> {
+    let key = alimtalk_key(t.brand_id, &t.code);
+    let exists = tx
+        .open_table(tables::ALIMTALK_TEMPLATES)?
+        .get(key.as_str())?
+        .is_some();
+    if create && exists {
+        return Err(StoreError::refused(AppError::new(
+            Code::Conflict,
+            format!("템플릿 코드 '{}'은(는) 이미 있습니다", t.code),
+        )));
+    }
+    if !create && !exists {
+        return Err(StoreError::refused(AppError::not_found(format!(
+            "알림톡 템플릿 '{}'이(가) 없습니다",
+            t.code
+        ))));
+    }
+    put_alimtalk_template(tx, t)
 }
 
 pub fn delete_alimtalk_template(
@@ -315,7 +353,7 @@ pub fn delete_alimtalk_template(
     brand: BrandId,
     code: &str,
 ) -> StoreResult<bool> {
-    let key = format!("{brand:010}/{code}");
+    let key = alimtalk_key(brand, code);
     Ok(tx
         .open_table(tables::ALIMTALK_TEMPLATES)?
         .remove(key.as_str())?
@@ -365,14 +403,19 @@ fn index_agent(tx: &WriteTransaction, agent: AgentId, ticket_id: &str) -> StoreR
     Ok(())
 }
 
-/// Reads a consultation, lets `edit` change it, stores it. `edit` may refuse with `Rejected`.
+/// Reads a consultation, lets `edit` change it, stores it. `edit` may refuse with `Refused`; a
+/// missing consultation is a conflict (nothing to change).
 pub fn update_consultation(
     tx: &WriteTransaction,
     ticket_id: &str,
     edit: impl Fn(&mut Consultation) -> StoreResult<()>,
 ) -> StoreResult<Consultation> {
-    let mut c: Consultation = get_w(tx, tables::CONSULTATIONS, ticket_id)?
-        .ok_or_else(|| StoreError::Rejected(format!("상담 {ticket_id}이(가) 없습니다")))?;
+    let mut c: Consultation = get_w(tx, tables::CONSULTATIONS, ticket_id)?.ok_or_else(|| {
+        StoreError::refused(AppError::new(
+            Code::Conflict,
+            format!("상담 {ticket_id}이(가) 없습니다"),
+        ))
+    })?;
     let had_agent = c.agent_id;
     let had_customer = c.customer_id;
     edit(&mut c)?;
@@ -649,6 +692,14 @@ impl Store {
         })
     }
 
+    pub fn alimtalk_template(
+        &self,
+        brand: BrandId,
+        code: &str,
+    ) -> StoreResult<Option<crate::domain::message::AlimtalkTemplate>> {
+        self.read(|r| get_r(r, tables::ALIMTALK_TEMPLATES, &alimtalk_key(brand, code)))
+    }
+
     pub fn alimtalk_templates(
         &self,
         brand: BrandId,
@@ -799,7 +850,7 @@ mod tests {
         };
         let (g, b) = futures_util::join!(good, bad);
         assert!(g.is_ok());
-        assert!(matches!(b, Err(StoreError::Rejected(_))));
+        assert!(matches!(b, Err(StoreError::Refused(_))));
         assert_eq!(store.consultations_of_brand(1, date).unwrap().len(), 1);
     }
 

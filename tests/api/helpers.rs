@@ -259,6 +259,26 @@ async fn open_retrying(dir: &std::path::Path) -> Store {
     Store::open(dir).expect("store reopens")
 }
 
+/// The status and JSON body (null when there is none) of a sent request.
+async fn answer(sent: awc::SendClientRequest) -> (u16, Value) {
+    let mut res = sent.await.expect("request");
+    let v = res
+        .json::<Value>()
+        .limit(1 << 22)
+        .await
+        .unwrap_or(Value::Null);
+    (res.status().as_u16(), v)
+}
+
+/// Runs one server life on its own thread with its own actix system (restart tests).
+pub fn life<T: Send + 'static>(
+    f: impl FnOnce() -> std::pin::Pin<Box<dyn std::future::Future<Output = T>>> + Send + 'static,
+) -> T {
+    std::thread::spawn(move || actix_rt::System::new().block_on(f()))
+        .join()
+        .expect("server life ran")
+}
+
 pub fn client() -> awc::Client {
     awc::Client::builder()
         .timeout(Duration::from_secs(10))
@@ -293,18 +313,26 @@ impl TestApp {
         body["token"].as_str().unwrap().to_string()
     }
 
-    pub async fn post(&self, path: &str, token: Option<&str>, body: Value) -> (u16, Value) {
-        let mut req = client().post(self.url(path));
-        if let Some(t) = token {
-            req = req.bearer_auth(t);
+    /// A request to `path`, with the bearer token when given.
+    fn request(
+        &self,
+        method: awc::http::Method,
+        path: &str,
+        token: Option<&str>,
+    ) -> awc::ClientRequest {
+        let req = client().request(method, self.url(path));
+        match token {
+            Some(t) => req.bearer_auth(t),
+            None => req,
         }
-        let mut res = req.send_json(&body).await.expect("request");
-        let v = res
-            .json::<Value>()
-            .limit(1 << 22)
-            .await
-            .unwrap_or(Value::Null);
-        (res.status().as_u16(), v)
+    }
+
+    pub async fn post(&self, path: &str, token: Option<&str>, body: Value) -> (u16, Value) {
+        answer(
+            self.request(awc::http::Method::POST, path, token)
+                .send_json(&body),
+        )
+        .await
     }
 
     /// POSTs JSON with an `Idempotency-Key` header.
@@ -315,76 +343,38 @@ impl TestApp {
         key: &str,
         body: Value,
     ) -> (u16, Value) {
-        let mut res = client()
-            .post(self.url(path))
-            .bearer_auth(token)
-            .insert_header(("Idempotency-Key", key))
-            .send_json(&body)
-            .await
-            .expect("request");
-        let v = res
-            .json::<Value>()
-            .limit(1 << 22)
-            .await
-            .unwrap_or(Value::Null);
-        (res.status().as_u16(), v)
+        let req = self
+            .request(awc::http::Method::POST, path, Some(token))
+            .insert_header(("Idempotency-Key", key));
+        answer(req.send_json(&body)).await
     }
 
     pub async fn delete(&self, path: &str, token: &str) -> (u16, Value) {
-        let mut res = client()
-            .delete(self.url(path))
-            .bearer_auth(token)
-            .send()
-            .await
-            .expect("request");
-        let v = res.json::<Value>().await.unwrap_or(Value::Null);
-        (res.status().as_u16(), v)
+        answer(
+            self.request(awc::http::Method::DELETE, path, Some(token))
+                .send(),
+        )
+        .await
     }
 
     /// POSTs raw bytes (file uploads).
     pub async fn post_bytes(&self, path: &str, token: &str, body: Vec<u8>) -> (u16, Value) {
-        let mut res = client()
-            .post(self.url(path))
-            .bearer_auth(token)
-            .insert_header(("content-type", "application/octet-stream"))
-            .send_body(body)
-            .await
-            .expect("request");
-        let v = res
-            .json::<Value>()
-            .limit(1 << 22)
-            .await
-            .unwrap_or(Value::Null);
-        (res.status().as_u16(), v)
+        let req = self
+            .request(awc::http::Method::POST, path, Some(token))
+            .insert_header(("content-type", "application/octet-stream"));
+        answer(req.send_body(body)).await
     }
 
     pub async fn put(&self, path: &str, token: &str, body: Value) -> (u16, Value) {
-        let mut res = client()
-            .put(self.url(path))
-            .bearer_auth(token)
-            .send_json(&body)
-            .await
-            .expect("request");
-        let v = res
-            .json::<Value>()
-            .limit(1 << 22)
-            .await
-            .unwrap_or(Value::Null);
-        (res.status().as_u16(), v)
+        answer(
+            self.request(awc::http::Method::PUT, path, Some(token))
+                .send_json(&body),
+        )
+        .await
     }
 
     pub async fn get(&self, path: &str, token: Option<&str>) -> (u16, Value) {
-        let mut req = client().get(self.url(path));
-        if let Some(t) = token {
-            req = req.bearer_auth(t);
-        }
-        let mut res = req.send().await.expect("request");
-        let v = res
-            .json::<Value>()
-            .limit(1 << 22)
-            .await
-            .unwrap_or(Value::Null);
-        (res.status().as_u16(), v)
+        answer(self.request(awc::http::Method::GET, path, token).send()).await
     }
 
     /// A call through the telephony gateway; returns (callId, ticketId).

@@ -509,14 +509,6 @@ async fn the_nhn_provider_sends_lms_and_reports_refusals_and_server_errors() {
     );
 }
 
-fn life<T: Send + 'static>(
-    f: impl FnOnce() -> std::pin::Pin<Box<dyn std::future::Future<Output = T>>> + Send + 'static,
-) -> T {
-    std::thread::spawn(move || actix_rt::System::new().block_on(f()))
-        .join()
-        .expect("server life ran")
-}
-
 #[test]
 fn a_message_the_carrier_had_not_answered_is_sent_after_a_restart() {
     let dir = tempfile::tempdir().unwrap();

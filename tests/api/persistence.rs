@@ -5,14 +5,6 @@ use crate::helpers::*;
 use calldesk::domain::clock::ManualClock;
 use serde_json::json;
 
-fn life<T: Send + 'static>(
-    f: impl FnOnce() -> std::pin::Pin<Box<dyn std::future::Future<Output = T>>> + Send + 'static,
-) -> T {
-    std::thread::spawn(move || actix_rt::System::new().block_on(f()))
-        .join()
-        .expect("server life ran")
-}
-
 #[test]
 fn a_restart_keeps_consultations_tokens_and_todays_counters() {
     let dir = tempfile::tempdir().unwrap();

@@ -11,6 +11,13 @@ use crate::protocol::{ReservationsView, ServerMsg};
 use crate::store::{self, StoreError};
 use chrono::Duration;
 
+/// Pending reservations by who sees them (see `Engine::split`).
+#[derive(Default)]
+struct Split<'a> {
+    owned: std::collections::HashMap<AgentId, Vec<&'a Reservation>>,
+    pool: std::collections::HashMap<&'a str, Vec<&'a Reservation>>,
+}
+
 impl Engine {
     pub fn resv_rules(&self, brand: BrandId) -> ResvRules {
         self.registry
@@ -19,28 +26,43 @@ impl Engine {
             .unwrap_or_default()
     }
 
-    /// Whether `who` sees the pending reservation in 예약 현황.
-    fn sees(&self, r: &Reservation, who: &AgentPublic) -> bool {
-        if r.status != ResvStatus::Pending {
-            return false;
+    /// The brand's pending reservations split once by who sees them in 예약 현황: an owner's
+    /// own, or a service's team pool (no owner, an owner who logged out, or a callback past its
+    /// owner window).
+    fn split<'a>(&self, all: &'a [Reservation]) -> Split<'a> {
+        let now = self.now();
+        let mut split = Split::default();
+        for r in all.iter().filter(|r| r.status == ResvStatus::Pending) {
+            let owner_in = r.owner_id.is_some_and(|o| self.registry.logged_in(o));
+            match r.effective_owner(now, owner_in) {
+                Some(o) => split.owned.entry(o).or_default().push(r),
+                None => split.pool.entry(r.service.as_str()).or_default().push(r),
+            }
         }
-        let owner_in = r.owner_id.is_some_and(|o| self.registry.logged_in(o));
-        match r.effective_owner(self.now(), owner_in) {
-            Some(o) => o == who.id,
-            None => who.services.contains(&r.service),
-        }
+        split
     }
 
     /// My 예약 현황.
     pub fn reservations_view(&self, who: &AgentPublic) -> AppResult<ReservationsView> {
-        Ok(self.view_of(&self.store.reservations(who.brand_id)?, who))
+        let all = self.store.reservations(who.brand_id)?;
+        Ok(self.view_of(&self.split(&all), who))
     }
 
-    /// The 예약 현황 of `who` out of the brand's reservations.
-    fn view_of(&self, all: &[Reservation], who: &AgentPublic) -> ReservationsView {
+    /// The 예약 현황 of `who`: their own and their services' pools, soonest first.
+    fn view_of(&self, split: &Split<'_>, who: &AgentPublic) -> ReservationsView {
         let now = self.now();
-        let mut items: Vec<Reservation> =
-            all.iter().filter(|r| self.sees(r, who)).cloned().collect();
+        let pools = who
+            .services
+            .iter()
+            .filter_map(|s| split.pool.get(s.as_str()));
+        let mut items: Vec<Reservation> = split
+            .owned
+            .get(&who.id)
+            .into_iter()
+            .chain(pools)
+            .flatten()
+            .map(|r| (*r).clone())
+            .collect();
         items.sort_by_key(|r| (r.scheduled_at, r.id));
         let count = |t: ResvType| items.iter().filter(|r| r.rtype == t).count() as u32;
         ReservationsView {
@@ -73,8 +95,9 @@ impl Engine {
                 return;
             }
         };
+        let split = self.split(&all);
         for me in open {
-            let view = self.view_of(&all, &me);
+            let view = self.view_of(&split, &me);
             self.registry
                 .push_agent(me.id, &ServerMsg::Reservations(view).encode());
         }

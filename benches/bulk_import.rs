@@ -54,6 +54,7 @@ fn main() {
             attempts: vec![],
             ticket_id: None,
             dialing_by: None,
+            dialing_since: None,
             created_by: Some(13),
             created_at: now,
             updated_at: now + Duration::zero(),

@@ -5,17 +5,39 @@
 //! (name), 예약일시 (scheduledAt, `YYYY-MM-DD HH:mm` local time), 메모 (memo), 상담사 (agent:
 //! login or name).
 
+use crate::domain::limits;
 use crate::domain::phone::Phone;
 use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
 use chrono_tz::Tz;
 use serde::Serialize;
-use std::collections::HashSet;
-use std::io::Cursor;
+use std::collections::{BTreeMap, HashSet};
+use std::io::{Cursor, Read};
+use std::time::{Duration, Instant};
 
-/// Largest file accepted.
+/// Largest file accepted (the upload route's body limit).
 pub const MAX_BYTES: usize = 10 * 1024 * 1024;
 /// Most rows in one file.
 pub const MAX_ROWS: usize = 50_000;
+/// Columns read per row; cells further right are ignored.
+pub const MAX_COLS: usize = 32;
+/// Characters kept of one cell. Longer cells are cut (one character past this, so the field's
+/// own limit still refuses the row) and never echoed whole.
+pub const MAX_CELL_CHARS: usize = 1_000;
+/// Cells one .xlsx sheet may hold.
+pub const MAX_CELLS: usize = MAX_ROWS * MAX_COLS;
+/// Parts (zip entries) one .xlsx may have.
+pub const MAX_XLSX_ENTRIES: usize = 256;
+/// Bytes all parts of one .xlsx may inflate to, together (measured while inflating, not read
+/// from the headers a zip bomb lies in).
+pub const MAX_XLSX_INFLATED: u64 = 48 * 1024 * 1024;
+/// Shared strings one .xlsx may declare or hold.
+pub const MAX_SHARED_STRINGS: u64 = 300_000;
+/// Files read at once; one more is refused with 503 and `Retry-After`.
+pub const PARSES_AT_ONCE: usize = 2;
+/// Row errors a preview lists (all are counted).
+pub const MAX_LISTED_ERRORS: usize = 200;
+/// Longest one file may take to read.
+pub const MAX_PARSE_TIME: Duration = Duration::from_secs(10);
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct RawRow {
@@ -63,94 +85,342 @@ fn column(header: &str) -> Option<usize> {
     }
 }
 
-fn rows_from_table(table: Vec<Vec<String>>) -> Result<Vec<RawRow>, String> {
-    let mut it = table.into_iter();
-    let header = it.next().ok_or("빈 파일입니다")?;
-    let map: Vec<Option<usize>> = header.iter().map(|h| column(h)).collect();
+/// A cell's text, trimmed and cut at `MAX_CELL_CHARS + 1` characters.
+fn cap(s: &str) -> String {
+    let t = s.trim();
+    match t.char_indices().nth(MAX_CELL_CHARS + 1) {
+        Some((i, _)) => t[..i].to_string(),
+        None => t.to_string(),
+    }
+}
+
+/// Maps header cells (by column) to the five fields; refuses a header without 전화번호 and 예약일시.
+fn header_map(cells: &[(usize, String)]) -> Result<Vec<Option<usize>>, String> {
+    let mut map = vec![None; MAX_COLS];
+    for (c, h) in cells {
+        if *c < MAX_COLS {
+            map[*c] = column(h);
+        }
+    }
     if !map.contains(&Some(0)) || !map.contains(&Some(2)) {
         return Err("머리글에 전화번호와 예약일시 열이 있어야 합니다".into());
     }
-    let mut out = Vec::new();
-    for (i, cells) in it.enumerate() {
-        if cells.iter().all(|c| c.trim().is_empty()) {
-            continue;
-        }
-        let mut f: [String; 5] = Default::default();
-        for (j, c) in cells.into_iter().enumerate() {
-            if let Some(Some(k)) = map.get(j) {
-                f[*k] = c.trim().to_string();
-            }
-        }
-        let [number, name, at, memo, agent] = f;
-        out.push(RawRow {
-            line: i + 2,
-            number,
-            name,
-            at,
-            memo,
-            agent,
-        });
-        if out.len() > MAX_ROWS {
-            return Err(format!("한 파일은 {MAX_ROWS}행까지입니다"));
-        }
-    }
-    Ok(out)
+    Ok(map)
 }
 
-/// Decodes CSV bytes: UTF-8 (with or without BOM) when valid, else CP949.
-pub fn decode_text(bytes: &[u8]) -> (String, &'static str) {
-    let b = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    match std::str::from_utf8(b) {
-        Ok(s) => (s.to_string(), "UTF-8"),
-        Err(_) => {
-            let (s, _, _) = encoding_rs::EUC_KR.decode(b);
-            (s.into_owned(), "CP949")
-        }
+fn raw_row(line: usize, f: [String; 5]) -> Option<RawRow> {
+    if f.iter().all(String::is_empty) {
+        return None;
     }
+    let [number, name, at, memo, agent] = f;
+    Some(RawRow {
+        line,
+        number,
+        name,
+        at,
+        memo,
+        agent,
+    })
 }
 
+fn too_many_rows() -> String {
+    format!("한 파일은 {MAX_ROWS}행까지입니다")
+}
+
+fn too_slow() -> String {
+    format!(
+        "파일이 너무 복잡해 {}초 안에 읽지 못했습니다",
+        MAX_PARSE_TIME.as_secs()
+    )
+}
+
+/// Reads a CSV file (UTF-8 or CP949) record by record, without copying the file: only the five
+/// known columns of each row are decoded and kept, each cut at `MAX_CELL_CHARS`.
 pub fn read_csv(bytes: &[u8]) -> Result<(Vec<RawRow>, &'static str), String> {
-    let (text, enc) = decode_text(bytes);
+    let started = Instant::now();
+    let b = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let utf8 = std::str::from_utf8(b).is_ok();
+    let text = |raw: &[u8]| -> String {
+        if utf8 {
+            cap(std::str::from_utf8(raw).unwrap_or_default())
+        } else {
+            cap(&encoding_rs::EUC_KR.decode_without_bom_handling(raw).0)
+        }
+    };
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
-        .from_reader(text.as_bytes());
-    let mut table = Vec::new();
-    for rec in rdr.records() {
-        let rec = rec.map_err(|e| format!("CSV를 읽을 수 없습니다: {e}"))?;
-        table.push(rec.iter().map(str::to_string).collect());
+        .from_reader(b);
+    let mut rec = csv::ByteRecord::new();
+    let mut map: Option<Vec<Option<usize>>> = None;
+    let mut out = Vec::new();
+    let mut index = 0usize;
+    loop {
+        match rdr.read_byte_record(&mut rec) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => return Err(format!("CSV를 읽을 수 없습니다: {e}")),
+        }
+        index += 1;
+        if index.is_multiple_of(1024) && started.elapsed() > MAX_PARSE_TIME {
+            return Err(too_slow());
+        }
+        let Some(map) = &map else {
+            let cells: Vec<(usize, String)> = rec
+                .iter()
+                .take(MAX_COLS)
+                .enumerate()
+                .map(|(c, raw)| (c, text(raw)))
+                .collect();
+            map = Some(header_map(&cells)?);
+            continue;
+        };
+        let mut f: [String; 5] = Default::default();
+        for (c, raw) in rec.iter().take(MAX_COLS).enumerate() {
+            if let Some(k) = map[c] {
+                f[k] = text(raw);
+            }
+        }
+        if let Some(row) = raw_row(index, f) {
+            out.push(row);
+            if out.len() > MAX_ROWS {
+                return Err(too_many_rows());
+            }
+        }
     }
-    Ok((rows_from_table(table)?, enc))
+    if map.is_none() {
+        return Err("빈 파일입니다".into());
+    }
+    Ok((out, if utf8 { "UTF-8" } else { "CP949" }))
 }
 
+/// Reads the first sheet of an .xlsx file. The zip is first inflated into nothing to measure it
+/// (entries, bytes, shared strings), then the sheet is streamed cell by cell: a sparse sheet
+/// whose last cell is XFD1048576 costs its two cells, not the range between them.
 pub fn read_xlsx(bytes: &[u8]) -> Result<Vec<RawRow>, String> {
-    use calamine::{Data, Reader, Xlsx};
-    let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes.to_vec()))
-        .map_err(|e| format!("xlsx 파일을 읽을 수 없습니다: {e}"))?;
-    let range = wb
-        .worksheet_range_at(0)
-        .ok_or("시트가 없습니다")?
+    use calamine::{Reader, Xlsx};
+    let started = Instant::now();
+    prescan_xlsx(bytes, started)?;
+    let mut wb: Xlsx<_> =
+        Xlsx::new(Cursor::new(bytes)).map_err(|e| format!("xlsx 파일을 읽을 수 없습니다: {e}"))?;
+    let sheet = wb.sheet_names().first().cloned().ok_or("시트가 없습니다")?;
+    let mut cells = wb
+        .worksheet_cells_reader(&sheet)
         .map_err(|e| format!("시트를 읽을 수 없습니다: {e}"))?;
-    let table = range
-        .rows()
-        .map(|row| {
-            row.iter()
-                .map(|c| match c {
-                    Data::Empty => String::new(),
-                    Data::String(s) => s.clone(),
-                    Data::Float(f) if f.fract() == 0.0 => format!("{}", *f as i64),
-                    Data::Float(f) => f.to_string(),
-                    Data::Int(i) => i.to_string(),
-                    Data::DateTime(d) => d
-                        .as_datetime()
-                        .map(|t| t.format("%Y-%m-%d %H:%M").to_string())
-                        .unwrap_or_default(),
-                    other => other.to_string(),
-                })
-                .collect()
-        })
-        .collect();
-    rows_from_table(table)
+    let mut header_row: Option<u32> = None;
+    let mut header: Vec<(usize, String)> = Vec::new();
+    let mut map: Option<Vec<Option<usize>>> = None;
+    let mut rows: BTreeMap<u32, [String; 5]> = BTreeMap::new();
+    let mut count = 0usize;
+    while let Some(cell) = cells
+        .next_cell()
+        .map_err(|e| format!("시트를 읽을 수 없습니다: {e}"))?
+    {
+        count += 1;
+        if count > MAX_CELLS {
+            return Err(format!("한 시트는 {MAX_CELLS}칸까지입니다"));
+        }
+        if count.is_multiple_of(4096) && started.elapsed() > MAX_PARSE_TIME {
+            return Err(too_slow());
+        }
+        let (r, c) = cell.get_position();
+        let c = c as usize;
+        let first = *header_row.get_or_insert(r);
+        if r as usize > first as usize + MAX_ROWS {
+            return Err(format!("{} ({}행)", too_many_rows(), r as u64 + 1));
+        }
+        if c >= MAX_COLS {
+            continue;
+        }
+        if r == first {
+            header.push((c, cell_text(cell.get_value())));
+            continue;
+        }
+        if r < first {
+            continue;
+        }
+        if map.is_none() {
+            map = Some(header_map(&header)?);
+        }
+        if let Some(Some(k)) = map.as_ref().map(|m| m[c]) {
+            rows.entry(r).or_default()[k] = cell_text(cell.get_value());
+        }
+    }
+    if header_row.is_none() {
+        return Err("빈 파일입니다".into());
+    }
+    if map.is_none() {
+        header_map(&header)?;
+    }
+    Ok(rows
+        .into_iter()
+        .filter_map(|(r, f)| raw_row(r as usize + 1, f))
+        .collect())
+}
+
+fn cell_text(d: &calamine::DataRef<'_>) -> String {
+    use calamine::DataRef;
+    match d {
+        DataRef::Empty => String::new(),
+        DataRef::String(s) | DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => cap(s),
+        DataRef::SharedString(s) => cap(s),
+        DataRef::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+        DataRef::Float(f) => cap(&f.to_string()),
+        DataRef::Int(i) => i.to_string(),
+        DataRef::Bool(b) => b.to_string(),
+        DataRef::DateTime(d) => d
+            .as_datetime()
+            .map(|t| t.format("%Y-%m-%d %H:%M").to_string())
+            .unwrap_or_default(),
+        DataRef::Error(e) => e.to_string(),
+    }
+}
+
+/// Measures an .xlsx before the reader sees it: entry count, the bytes every entry really
+/// inflates to (read through a capped reader), and the shared-string count (declared and held),
+/// since the reader reserves room for the declared count up front.
+fn prescan_xlsx(bytes: &[u8], started: Instant) -> Result<(), String> {
+    let bad = |e: &dyn std::fmt::Display| format!("xlsx 파일을 읽을 수 없습니다: {e}");
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| bad(&e))?;
+    if zip.len() > MAX_XLSX_ENTRIES {
+        return Err(format!(
+            "xlsx 파일의 구성 요소가 너무 많습니다 ({MAX_XLSX_ENTRIES}개까지)"
+        ));
+    }
+    let mut total: u64 = 0;
+    let mut buf = vec![0u8; 64 * 1024];
+    for i in 0..zip.len() {
+        let entry = zip.by_index(i).map_err(|e| bad(&e))?;
+        let shared = entry
+            .name()
+            .map_err(|e| bad(&e))?
+            .to_ascii_lowercase()
+            .ends_with("sharedstrings.xml");
+        let mut capped = entry.take(MAX_XLSX_INFLATED - total + 1);
+        let mut sst = SstScan::default();
+        loop {
+            let n = capped.read(&mut buf).map_err(|e| bad(&e))?;
+            if n == 0 {
+                break;
+            }
+            total += n as u64;
+            if total > MAX_XLSX_INFLATED {
+                return Err(format!(
+                    "xlsx 파일의 압축을 풀면 너무 큽니다 ({} MiB까지)",
+                    MAX_XLSX_INFLATED / 1024 / 1024
+                ));
+            }
+            if shared {
+                sst.feed(&buf[..n])?;
+            }
+            if started.elapsed() > MAX_PARSE_TIME {
+                return Err(too_slow());
+            }
+        }
+        if shared {
+            sst.finish()?;
+        }
+    }
+    Ok(())
+}
+
+/// Streams `sharedStrings.xml`: checks the `<sst uniqueCount>` the reader reserves for, and
+/// counts the `<si>` items it would hold.
+#[derive(Default)]
+struct SstScan {
+    /// The start of the part, until the `<sst …>` tag is closed.
+    head: Vec<u8>,
+    head_done: bool,
+    /// The last three bytes seen.
+    tail: [u8; 3],
+    items: u64,
+}
+
+const SST_HEAD_MAX: usize = 64 * 1024;
+
+impl SstScan {
+    fn too_many() -> String {
+        format!("공유 문자열이 너무 많습니다 ({MAX_SHARED_STRINGS}개까지)")
+    }
+
+    fn feed(&mut self, chunk: &[u8]) -> Result<(), String> {
+        if !self.head_done {
+            let room = SST_HEAD_MAX.saturating_sub(self.head.len());
+            self.head.extend_from_slice(&chunk[..chunk.len().min(room)]);
+            if let Some(tag) = sst_tag(&self.head) {
+                if declared_count(tag) > MAX_SHARED_STRINGS {
+                    return Err(Self::too_many());
+                }
+                self.head_done = true;
+                self.head = Vec::new();
+            } else if self.head.len() >= SST_HEAD_MAX {
+                return Err("xlsx 공유 문자열 머리를 읽을 수 없습니다".into());
+            }
+        }
+        for &b in chunk {
+            let [p3, p2, p1] = self.tail;
+            if matches!(b, b'>' | b' ' | b'\t' | b'\r' | b'\n' | b'/')
+                && p2 == b's'
+                && p1 == b'i'
+                && matches!(p3, b'<' | b':')
+            {
+                self.items += 1;
+                if self.items > MAX_SHARED_STRINGS {
+                    return Err(Self::too_many());
+                }
+            }
+            self.tail = [p2, p1, b];
+        }
+        Ok(())
+    }
+
+    fn finish(&self) -> Result<(), String> {
+        if self.head_done {
+            Ok(())
+        } else {
+            Err("xlsx 공유 문자열을 읽을 수 없습니다".into())
+        }
+    }
+}
+
+/// The `<sst …>` (or `<x:sst …>`) start tag, once it is whole in `head`.
+fn sst_tag(head: &[u8]) -> Option<&[u8]> {
+    let mut from = 0;
+    while let Some(i) = find(&head[from..], b"sst").map(|i| i + from) {
+        let before = i.checked_sub(1).map(|j| head[j]);
+        let after = head.get(i + 3).copied();
+        if matches!(before, Some(b'<' | b':'))
+            && matches!(after, Some(b' ' | b'\t' | b'\r' | b'\n' | b'>' | b'/'))
+        {
+            let end = find(&head[i..], b">")?;
+            return Some(&head[i..i + end]);
+        }
+        from = i + 3;
+    }
+    None
+}
+
+/// The largest `uniqueCount` value in a tag (0 when absent), saturating.
+fn declared_count(tag: &[u8]) -> u64 {
+    let mut most = 0u64;
+    let mut from = 0;
+    while let Some(i) = find(&tag[from..], b"uniqueCount").map(|i| i + from) {
+        let rest = &tag[i + "uniqueCount".len()..];
+        let n = rest
+            .iter()
+            .skip_while(|b| !b.is_ascii_digit())
+            .take_while(|b| b.is_ascii_digit())
+            .fold(0u64, |n, d| {
+                n.saturating_mul(10).saturating_add(u64::from(d - b'0'))
+            });
+        most = most.max(n);
+        from = i + 1;
+    }
+    most
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
 }
 
 /// A number as Excel may have mangled it: `1012345678` (lost 0) becomes `01012345678`.
@@ -160,6 +430,14 @@ pub fn repair_number(raw: &str) -> Option<(Phone, bool)> {
     }
     let digits: String = raw.chars().filter(char::is_ascii_digit).collect();
     Phone::parse(&format!("0{digits}")).ok().map(|p| (p, true))
+}
+
+/// A cell as quoted in an error: at most 40 characters.
+fn shown(s: &str) -> String {
+    match s.char_indices().nth(40) {
+        Some((i, _)) => format!("{}…", &s[..i]),
+        None => s.to_string(),
+    }
 }
 
 /// Checks every row. `agent_of` resolves a login or name to an agent of the brand.
@@ -184,7 +462,7 @@ pub fn check(
         if number.is_none() {
             row_errs.push(err(
                 "number",
-                format!("전화번호가 올바르지 않습니다: '{}'", r.number),
+                format!("전화번호가 올바르지 않습니다: '{}'", shown(&r.number)),
             ));
         }
         let at = [
@@ -200,7 +478,10 @@ pub fn check(
         match at {
             None => row_errs.push(err(
                 "scheduledAt",
-                format!("예약일시 형식이 아닙니다 (YYYY-MM-DD HH:mm): '{}'", r.at),
+                format!(
+                    "예약일시 형식이 아닙니다 (YYYY-MM-DD HH:mm): '{}'",
+                    shown(&r.at)
+                ),
             )),
             Some(t) if t < now => row_errs.push(err("scheduledAt", "지난 시간입니다".into())),
             _ => {}
@@ -210,10 +491,21 @@ pub fn check(
         } else {
             let a = agent_of(&r.agent);
             if a.is_none() {
-                row_errs.push(err("agent", format!("없는 상담사입니다: '{}'", r.agent)));
+                row_errs.push(err(
+                    "agent",
+                    format!("없는 상담사입니다: '{}'", shown(&r.agent)),
+                ));
             }
             a
         };
+        for (limit, value) in [
+            (limits::RESV_CUSTOMER_NAME, &r.name),
+            (limits::RESV_MEMO, &r.memo),
+        ] {
+            if let Err((field, m)) = limit.check(value) {
+                row_errs.push(err(field, m));
+            }
+        }
         if let (Some((p, _)), Some(t)) = (&number, at) {
             let key = (p.digits().to_string(), t);
             if existing.contains(&key) || !seen.insert(key) {

@@ -18,6 +18,7 @@ pub enum Code {
     NotOffered,
     Busy,
     PayloadTooLarge,
+    RateLimited,
     Unavailable,
     Internal,
 }
@@ -35,6 +36,7 @@ impl Code {
             Code::NotOffered => "not_offered",
             Code::Busy => "busy",
             Code::PayloadTooLarge => "payload_too_large",
+            Code::RateLimited => "rate_limited",
             Code::Unavailable => "unavailable",
             Code::Internal => "internal",
         }
@@ -48,6 +50,7 @@ impl Code {
             Code::NotFound => StatusCode::NOT_FOUND,
             Code::Conflict | Code::NotOffered | Code::Busy => StatusCode::CONFLICT,
             Code::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Code::RateLimited => StatusCode::TOO_MANY_REQUESTS,
             Code::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             Code::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -61,6 +64,8 @@ pub struct AppError {
     pub message: String,
     /// Per-field messages for a refused form (`{"email": "…"}`), shown beside each field.
     pub fields: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Seconds to wait before trying again (sent as `Retry-After` with 429 and 503).
+    pub retry_after_s: Option<u64>,
 }
 
 pub type AppResult<T> = Result<T, AppError>;
@@ -71,7 +76,25 @@ impl AppError {
             code,
             message: message.into(),
             fields: None,
+            retry_after_s: None,
         }
+    }
+
+    /// The same error, telling the client to try again after `s` seconds.
+    pub fn retry_after(mut self, s: u64) -> Self {
+        self.retry_after_s = Some(s);
+        self
+    }
+
+    /// Too much at once: 429 with `Retry-After`.
+    pub fn rate_limited(m: impl Into<String>, retry_after_s: u64) -> Self {
+        Self::new(Code::RateLimited, m).retry_after(retry_after_s)
+    }
+
+    /// The server is saturated (e.g. every password-hashing slot is taken): 503 with
+    /// `Retry-After`, instead of taking more memory.
+    pub fn busy(m: impl Into<String>, retry_after_s: u64) -> Self {
+        Self::new(Code::Unavailable, m).retry_after(retry_after_s)
     }
 
     /// A 400 naming each wrong field: `{"error": {"code", "message", "fields": {…}}}`.
@@ -117,7 +140,11 @@ impl AppError {
 
     /// The HTTP response for this error (for handlers that return `HttpResponse`).
     pub fn error_response_json(&self) -> HttpResponse {
-        HttpResponse::build(self.code.status()).json(self.body())
+        let mut res = HttpResponse::build(self.code.status());
+        if let Some(s) = self.retry_after_s {
+            res.insert_header(("Retry-After", s.to_string()));
+        }
+        res.json(self.body())
     }
 
     pub fn body(&self) -> serde_json::Value {
@@ -142,7 +169,7 @@ impl ResponseError for AppError {
         self.code.status()
     }
     fn error_response(&self) -> HttpResponse {
-        HttpResponse::build(self.status_code()).json(self.body())
+        self.error_response_json()
     }
 }
 
@@ -163,13 +190,26 @@ impl From<actix::MailboxError> for AppError {
 
 /// Turns actix-web's JSON / path / query extractor failures into the one error shape.
 pub fn json_config() -> actix_web::web::JsonConfig {
+    use actix_web::error::JsonPayloadError;
     actix_web::web::JsonConfig::default()
-        .limit(256 * 1024)
-        .error_handler(|err, _req| {
-            let msg = format!("요청 본문을 읽을 수 없습니다: {err}");
-            AppError::new(Code::BadRequest, msg).into()
+        .limit(MAX_JSON_BYTES)
+        .error_handler(|err, _req| match err {
+            JsonPayloadError::Overflow { .. } | JsonPayloadError::OverflowKnownLength { .. } => {
+                AppError::new(
+                    Code::PayloadTooLarge,
+                    format!("요청 본문은 {} KiB까지입니다", MAX_JSON_BYTES / 1024),
+                )
+                .into()
+            }
+            err => {
+                let msg = format!("요청 본문을 읽을 수 없습니다: {err}");
+                AppError::new(Code::BadRequest, msg).into()
+            }
         })
 }
+
+/// Largest JSON request body (a 413 past it).
+pub const MAX_JSON_BYTES: usize = 256 * 1024;
 
 pub fn query_config() -> actix_web::web::QueryConfig {
     actix_web::web::QueryConfig::default().error_handler(|err, _req| {

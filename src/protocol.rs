@@ -76,6 +76,47 @@ pub const CLIENT_TYPES: [&str; 8] = [
     "ping",
 ];
 
+/// Decodes one request frame: its `id` (when it has a numeric one) and the request, or the
+/// `invalid_message` error to answer it with. Never panics, whatever the text (serde_json
+/// refuses nesting deeper than 128 levels instead of recursing on).
+pub fn decode_request(text: &str) -> (Option<u64>, Result<ClientRequest, crate::error::AppError>) {
+    use crate::error::{AppError, Code};
+    let value: serde_json::Value = match serde_json::from_str(text) {
+        Ok(v) => v,
+        Err(e) => {
+            let err = AppError::new(Code::InvalidMessage, format!("JSON이 아닙니다: {e}"));
+            return (None, Err(err));
+        }
+    };
+    let id = value.get("id").and_then(|v| v.as_u64());
+    let kind = value
+        .get("type")
+        .and_then(|v| v.as_str())
+        .unwrap_or("")
+        .to_string();
+    if !CLIENT_TYPES.contains(&kind.as_str()) {
+        let shown: String = kind.chars().take(40).collect();
+        let err = AppError::new(
+            Code::InvalidMessage,
+            format!(
+                "알 수 없는 요청 type '{shown}' (expected one of {})",
+                CLIENT_TYPES.join(", ")
+            ),
+        );
+        return (id, Err(err));
+    }
+    match serde_json::from_value(value) {
+        Ok(r) => (id, Ok(r)),
+        Err(e) => {
+            let err = AppError::new(
+                Code::InvalidMessage,
+                format!("'{kind}' 요청 형식 오류: {e}"),
+            );
+            (id, Err(err))
+        }
+    }
+}
+
 // ---- server → client ---------------------------------------------------------------------------
 
 #[derive(Debug, Clone, Serialize, TS)]

@@ -84,9 +84,13 @@ impl Application {
         let state = web::Data::new(AppState {
             engine: engine.clone(),
             settings: Arc::new(settings),
+            uploads: api::Slots::new(crate::bulk::PARSES_AT_ONCE),
+            hashing: api::hashing::HashPool::for_server(),
         });
+        crate::ws::start_watchdog(engine.clone());
         let server =
             HttpServer::new(move || App::new().app_data(state.clone()).configure(api::configure))
+                .on_connect(tune_connection)
                 .listen(listener)
                 .map_err(|e| e.to_string())?
                 .shutdown_timeout(5)
@@ -118,6 +122,20 @@ impl Application {
         res
     }
 }
+
+/// Per connection: no Nagle delay on pushes, and a peer that stops acknowledging what we send
+/// (a desk whose network vanished) makes the kernel give up after `TCP_USER_TIMEOUT` instead of
+/// the default ~15 minutes of retransmits.
+fn tune_connection(conn: &dyn std::any::Any, _ext: &mut actix_web::dev::Extensions) {
+    if let Some(tcp) = conn.downcast_ref::<actix_web::rt::net::TcpStream>() {
+        let _ = tcp.set_nodelay(true);
+        let sock = socket2::SockRef::from(tcp);
+        let _ = sock.set_tcp_user_timeout(Some(TCP_USER_TIMEOUT));
+    }
+}
+
+/// How long unacknowledged data may sit in a connection before the kernel drops it.
+pub const TCP_USER_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// Writes every brand's realtime snapshot now.
 pub async fn flush(engine: &Engine) {

@@ -1,6 +1,8 @@
 //! Login, logout, `/api/me`, the desk socket route, and `Authed`: the extractor that turns a
-//! bearer token (header or `?token=`) into the agent making the request. Tokens are random,
-//! stored in redb (they survive a restart) and revoked at logout.
+//! bearer token (the `Authorization` header only) into the agent making the request. Tokens are
+//! random, stored in redb (they survive a restart) and revoked at logout. Only the socket
+//! upgrade takes credentials in its URL: `?ticket=` (one-time, 30 s, from
+//! `POST /api/ws/ticket`; the web client uses it) or `?token=` (the wire contract).
 
 use super::AppState;
 use crate::domain::model::{AgentPublic, Session};
@@ -19,45 +21,52 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/api/login", web::post().to(login))
         .route("/api/logout", web::post().to(logout))
         .route("/api/me", web::get().to(me))
+        .route("/api/ws/ticket", web::post().to(socket_ticket))
         .route("/api/ws", web::get().to(socket));
 }
 
 /// The agent a request is made by.
 pub struct Authed(pub AgentPublic);
 
+/// The bearer token of the `Authorization` header. A `?token=` in the URL is not read here:
+/// URLs end up in proxy logs and browser history.
 fn token_of(req: &HttpRequest) -> Option<String> {
-    if let Some(h) = req
+    let h = req
         .headers()
         .get("authorization")
-        .and_then(|v| v.to_str().ok())
-    {
-        if let Some(t) = h
-            .strip_prefix("Bearer ")
-            .or_else(|| h.strip_prefix("bearer "))
-        {
-            return Some(t.trim().to_string());
-        }
-    }
-    web::Query::<std::collections::HashMap<String, String>>::from_query(req.query_string())
-        .ok()
-        .and_then(|q| q.get("token").cloned())
+        .and_then(|v| v.to_str().ok())?;
+    h.strip_prefix("Bearer ")
+        .or_else(|| h.strip_prefix("bearer "))
+        .map(|t| t.trim().to_string())
+        .filter(|t| !t.is_empty())
+}
+
+fn state_of(req: &HttpRequest) -> AppResult<&web::Data<AppState>> {
+    req.app_data::<web::Data<AppState>>()
+        .ok_or_else(|| AppError::internal("state missing"))
 }
 
 fn authenticate(req: &HttpRequest) -> AppResult<Authed> {
-    let state = req
-        .app_data::<web::Data<AppState>>()
-        .ok_or_else(|| AppError::internal("state missing"))?;
     let token = token_of(req).ok_or_else(AppError::unauthorized)?;
+    authenticate_token(state_of(req)?, &token)
+}
+
+/// The agent a token belongs to. A token missing from the cache is read from the store and
+/// cached; the store is read once more after caching, so a logout that revoked the token while
+/// this request was in flight cannot leave it cached (logout deletes from the store first and
+/// from the cache second: whichever order the two requests run in, the token ends up gone).
+fn authenticate_token(state: &AppState, token: &str) -> AppResult<Authed> {
     let reg = &state.engine.registry;
-    let agent_id = match reg.tokens.get(&token) {
-        Some(id) => *id,
+    let agent_id = match reg.tokens.get(token).map(|e| *e) {
+        Some(id) => id,
         None => {
-            let s = state
-                .engine
-                .store
-                .session(&token)?
-                .ok_or_else(AppError::unauthorized)?;
-            reg.tokens.insert(token, s.agent_id);
+            let store = &state.engine.store;
+            let s = store.session(token)?.ok_or_else(AppError::unauthorized)?;
+            reg.tokens.insert(token.to_string(), s.agent_id);
+            if store.session(token)?.is_none() {
+                reg.tokens.remove(token);
+                return Err(AppError::unauthorized());
+            }
             s.agent_id
         }
     };
@@ -120,21 +129,24 @@ async fn login(state: web::Data<AppState>, body: web::Json<LoginBody>) -> AppRes
             "아이디 또는 비밀번호가 올바르지 않습니다",
         )
     };
-    if login.is_empty() || password.is_empty() || login.len() > 64 || password.len() > 256 {
+    let too_long = crate::domain::limits::LOGIN.check(&login).is_err()
+        || crate::domain::limits::PASSWORD.check(&password).is_err();
+    if login.is_empty() || password.is_empty() || too_long {
         return Err(bad());
     }
     let agent = state.engine.store.agent_by_login(&login)?;
     let hash = agent.as_ref().map(|a| a.password_hash.clone());
-    let ok = web::block(move || match hash {
-        Some(h) => verify_password(&password, &h),
-        None => {
-            // Spend the same time on unknown logins.
-            let _ = verify_password(&password, dummy_hash());
-            false
-        }
-    })
-    .await
-    .map_err(AppError::internal)?;
+    // On the bounded hashing pool; unknown logins spend the same time on a dummy hash.
+    let ok = state
+        .hashing
+        .run(move || match hash {
+            Some(h) => verify_password(&password, &h),
+            None => {
+                let _ = verify_password(&password, dummy_hash());
+                false
+            }
+        })
+        .await?;
     let agent = agent.filter(|_| ok).ok_or_else(bad)?;
     let token = new_token();
     let session = Session {
@@ -198,12 +210,57 @@ async fn me(state: web::Data<AppState>, who: Authed) -> AppResult<HttpResponse> 
     Ok(HttpResponse::Ok().json(json!({"agent": who.0, "status": status, "call": call})))
 }
 
+/// How long a socket ticket may wait for its socket.
+pub const TICKET_TTL: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// `POST /api/ws/ticket`: a one-time ticket to open the desk socket with (`?ticket=`), so the
+/// long-lived token never appears in a URL.
+/// The ticket stands for the token that asked for it: a logout in between voids it.
+async fn socket_ticket(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    _who: Authed,
+) -> AppResult<HttpResponse> {
+    let tickets = &state.engine.registry.socket_tickets;
+    // Tickets are used within milliseconds; only ones never used pile up, and are pruned here.
+    if tickets.len() > 1024 {
+        tickets.retain(|_, (_, at)| at.elapsed() < TICKET_TTL);
+    }
+    let ticket = new_token();
+    let token = token_of(&req).unwrap_or_default();
+    tickets.insert(ticket.clone(), (token, std::time::Instant::now()));
+    Ok(HttpResponse::Ok().json(json!({
+        "ticket": ticket,
+        "expiresInS": TICKET_TTL.as_secs(),
+    })))
+}
+
+/// The desk socket: `?ticket=` (one-time), `?token=` (the contract) or the header.
 async fn socket(
     state: web::Data<AppState>,
     req: HttpRequest,
     stream: web::Payload,
 ) -> Result<HttpResponse, actix_web::Error> {
-    let who = authenticate(&req)?;
+    let q = web::Query::<std::collections::HashMap<String, String>>::from_query(req.query_string())
+        .map(|q| q.into_inner())
+        .unwrap_or_default();
+    let who = if let Some(t) = q.get("ticket") {
+        let (token, at) = state
+            .engine
+            .registry
+            .socket_tickets
+            .remove(t)
+            .map(|(_, v)| v)
+            .ok_or_else(AppError::unauthorized)?;
+        if at.elapsed() >= TICKET_TTL {
+            return Err(AppError::unauthorized().into());
+        }
+        authenticate_token(&state, &token)?
+    } else if let Some(t) = q.get("token") {
+        authenticate_token(&state, t)?
+    } else {
+        authenticate(&req)?
+    };
     crate::ws::start(state.engine.clone(), who.0, &req, stream)
 }
 

@@ -7,6 +7,7 @@ use super::auth::Authed;
 use super::AppState;
 use crate::domain::customer::{validate, CustomerInput};
 use crate::domain::ledger::local_date;
+use crate::domain::limits;
 use crate::domain::model::{AgentPublic, Consultation, Customer, CustomerMemo};
 use crate::domain::phone::Phone;
 use crate::error::{AppError, AppResult, Code};
@@ -120,7 +121,8 @@ fn memo_entry(
     Ok(m)
 }
 
-/// Changes a customer and writes the 관리메모 entry about it (audited) in one durable write.
+/// Changes a customer and writes the 관리메모 entry about it (audited) in one durable write. The
+/// record is read inside that write, so a concurrent change is never undone.
 async fn change_with_memo(
     state: &AppState,
     me: AgentPublic,
@@ -129,16 +131,16 @@ async fn change_with_memo(
     text: String,
     change: impl Fn(&mut Customer) + Send + 'static,
 ) -> AppResult<(Customer, CustomerMemo)> {
-    let c = load(state, &me, id)?;
     let now = state.engine.now();
     Ok(state
         .engine
         .store
         .write(move |tx| {
-            let mut c = c.clone();
-            change(&mut c);
-            c.updated_at = Some(now);
-            store::put_customer(tx, &c)?;
+            let c = store::update_customer(tx, me.brand_id, id, |c| {
+                change(c);
+                c.updated_at = Some(now);
+                Ok(())
+            })?;
             let m = memo_entry(tx, &me, &c, kind, &text, now)?;
             Ok((c, m))
         })
@@ -164,7 +166,8 @@ fn audit_and_link(
     Ok(())
 }
 
-/// Links a consultation of my brand to the customer (e.g. the call in progress).
+/// Links a consultation of my brand to the customer (e.g. the call in progress). The
+/// edit-own rule of consultations holds here too: only its agent (or a manager) may link it.
 fn link_ticket(
     tx: &WriteTransaction,
     me: &AgentPublic,
@@ -175,8 +178,13 @@ fn link_ticket(
     store::update_consultation(tx, ticket, |c: &mut Consultation| {
         if c.brand_id != brand {
             return Err(StoreError::refused(AppError::new(
-                Code::Conflict,
+                Code::NotFound,
                 format!("상담 {ticket}이(가) 없습니다"),
+            )));
+        }
+        if c.agent_id != Some(me.id) && !me.role.is_manager() {
+            return Err(StoreError::refused(AppError::forbidden(
+                crate::engine::NOT_YOUR_CONSULTATION,
             )));
         }
         c.customer_id = Some(customer);
@@ -235,25 +243,27 @@ async fn edit(
     let engine = &state.engine;
     let rt = engine.brand_rt(me.brand_id)?;
     let now = engine.now();
-    let existing = load(&state, &me, *id)?;
+    let id = *id;
     let input = body.into_inner();
     let v = validate(&input, local_date(now, rt.brand.tz())).map_err(AppError::invalid_fields)?;
     let ticket = input.ticket_id.clone();
     let saved = engine
         .store
         .write(move |tx| {
-            let mut c = existing.clone();
-            c.name = v.name.clone();
-            c.phone = v.phones[0].clone();
-            c.phones = v.phones[1..].to_vec();
-            c.email = v.email.clone();
-            c.birth_date = v.birth_date;
-            c.updated_at = Some(now);
-            let memo_changed = v.memo.as_ref().is_some_and(|m| *m != c.memo);
-            if let Some(m) = &v.memo {
-                c.memo = m.clone();
-            }
-            store::put_customer(tx, &c)?;
+            let mut memo_changed = false;
+            let c = store::update_customer(tx, me.brand_id, id, |c| {
+                c.name = v.name.clone();
+                c.phone = v.phones[0].clone();
+                c.phones = v.phones[1..].to_vec();
+                c.email = v.email.clone();
+                c.birth_date = v.birth_date;
+                c.updated_at = Some(now);
+                memo_changed = v.memo.as_ref().is_some_and(|m| *m != c.memo);
+                if let Some(m) = &v.memo {
+                    c.memo = m.clone();
+                }
+                Ok(())
+            })?;
             if memo_changed {
                 memo_entry(tx, &me, &c, "memo", &c.memo, now)?;
             }
@@ -304,12 +314,15 @@ async fn add_memo(
 ) -> AppResult<HttpResponse> {
     let me = who.0;
     let text = body.into_inner().text.trim().to_string();
-    if text.is_empty() || text.chars().count() > crate::domain::customer::MEMO_MAX {
+    if text.is_empty() {
         return Err(AppError::invalid_fields(vec![(
             "text",
-            "메모는 1~2000자여야 합니다".into(),
+            "메모를 입력하세요".into(),
         )]));
     }
+    limits::MEMO_TEXT
+        .check(&text)
+        .map_err(|e| AppError::invalid_fields(vec![e]))?;
     let memo = text.clone();
     let (_, m) = change_with_memo(&state, me, *id, "memo", text, move |c| {
         c.memo = memo.clone()
@@ -340,12 +353,9 @@ async fn blacklist(
             "블랙리스트 사유를 입력하세요".into(),
         )]));
     }
-    if reason.chars().count() > 500 {
-        return Err(AppError::invalid_fields(vec![(
-            "reason",
-            "사유는 500자 이하여야 합니다".into(),
-        )]));
-    }
+    limits::BLACKLIST_REASON
+        .check(&reason)
+        .map_err(|e| AppError::invalid_fields(vec![e]))?;
     let (kind, text) = if b.blacklisted {
         ("blacklist", format!("블랙리스트 등록: {reason}"))
     } else if reason.is_empty() {

@@ -1,4 +1,5 @@
-//! `/healthz` (liveness, checks the store answers) and `/metrics` (Prometheus text).
+//! `/healthz` (liveness: the store can be read and its writer thread answers; 503 otherwise) and
+//! `/metrics` (Prometheus text).
 
 use super::AppState;
 use actix_web::{web, HttpResponse};
@@ -9,10 +10,22 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/metrics", web::get().to(metrics));
 }
 
+/// How long the store writer may take to answer the health check.
+pub const WRITER_PING: std::time::Duration = std::time::Duration::from_secs(2);
+
 async fn healthz(state: web::Data<AppState>) -> HttpResponse {
-    match state.engine.store.is_empty() {
-        Ok(_) => HttpResponse::Ok().json(serde_json::json!({"status": "ok"})),
-        Err(e) => crate::error::AppError::internal(e).error_response_json(),
+    let store = &state.engine.store;
+    let res = match store.is_empty() {
+        Ok(_) => store.ping_writer(WRITER_PING).await,
+        Err(e) => Err(e),
+    };
+    match res {
+        Ok(()) => HttpResponse::Ok().json(serde_json::json!({"status": "ok"})),
+        Err(e) => crate::error::AppError::new(
+            crate::error::Code::Unavailable,
+            format!("저장소가 응답하지 않습니다 (store): {e}"),
+        )
+        .error_response_json(),
     }
 }
 

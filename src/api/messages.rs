@@ -267,7 +267,7 @@ struct HistoryQuery {
 }
 
 fn masked(me: &AgentPublic, mut m: Message) -> Message {
-    if !me.full_view {
+    if !me.sees_full() {
         m.to = mask(&m.to);
     }
     m

@@ -6,6 +6,7 @@ pub mod agents;
 pub mod auth;
 pub mod consultations;
 pub mod customers;
+pub mod hashing;
 pub mod health;
 pub mod messages;
 pub mod orders;
@@ -23,6 +24,45 @@ use std::sync::Arc;
 pub struct AppState {
     pub engine: Engine,
     pub settings: Arc<Settings>,
+    /// Bulk files being read now (each may hold tens of MB while it is read).
+    pub uploads: Arc<Slots>,
+    /// Password hashing threads and their bounded queue.
+    pub hashing: Arc<hashing::HashPool>,
+}
+
+/// A fixed number of slots for heavy work; `take` refuses instead of queueing.
+pub struct Slots {
+    used: std::sync::atomic::AtomicUsize,
+    max: usize,
+}
+
+/// One taken slot, given back when dropped.
+pub struct Slot(Arc<Slots>);
+
+impl Slots {
+    pub fn new(max: usize) -> Arc<Slots> {
+        Arc::new(Slots {
+            used: std::sync::atomic::AtomicUsize::new(0),
+            max,
+        })
+    }
+
+    /// A slot, or `None` when all are taken.
+    pub fn take(self: &Arc<Self>) -> Option<Slot> {
+        use std::sync::atomic::Ordering::SeqCst;
+        self.used
+            .fetch_update(SeqCst, SeqCst, |n| (n < self.max).then_some(n + 1))
+            .ok()
+            .map(|_| Slot(self.clone()))
+    }
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        self.0
+            .used
+            .fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+    }
 }
 
 /// Refuses people who are not managers (or admins) with a 403 naming what they tried.

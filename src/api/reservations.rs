@@ -5,9 +5,11 @@
 use super::auth::Authed;
 use super::AppState;
 use crate::domain::ledger::local_date;
+use crate::domain::limits;
 use crate::domain::model::AgentPublic;
 use crate::domain::phone::Phone;
 use crate::domain::reservation::{Reservation, ResvStatus, ResvType};
+use crate::engine::reservations::masked_for;
 use crate::error::{AppError, AppResult, Code};
 use crate::store::{self, StoreError};
 use actix_web::{web, HttpResponse};
@@ -16,18 +18,14 @@ use serde::Deserialize;
 use serde_json::json;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        web::resource("/api/reservations/import")
-            .app_data(web::PayloadConfig::new(crate::bulk::MAX_BYTES))
-            .route(web::post().to(import)),
-    )
-    .route("/api/reservations", web::get().to(list))
-    .route("/api/reservations", web::post().to(create))
-    .route("/api/reservations/{id}", web::put().to(edit))
-    .route("/api/reservations/{id}/cancel", web::post().to(cancel))
-    .route("/api/dnc", web::get().to(dnc_list))
-    .route("/api/dnc", web::post().to(dnc_add))
-    .route("/api/dnc/{number}", web::delete().to(dnc_remove));
+    cfg.route("/api/reservations/import", web::post().to(import))
+        .route("/api/reservations", web::get().to(list))
+        .route("/api/reservations", web::post().to(create))
+        .route("/api/reservations/{id}", web::put().to(edit))
+        .route("/api/reservations/{id}/cancel", web::post().to(cancel))
+        .route("/api/dnc", web::get().to(dnc_list))
+        .route("/api/dnc", web::post().to(dnc_add))
+        .route("/api/dnc/{number}", web::delete().to(dnc_remove));
 }
 
 #[derive(Deserialize)]
@@ -79,9 +77,12 @@ async fn create(
         errs.push(("type", "대량·콜백 예약은 매니저만 등록합니다".into()));
     }
     let memo = b.memo.unwrap_or_default();
-    if memo.chars().count() > 1000 {
-        errs.push(("memo", "메모는 1000자 이하여야 합니다".into()));
-    }
+    errs.extend(limits::RESV_MEMO.check(&memo).err());
+    errs.extend(
+        limits::RESV_CUSTOMER_NAME
+            .check_opt(b.customer_name.as_deref().map(str::trim))
+            .err(),
+    );
     let owner = match b.owner_id {
         None => Some(me.id),
         Some(id) if id == me.id => Some(id),
@@ -119,7 +120,8 @@ async fn create(
         number: number.digits().to_string(),
         customer_name: b
             .customer_name
-            .filter(|n| !n.trim().is_empty())
+            .map(|n| n.trim().to_string())
+            .filter(|n| !n.is_empty())
             .or_else(|| customer.as_ref().map(|c| c.name.clone())),
         customer_id: customer.map(|c| c.id),
         scheduled_at: at.expect("validated"),
@@ -131,6 +133,7 @@ async fn create(
         attempts: vec![],
         ticket_id: None,
         dialing_by: None,
+        dialing_since: None,
         created_by: Some(me.id),
         created_at: now,
         updated_at: now,
@@ -160,30 +163,24 @@ async fn list(
     let tz = engine.brand_rt(me.brand_id)?.brand.tz();
     let date = super::parse_day(q.date.as_deref())?;
     let mine = q.mine.unwrap_or(!me.role.is_manager());
+    if !mine && !me.role.is_manager() {
+        return Err(AppError::forbidden("모든 예약은 매니저만 볼 수 있습니다"));
+    }
+    let now = engine.now();
     let mut items: Vec<Reservation> = engine
         .store
         .reservations(me.brand_id)?
         .into_iter()
-        .filter(|r| {
-            !mine
-                || r.owner_id == Some(me.id)
-                || (r.owner_id.is_none() && me.services.contains(&r.service))
-        })
+        .filter(|r| !mine || engine.is_mine(&me, r, now))
         .filter(|r| q.status.is_none_or(|s| r.status == s))
         .filter(|r| q.r#type.is_none_or(|t| r.rtype == t))
         .filter(|r| date.is_none_or(|d| local_date(r.scheduled_at, tz) == d))
+        .map(|r| {
+            let holder = engine.holder(&r, now);
+            masked_for(&me, r, holder)
+        })
         .collect();
-    if !mine && !me.role.is_manager() {
-        return Err(AppError::forbidden("모든 예약은 매니저만 볼 수 있습니다"));
-    }
     items.sort_by_key(|r| (r.scheduled_at, r.id));
-    if !me.sees_full() {
-        for r in &mut items {
-            if r.owner_id != Some(me.id) {
-                r.number = crate::domain::phone::mask(&r.number);
-            }
-        }
-    }
     let view = engine.reservations_view(&me)?;
     Ok(HttpResponse::Ok().json(json!({ "items": items, "summary": view })))
 }
@@ -220,12 +217,22 @@ async fn edit(
     let me = who.0;
     let b = body.into_inner();
     let now = state.engine.now();
+    let mut errs = Vec::new();
     let at = match &b.scheduled_at {
-        Some(s) => Some(
-            parse_time(s, now).map_err(|e| AppError::invalid_fields(vec![("scheduledAt", e)]))?,
-        ),
+        Some(s) => parse_time(s, now)
+            .map_err(|e| errs.push(("scheduledAt", e)))
+            .ok(),
         None => None,
     };
+    errs.extend(limits::RESV_MEMO.check_opt(b.memo.as_deref()).err());
+    errs.extend(
+        limits::RESV_CUSTOMER_NAME
+            .check_opt(b.customer_name.as_deref().map(str::trim))
+            .err(),
+    );
+    if !errs.is_empty() {
+        return Err(AppError::invalid_fields(errs));
+    }
     let saved = change_pending(&state, me, *id, move |r| {
         if let Some(at) = at {
             r.scheduled_at = at;
@@ -234,7 +241,7 @@ async fn edit(
             r.memo = m.clone();
         }
         if let Some(n) = &b.customer_name {
-            r.customer_name = Some(n.clone());
+            r.customer_name = Some(n.trim().to_string()).filter(|n| !n.is_empty());
         }
         Ok(())
     })
@@ -272,7 +279,11 @@ async fn cancel(
     who: Authed,
     id: web::Path<u64>,
 ) -> AppResult<HttpResponse> {
-    let saved = change_pending(&state, who.0, *id, |r| {
+    let id = *id;
+    let now = state.engine.now();
+    let call_live = state.engine.registry.reservation_calls.contains_key(&id);
+    let saved = change_pending(&state, who.0, id, move |r| {
+        r.drop_stale_claim(now, call_live);
         if r.dialing_by.is_some() {
             return Err(StoreError::refused(AppError::new(
                 Code::Conflict,
@@ -307,12 +318,15 @@ async fn dnc_add(
     let phone = Phone::parse(&body.number)
         .map_err(|e| AppError::invalid_fields(vec![("number", e.to_string())]))?;
     let reason = body.reason.trim().to_string();
-    if reason.is_empty() || reason.chars().count() > 200 {
+    if reason.is_empty() {
         return Err(AppError::invalid_fields(vec![(
             "reason",
-            "사유는 1~200자여야 합니다".into(),
+            "사유를 입력하세요".into(),
         )]));
     }
+    limits::DNC_REASON
+        .check(&reason)
+        .map_err(|e| AppError::invalid_fields(vec![e]))?;
     let now = state.engine.now();
     let entry = json!({"number": phone.digits(), "reason": reason, "at": now, "by": me.id});
     let e2 = entry.clone();
@@ -377,13 +391,49 @@ struct ImportQuery {
     service: Option<String>,
 }
 
+/// Reads an upload's body up to `limit` bytes; more is a 413 before the rest is read.
+pub async fn read_body(
+    req: &actix_web::HttpRequest,
+    mut payload: web::Payload,
+    limit: usize,
+) -> AppResult<web::Bytes> {
+    use futures_util::StreamExt;
+    let too_large = || {
+        AppError::new(
+            Code::PayloadTooLarge,
+            format!("파일은 {} MiB까지 올릴 수 있습니다", limit / 1024 / 1024),
+        )
+    };
+    let declared = req
+        .headers()
+        .get(actix_web::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > limit) {
+        return Err(too_large());
+    }
+    let mut body = web::BytesMut::with_capacity(declared.unwrap_or(0).min(limit));
+    while let Some(chunk) = payload.next().await {
+        let chunk =
+            chunk.map_err(|e| AppError::bad_request(format!("파일을 받지 못했습니다: {e}")))?;
+        if body.len() + chunk.len() > limit {
+            return Err(too_large());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body.freeze())
+}
+
 /// `POST /api/reservations/import`: a manager's bulk file (CSV UTF-8 / CP949, or .xlsx) →
-/// a row-by-row preview, or 대량 reservations. The file itself is not kept.
+/// a row-by-row preview, or 대량 reservations. The file itself is not kept. Reading and checking
+/// run on a blocking thread, at most `bulk::PARSES_AT_ONCE` files at a time (503 past that), each
+/// bounded in bytes, rows, columns, cells and time (see `bulk`).
 async fn import(
     state: web::Data<AppState>,
     who: Authed,
     q: web::Query<ImportQuery>,
-    body: web::Bytes,
+    req: actix_web::HttpRequest,
+    payload: web::Payload,
 ) -> AppResult<HttpResponse> {
     use crate::bulk;
     let me = who.0;
@@ -391,18 +441,13 @@ async fn import(
     let engine = &state.engine;
     let rt = engine.brand_rt(me.brand_id)?;
     let name = q.filename.to_lowercase();
-    let (rows, encoding) = if name.ends_with(".xlsx") {
-        (
-            bulk::read_xlsx(&body).map_err(AppError::bad_request)?,
-            "xlsx",
-        )
-    } else if name.ends_with(".csv") || name.ends_with(".txt") {
-        bulk::read_csv(&body).map_err(AppError::bad_request)?
-    } else {
+    let xlsx = name.ends_with(".xlsx");
+    if !xlsx && !name.ends_with(".csv") && !name.ends_with(".txt") {
         return Err(AppError::bad_request(
             "CSV 또는 .xlsx 파일만 올릴 수 있습니다",
         ));
-    };
+    }
+    let body = read_body(&req, payload, bulk::MAX_BYTES).await?;
     let members: Vec<AgentPublic> = engine
         .registry
         .brand_agents
@@ -426,33 +471,55 @@ async fn import(
             })
             .collect::<AppResult<_>>()?,
     };
-    let existing: std::collections::HashSet<(String, DateTime<Utc>)> = engine
-        .store
-        .reservations(me.brand_id)?
-        .into_iter()
-        .filter(|r| r.status == ResvStatus::Pending)
-        .map(|r| (r.number, r.scheduled_at))
-        .collect();
+    let slot = state
+        .uploads
+        .take()
+        .ok_or_else(|| AppError::busy("다른 파일을 읽는 중입니다. 잠시 후 다시 올려 주세요", 5))?;
     let now = engine.now();
-    let (good, errors) = bulk::check(
-        &rows,
-        now,
-        rt.brand.tz(),
-        |a| {
-            members
-                .iter()
-                .find(|m| m.login.eq_ignore_ascii_case(a) || m.name == a)
-                .map(|m| m.id)
-        },
-        &existing,
-    );
+    let tz = rt.brand.tz();
+    let store = engine.store.clone();
+    let brand = me.brand_id;
+    let (rows, encoding, good, errors) = web::block(move || -> AppResult<_> {
+        let _slot = slot;
+        let (rows, encoding) = if xlsx {
+            (
+                bulk::read_xlsx(&body).map_err(AppError::bad_request)?,
+                "xlsx",
+            )
+        } else {
+            bulk::read_csv(&body).map_err(AppError::bad_request)?
+        };
+        drop(body);
+        let existing: std::collections::HashSet<(String, DateTime<Utc>)> = store
+            .reservations(brand)?
+            .into_iter()
+            .filter(|r| r.status == ResvStatus::Pending)
+            .map(|r| (r.number, r.scheduled_at))
+            .collect();
+        let (good, errors) = bulk::check(
+            &rows,
+            now,
+            tz,
+            |a| {
+                members
+                    .iter()
+                    .find(|m| m.login.eq_ignore_ascii_case(a) || m.name == a)
+                    .map(|m| m.id)
+            },
+            &existing,
+        );
+        Ok((rows.len(), encoding, good, errors))
+    })
+    .await
+    .map_err(AppError::internal)??;
     if q.preview {
         return Ok(HttpResponse::Ok().json(json!({
             "encoding": encoding,
-            "rows": rows.len(),
+            "rows": rows,
             "valid": good.len(),
             "repaired": good.iter().filter(|g| g.repaired).count(),
-            "errors": errors,
+            "errorCount": errors.len(),
+            "errors": &errors[..errors.len().min(bulk::MAX_LISTED_ERRORS)],
             "sample": good.iter().take(20).collect::<Vec<_>>(),
         })));
     }
@@ -475,7 +542,6 @@ async fn import(
             "서비스 '{service}'이(가) 없습니다"
         )));
     }
-    let brand = me.brand_id;
     let creator = me.id;
     let count = good.len();
     let records: Vec<Reservation> = good
@@ -499,6 +565,7 @@ async fn import(
             attempts: vec![],
             ticket_id: None,
             dialing_by: None,
+            dialing_since: None,
             created_by: Some(creator),
             created_at: now,
             updated_at: now,

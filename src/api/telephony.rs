@@ -4,37 +4,47 @@
 use super::AppState;
 use crate::domain::model::{BrandId, CallId, CallOutcome};
 use crate::error::{AppError, AppResult, Code};
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::middleware::{from_fn, Next};
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 use serde_json::json;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/api/telephony/calls", web::post().to(new_call))
-        .route("/api/telephony/calls/{id}/hangup", web::post().to(hangup))
-        .route(
-            "/api/telephony/calls/{id}/answered",
-            web::post().to(answered),
-        )
-        .route("/api/telephony/calls/{id}/failed", web::post().to(failed))
-        .route("/api/telephony/callbacks", web::post().to(callback));
+    cfg.service(
+        web::scope("/api/telephony")
+            // The key is checked before anything of the request is read.
+            .wrap(from_fn(require_key))
+            .route("/calls", web::post().to(new_call))
+            .route("/calls/{id}/hangup", web::post().to(hangup))
+            .route("/calls/{id}/answered", web::post().to(answered))
+            .route("/calls/{id}/failed", web::post().to(failed))
+            .route("/callbacks", web::post().to(callback)),
+    );
+}
+
+/// Refuses a gateway request without the right `X-Telephony-Key` (401), before its body is
+/// parsed: a caller without the key learns nothing about what a valid body looks like.
+async fn require_key(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let state = req
+        .app_data::<web::Data<AppState>>()
+        .ok_or_else(|| AppError::internal("state missing"))?;
+    check_key(state, req.request())?;
+    next.call(req).await
 }
 
 fn check_key(state: &AppState, req: &HttpRequest) -> AppResult<()> {
     let given = req
         .headers()
         .get("x-telephony-key")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
+        .map(|v| v.as_bytes())
+        .unwrap_or(b"");
     let want = state.settings.telephony_key.as_bytes();
-    // Constant-time comparison.
-    let same = given.len() == want.len()
-        && given
-            .as_bytes()
-            .iter()
-            .zip(want)
-            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-            == 0;
-    if same && !want.is_empty() {
+    if !want.is_empty() && constant_time_eq(given, want) {
         Ok(())
     } else {
         Err(AppError::new(
@@ -42,6 +52,17 @@ fn check_key(state: &AppState, req: &HttpRequest) -> AppResult<()> {
             "X-Telephony-Key가 없거나 틀립니다 (missing or wrong telephony key)",
         ))
     }
+}
+
+/// Compares in time that depends only on the lengths, not on where the bytes differ.
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    let mut diff = a.len() ^ b.len();
+    for i in 0..a.len().max(b.len()) {
+        let x = a.get(i).copied().unwrap_or(0);
+        let y = b.get(i).copied().unwrap_or(0);
+        diff |= usize::from(x ^ y);
+    }
+    diff == 0
 }
 
 #[derive(Deserialize)]
@@ -53,12 +74,7 @@ struct NewCall {
     brand_id: Option<BrandId>,
 }
 
-async fn new_call(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    body: web::Json<NewCall>,
-) -> AppResult<HttpResponse> {
-    check_key(&state, &req)?;
+async fn new_call(state: web::Data<AppState>, body: web::Json<NewCall>) -> AppResult<HttpResponse> {
     let b = body.into_inner();
     let call = state
         .engine
@@ -67,22 +83,12 @@ async fn new_call(
     Ok(HttpResponse::Created().json(call))
 }
 
-async fn hangup(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    id: web::Path<CallId>,
-) -> AppResult<HttpResponse> {
-    check_key(&state, &req)?;
+async fn hangup(state: web::Data<AppState>, id: web::Path<CallId>) -> AppResult<HttpResponse> {
     state.engine.customer_hangup(id.into_inner()).await?;
     Ok(HttpResponse::Ok().json(json!({"ok": true})))
 }
 
-async fn answered(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    id: web::Path<CallId>,
-) -> AppResult<HttpResponse> {
-    check_key(&state, &req)?;
+async fn answered(state: web::Data<AppState>, id: web::Path<CallId>) -> AppResult<HttpResponse> {
     state.engine.far_end_answered(id.into_inner()).await?;
     Ok(HttpResponse::Ok().json(json!({"ok": true})))
 }
@@ -96,11 +102,9 @@ struct Failed {
 
 async fn failed(
     state: web::Data<AppState>,
-    req: HttpRequest,
     id: web::Path<CallId>,
     body: web::Json<Failed>,
 ) -> AppResult<HttpResponse> {
-    check_key(&state, &req)?;
     let outcome = match body.reason.as_str() {
         "busy" => CallOutcome::Busy,
         "no_answer" => CallOutcome::NoAnswer,
@@ -125,14 +129,25 @@ struct Callback {
 /// The caller asked for a callback through the phone menu (ARS): a 콜백 reservation.
 async fn callback(
     state: web::Data<AppState>,
-    req: HttpRequest,
     body: web::Json<Callback>,
 ) -> AppResult<HttpResponse> {
-    check_key(&state, &req)?;
     let b = body.into_inner();
     let r = state
         .engine
         .callback_request(b.brand_id, &b.service, &b.from)
         .await?;
     Ok(HttpResponse::Created().json(json!({"reservationId": r.id, "ownerId": r.owner_id})))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::constant_time_eq;
+
+    #[test]
+    fn keys_match_only_when_equal() {
+        assert!(constant_time_eq(b"abc", b"abc"));
+        assert!(!constant_time_eq(b"abc", b"abd"));
+        assert!(!constant_time_eq(b"abc", b"abcd"));
+        assert!(!constant_time_eq(b"", b"a"));
+    }
 }

@@ -4,10 +4,10 @@
 
 use super::auth::Authed;
 use super::AppState;
-use crate::domain::model::{AgentPublic, Template};
+use crate::domain::model::{AgentPublic, BrandId, Template};
 use crate::error::{AppError, AppResult};
 use crate::search::TemplateIndex;
-use crate::store;
+use crate::store::{self, StoreError};
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 use serde_json::json;
@@ -88,19 +88,29 @@ struct TemplateBody {
 }
 
 fn validate(b: &TemplateBody) -> AppResult<()> {
+    use crate::domain::limits::{
+        TEMPLATE_ANSWER, TEMPLATE_CATEGORY, TEMPLATE_QUESTION, TEMPLATE_TAG, TEMPLATE_TAGS,
+    };
     let mut errs = Vec::new();
-    let len = |s: &str| s.trim().chars().count();
-    if len(&b.category) == 0 || len(&b.category) > 40 {
-        errs.push(("category", "분류는 1~40자여야 합니다".to_string()));
+    for (limit, v) in [
+        (TEMPLATE_CATEGORY, &b.category),
+        (TEMPLATE_QUESTION, &b.question),
+        (TEMPLATE_ANSWER, &b.answer),
+    ] {
+        if v.trim().is_empty() {
+            errs.push((limit.field, format!("{}을(를) 입력하세요", limit.label)));
+        } else {
+            errs.extend(limit.check(v.trim()).err());
+        }
     }
-    if len(&b.question) == 0 || len(&b.question) > 200 {
-        errs.push(("question", "질문은 1~200자여야 합니다".to_string()));
-    }
-    if len(&b.answer) == 0 || len(&b.answer) > 4000 {
-        errs.push(("answer", "답변은 1~4000자여야 합니다".to_string()));
-    }
-    if b.tags.len() > 20 || b.tags.iter().any(|t| len(t) == 0 || len(t) > 30) {
-        errs.push(("tags", "태그는 20개까지, 각 1~30자입니다".to_string()));
+    if let Err(e) = TEMPLATE_TAGS.check_count(b.tags.len()) {
+        errs.push(e);
+    } else if b
+        .tags
+        .iter()
+        .any(|t| t.trim().is_empty() || !TEMPLATE_TAG.fits(t.trim()))
+    {
+        errs.push(("tags", format!("태그는 각 1~{}자입니다", TEMPLATE_TAG.max)));
     }
     if errs.is_empty() {
         Ok(())
@@ -117,17 +127,19 @@ async fn save(
 ) -> AppResult<Template> {
     super::require_manager(&me, "템플릿 관리")?;
     validate(&b)?;
-    if let Some(id) = id {
-        with_index(state, me.brand_id, |ix| ix.get(id).cloned())
-            .ok_or_else(|| AppError::not_found(format!("템플릿 {id}이(가) 없습니다")))?;
-    }
     let now = state.engine.now();
     let t = state
         .engine
         .store
         .write(move |tx| {
             let id = match id {
-                Some(id) => id,
+                // Checked inside the write: an edit racing a delete cannot bring it back.
+                Some(id) if store::template_exists(tx, me.brand_id, id)? => id,
+                Some(id) => {
+                    return Err(StoreError::refused(AppError::not_found(format!(
+                        "템플릿 {id}이(가) 없습니다"
+                    ))))
+                }
                 None => store::next_counter(tx, "template")?,
             };
             let t = Template {
@@ -147,16 +159,21 @@ async fn save(
             Ok(t)
         })
         .await?;
-    let ix = state
-        .engine
-        .templates
-        .by_brand
-        .entry(t.brand_id)
-        .or_default();
-    ix.write()
-        .unwrap_or_else(|e| e.into_inner())
-        .upsert(t.clone());
+    refresh_index(state, t.brand_id, t.id)?;
     Ok(t)
+}
+
+/// Makes the search index agree with the store about one template. Read under the index's
+/// lock after the write committed, so whichever of two racing changes refreshes last sees the
+/// final state: the index never keeps a template the store no longer has.
+fn refresh_index(state: &AppState, brand: BrandId, id: u64) -> AppResult<()> {
+    let ix = state.engine.templates.by_brand.entry(brand).or_default();
+    let mut ix = ix.write().unwrap_or_else(|e| e.into_inner());
+    match state.engine.store.template(brand, id)? {
+        Some(t) => ix.upsert(t),
+        None => ix.remove(id),
+    }
+    Ok(())
 }
 
 async fn create(
@@ -205,8 +222,6 @@ async fn remove(
     if !gone {
         return Err(AppError::not_found(format!("템플릿 {id}이(가) 없습니다")));
     }
-    if let Some(ix) = state.engine.templates.by_brand.get(&brand) {
-        ix.write().unwrap_or_else(|e| e.into_inner()).remove(id);
-    }
+    refresh_index(&state, brand, id)?;
     Ok(HttpResponse::Ok().json(json!({"ok": true})))
 }

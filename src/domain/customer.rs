@@ -1,6 +1,7 @@
 //! Customer form rules: what a valid customer record is (name, numbers, email, birth date,
 //! memo), with a message per wrong field; and the PIPA masking of names for lists.
 
+use crate::domain::limits;
 use crate::domain::phone::Phone;
 use chrono::NaiveDate;
 use serde::Deserialize;
@@ -34,9 +35,6 @@ pub struct ValidCustomer {
     pub memo: Option<String>,
 }
 
-pub const NAME_MAX: usize = 50;
-pub const MEMO_MAX: usize = 2000;
-
 /// Checks every field; returns all problems at once (field, message).
 pub fn validate(
     input: &CustomerInput,
@@ -46,14 +44,23 @@ pub fn validate(
     let name = input.name.trim().to_string();
     if name.is_empty() {
         errs.push(("name", "이름을 입력하세요".to_string()));
-    } else if name.chars().count() > NAME_MAX {
-        errs.push(("name", format!("이름은 {NAME_MAX}자 이하여야 합니다")));
+    } else if let Err(e) = limits::CUSTOMER_NAME.check(&name) {
+        errs.push(e);
     }
     let mut phones = Vec::new();
     if input.phones.iter().all(|p| p.trim().is_empty()) {
         errs.push(("phones", "전화번호를 하나 이상 입력하세요".to_string()));
     }
-    for p in input.phones.iter().filter(|p| !p.trim().is_empty()) {
+    if let Err(e) = limits::CUSTOMER_PHONES.check_count(input.phones.len()) {
+        // Too many numbers: say so once instead of parsing thousands of them.
+        errs.push(e);
+    }
+    for p in input
+        .phones
+        .iter()
+        .take(limits::CUSTOMER_PHONES.max)
+        .filter(|p| !p.trim().is_empty())
+    {
         match Phone::parse(p) {
             Ok(n) if !phones.contains(&n.digits().to_string()) => {
                 phones.push(n.digits().to_string())
@@ -69,7 +76,9 @@ pub fn validate(
         .filter(|e| !e.is_empty())
         .map(str::to_string);
     if let Some(e) = &email {
-        if !valid_email(e) {
+        if let Err(err) = limits::CUSTOMER_EMAIL.check(e) {
+            errs.push(err);
+        } else if !valid_email(e) {
             errs.push(("email", format!("이메일 형식이 아닙니다: {e}")));
         }
     }
@@ -97,11 +106,8 @@ pub fn validate(
         },
     };
     let memo = input.memo.clone();
-    if memo
-        .as_deref()
-        .is_some_and(|m| m.chars().count() > MEMO_MAX)
-    {
-        errs.push(("memo", format!("메모는 {MEMO_MAX}자 이하여야 합니다")));
+    if let Err(e) = limits::CUSTOMER_MEMO.check_opt(memo.as_deref()) {
+        errs.push(e);
     }
     if errs.is_empty() {
         Ok(ValidCustomer {

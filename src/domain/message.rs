@@ -17,6 +17,12 @@ pub const LMS_MAX_BYTES: usize = 2000;
 pub const TITLE_MAX_BYTES: usize = 40;
 /// Most characters of an AlimTalk body (KakaoTalk's limit).
 pub const ALIMTALK_MAX_CHARS: usize = 1000;
+/// Messages one agent may send a minute, on average (and at once): past it, 429.
+pub const MSG_AGENT_PER_MIN: f64 = 10.0;
+pub const MSG_AGENT_BURST: f64 = 5.0;
+/// Messages one brand (all its agents) may send a minute, on average (and at once).
+pub const MSG_BRAND_PER_MIN: f64 = 1200.0;
+pub const MSG_BRAND_BURST: f64 = 200.0;
 /// Most characters of one AlimTalk variable value.
 pub const VARIABLE_MAX_CHARS: usize = 200;
 

@@ -4,9 +4,11 @@
 pub mod clock;
 pub mod customer;
 pub mod ledger;
+pub mod limits;
 pub mod message;
 pub mod model;
 pub mod phone;
+pub mod rate;
 pub mod reservation;
 pub mod status;
 pub mod ticket;

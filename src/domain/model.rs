@@ -389,7 +389,3 @@ pub struct Template {
     #[serde(default)]
     pub updated_at: Option<DateTime<Utc>>,
 }
-
-/// Limits on note fields.
-pub const NOTE_MAX_CHARS: usize = 4000;
-pub const LABEL_MAX_CHARS: usize = 40;

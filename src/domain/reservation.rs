@@ -66,10 +66,18 @@ pub struct Reservation {
     pub ticket_id: Option<String>,
     /// Who is dialing it right now (nobody else may).
     pub dialing_by: Option<AgentId>,
+    /// When that claim was taken: a claim whose dial never started dies after
+    /// `CLAIM_LEASE_S` (see `drop_stale_claim`).
+    #[serde(default)]
+    pub dialing_since: Option<DateTime<Utc>>,
     pub created_by: Option<AgentId>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
+
+/// Seconds a claim for click-to-call lives without a call: enough for the dial to start. Once
+/// the call exists the claim lives as long as the call.
+pub const CLAIM_LEASE_S: i64 = 20;
 
 /// Brand-wide reservation rules.
 #[derive(Debug, Clone, PartialEq)]
@@ -131,6 +139,21 @@ impl Reservation {
         Some(owner)
     }
 
+    /// Lets go of a claim whose dial never started (the desk closed between claiming and
+    /// dialing, or the server restarted): no call of it is live and the lease has run out.
+    /// Returns whether a claim was dropped.
+    pub fn drop_stale_claim(&mut self, now: DateTime<Utc>, call_live: bool) -> bool {
+        let leased = self
+            .dialing_since
+            .is_some_and(|t| now < t + chrono::Duration::seconds(CLAIM_LEASE_S));
+        if self.dialing_by.is_some() && !call_live && !leased {
+            self.dialing_by = None;
+            self.dialing_since = None;
+            return true;
+        }
+        false
+    }
+
     /// Why `agent` may not start dialing it now, if so.
     pub fn may_dial(
         &self,
@@ -170,6 +193,7 @@ impl Reservation {
         let failed = a.result != "connected";
         self.attempts.push(a);
         self.dialing_by = None;
+        self.dialing_since = None;
         if failed
             && self
                 .attempts
@@ -212,6 +236,7 @@ mod tests {
             attempts: vec![],
             ticket_id: None,
             dialing_by: None,
+            dialing_since: None,
             created_by: None,
             created_at: kst(9, 0),
             updated_at: kst(9, 0),
@@ -322,5 +347,22 @@ mod tests {
         assert_eq!(r.status, ResvStatus::Pending);
         r.record_attempt(a("busy"), &rules);
         assert_eq!(r.status, ResvStatus::Failed);
+    }
+
+    #[test]
+    fn a_claim_without_a_call_dies_after_its_lease_but_not_while_its_call_lives() {
+        let mut r = resv(ResvType::Direct, Some(1));
+        r.dialing_by = Some(1);
+        r.dialing_since = Some(kst(10, 0));
+        let within = kst(10, 0) + Duration::seconds(CLAIM_LEASE_S - 1);
+        let after = kst(10, 0) + Duration::seconds(CLAIM_LEASE_S);
+        assert!(!r.drop_stale_claim(within, false), "still leased");
+        assert!(!r.drop_stale_claim(after, true), "its call is live");
+        assert!(r.drop_stale_claim(after, false));
+        assert_eq!(r.dialing_by, None);
+        // A claim from before the lease existed (no time) with no call is stale at once.
+        r.dialing_by = Some(1);
+        r.dialing_since = None;
+        assert!(r.drop_stale_claim(kst(10, 0), false));
     }
 }

@@ -241,7 +241,11 @@ impl CallActor {
             };
             let engine = self.engine.clone();
             let brand = self.brand.brand.id;
-            actix::spawn(async move { engine.reservation_attempt(brand, id, attempt).await });
+            actix::spawn(async move {
+                engine.reservation_attempt(brand, id, attempt).await;
+                // Only now may the claim lapse: its attempt is on record.
+                engine.registry.reservation_calls.remove(&id);
+            });
         }
         self.state = CallState::Ended;
         let now = self.engine.now();
@@ -285,6 +289,12 @@ impl Actor for CallActor {
             .registry
             .calls
             .insert(self.view.call_id, ctx.address());
+        if let Some((id, _)) = self.reservation {
+            self.engine
+                .registry
+                .reservation_calls
+                .insert(id, self.view.call_id);
+        }
         match self.state {
             CallState::Queued => {
                 self.brand.distributor.do_send(Enqueue {
@@ -310,6 +320,9 @@ impl Actor for CallActor {
 
     fn stopped(&mut self, _: &mut Self::Context) {
         self.engine.registry.calls.remove(&self.view.call_id);
+        if let Some((id, _)) = self.reservation {
+            self.engine.registry.reservation_calls.remove(&id);
+        }
     }
 }
 

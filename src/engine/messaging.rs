@@ -2,11 +2,14 @@
 //! answered), handing it to the brand's provider in the background, recording the result and
 //! pushing it to the sender's desks (`message` frame). Messages still in the outbox at start-up
 //! (the server died between the ack and the provider's answer) are handed over again under the
-//! same idempotency key.
+//! same idempotency key. Sends are rate-limited per agent and per brand (429 `rate_limited`).
 
+use super::registry::RateKey;
 use super::Engine;
 use crate::domain::message::Message;
-use crate::error::AppResult;
+use crate::domain::model::{AgentId, BrandId};
+use crate::domain::rate::TokenBucket;
+use crate::error::{AppError, AppResult};
 use crate::protocol::ServerMsg;
 use crate::store;
 
@@ -18,7 +21,9 @@ impl Engine {
         m: Message,
         client_key: Option<String>,
     ) -> AppResult<(Message, bool)> {
-        let (saved, new) = self
+        let (agent, brand) = (m.agent_id, m.brand_id);
+        self.take_send_rate(agent, brand)?;
+        let saved = self
             .store
             .write(move |tx| {
                 let (saved, new) = store::create_message(tx, &m, client_key.as_deref())?;
@@ -31,11 +36,69 @@ impl Engine {
                 }
                 Ok((saved, new))
             })
-            .await?;
+            .await;
+        let (saved, new) = match saved {
+            Ok(done) => done,
+            Err(e) => {
+                self.give_back_send_rate(agent, brand);
+                return Err(e.into());
+            }
+        };
         if new {
             self.dispatch(saved.clone());
+        } else {
+            // A retry of an accepted send (same idempotency key) costs nothing.
+            self.give_back_send_rate(agent, brand);
         }
         Ok((saved, new))
+    }
+
+    /// Counts one send against the agent's and the brand's rate (`MSG_*` in `domain::message`);
+    /// 429 `rate_limited` with `Retry-After` past either.
+    fn take_send_rate(&self, agent: AgentId, brand: BrandId) -> AppResult<()> {
+        use crate::domain::message::{
+            MSG_AGENT_BURST, MSG_AGENT_PER_MIN, MSG_BRAND_BURST, MSG_BRAND_PER_MIN,
+        };
+        let now = std::time::Instant::now();
+        let rates = &self.registry.message_rates;
+        let mut a = rates
+            .entry(RateKey::Agent(agent))
+            .or_insert_with(|| TokenBucket::new(MSG_AGENT_PER_MIN / 60.0, MSG_AGENT_BURST, now));
+        if let Err(wait) = a.take(now) {
+            return Err(AppError::rate_limited(
+                format!(
+                    "문자는 상담사 한 명이 1분에 {}건까지 보낼 수 있습니다. 잠시 후 다시 보내세요",
+                    MSG_AGENT_PER_MIN
+                ),
+                wait.as_secs().max(1),
+            ));
+        }
+        drop(a);
+        let mut b = rates
+            .entry(RateKey::Brand(brand))
+            .or_insert_with(|| TokenBucket::new(MSG_BRAND_PER_MIN / 60.0, MSG_BRAND_BURST, now));
+        if let Err(wait) = b.take(now) {
+            drop(b);
+            if let Some(mut a) = rates.get_mut(&RateKey::Agent(agent)) {
+                a.give_back();
+            }
+            return Err(AppError::rate_limited(
+                format!(
+                    "센터 전체 발송 한도(1분에 {}건)에 닿았습니다. 잠시 후 다시 보내세요",
+                    MSG_BRAND_PER_MIN
+                ),
+                wait.as_secs().max(1),
+            ));
+        }
+        Ok(())
+    }
+
+    fn give_back_send_rate(&self, agent: AgentId, brand: BrandId) {
+        for key in [RateKey::Agent(agent), RateKey::Brand(brand)] {
+            if let Some(mut b) = self.registry.message_rates.get_mut(&key) {
+                b.give_back();
+            }
+        }
     }
 
     /// Hands one stored message to its brand's provider, off the caller's task.

@@ -16,10 +16,9 @@ use crate::domain::clock::SharedClock;
 use crate::domain::ledger::local_date;
 use crate::domain::model::{
     AgentId, AgentPublic, BrandId, CallId, CallOutcome, Channel, Consultation, ConsultationSummary,
-    LABEL_MAX_CHARS, NOTE_MAX_CHARS,
 };
 use crate::domain::phone::Phone;
-use crate::error::{AppError, AppResult, Code};
+use crate::error::{AppError, AppResult};
 use crate::protocol::{
     BrandView, CallView, ConsultationsView, Hello, ServerMsg, ServiceView, Snapshot,
 };
@@ -31,6 +30,10 @@ use messages::*;
 use registry::{BrandRuntime, Registry};
 use std::collections::HashMap;
 use std::sync::Arc;
+
+/// The refusal of the edit-own rule: a consultation is changed only by its own agent.
+pub const NOT_YOUR_CONSULTATION: &str =
+    "다른 상담사의 상담은 수정할 수 없습니다 (only the consultation's agent may edit it)";
 
 /// Engine-wide settings (from `Settings`).
 #[derive(Debug, Clone)]
@@ -255,9 +258,9 @@ impl Engine {
         let phone = Phone::parse(from)
             .map_err(|e| AppError::bad_request(format!("발신번호(from): {e}")))?;
         if let Some(x) = &external_id {
-            if x.len() > 128 {
-                return Err(AppError::bad_request("externalId는 128자 이하여야 합니다"));
-            }
+            crate::domain::limits::EXTERNAL_ID
+                .check(x)
+                .map_err(|e| AppError::invalid_fields(vec![e]))?;
         }
         let customer = self.store.customer_by_phone(rt.brand.id, phone.digits())?;
         let now = self.now();
@@ -468,9 +471,7 @@ impl Engine {
             .filter(|c| c.brand_id == agent.brand_id)
             .ok_or_else(|| AppError::not_found(format!("상담 {ticket_id}이(가) 없습니다")))?;
         if existing.agent_id != Some(agent.id) {
-            return Err(AppError::forbidden(
-                "다른 상담사의 상담은 수정할 수 없습니다 (only the consultation's agent may edit it)",
-            ));
+            return Err(AppError::forbidden(NOT_YOUR_CONSULTATION));
         }
         let me = agent.id;
         let now = self.now();
@@ -481,7 +482,7 @@ impl Engine {
                 let c = store::update_consultation(tx, &t, |c| {
                     if c.agent_id != Some(me) {
                         return Err(StoreError::refused(AppError::forbidden(
-                            "다른 상담사의 상담은 수정할 수 없습니다",
+                            NOT_YOUR_CONSULTATION,
                         )));
                     }
                     c.category = category.clone();
@@ -531,20 +532,17 @@ fn validate_note(
     result: &Option<String>,
     content: &str,
 ) -> AppResult<()> {
-    if content.chars().count() > NOTE_MAX_CHARS {
-        return Err(AppError::new(
-            Code::BadRequest,
-            format!("상담내용은 {NOTE_MAX_CHARS}자 이하여야 합니다"),
-        ));
-    }
+    use crate::domain::limits::{NOTE_CONTENT, NOTE_LABEL};
+    let mut errs = Vec::new();
+    errs.extend(NOTE_CONTENT.check(content).err());
     for (name, v) in [("category", category), ("result", result)] {
-        if v.as_deref()
-            .is_some_and(|s| s.chars().count() > LABEL_MAX_CHARS)
-        {
-            return Err(AppError::bad_request(format!(
-                "{name}은(는) {LABEL_MAX_CHARS}자 이하여야 합니다"
-            )));
+        if let Err((_, m)) = NOTE_LABEL.check_opt(v.as_deref()) {
+            errs.push((name, m));
         }
     }
-    Ok(())
+    if errs.is_empty() {
+        Ok(())
+    } else {
+        Err(AppError::invalid_fields(errs))
+    }
 }

@@ -12,8 +12,9 @@ use crate::domain::model::{AgentId, AgentPublic, Brand, BrandId, CallId, Service
 use actix::{Addr, Recipient};
 use dashmap::DashMap;
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock};
+use std::time::Instant;
 
 #[derive(Clone)]
 pub struct AgentEntry {
@@ -30,12 +31,83 @@ pub struct BrandRuntime {
     pub queues: Arc<HashMap<String, Addr<QueueActor>>>,
 }
 
+/// What the engine and a desk socket share about that socket: when the client was last heard
+/// from, how many bytes were pushed to it and not yet taken by its writer, and whether it was
+/// dropped. Kept outside the socket's actor because that actor only runs while the connection
+/// is being written: a desk that stops reading stalls it, and the engine must still see it.
+#[derive(Debug)]
+pub struct SessionLink {
+    last_seen_ms: AtomicU64,
+    pending: AtomicUsize,
+    dropped: AtomicBool,
+}
+
+/// Milliseconds on a monotonic clock that starts with the process.
+pub fn monotonic_ms() -> u64 {
+    static START: OnceLock<Instant> = OnceLock::new();
+    START.get_or_init(Instant::now).elapsed().as_millis() as u64
+}
+
+impl Default for SessionLink {
+    fn default() -> Self {
+        SessionLink {
+            last_seen_ms: AtomicU64::new(monotonic_ms()),
+            pending: AtomicUsize::new(0),
+            dropped: AtomicBool::new(false),
+        }
+    }
+}
+
+impl SessionLink {
+    /// The client said something (any frame, pongs included).
+    pub fn touch(&self) {
+        self.last_seen_ms.store(monotonic_ms(), Ordering::Relaxed);
+    }
+
+    /// Milliseconds since the client was last heard from.
+    pub fn silent_ms(&self) -> u64 {
+        monotonic_ms().saturating_sub(self.last_seen_ms.load(Ordering::Relaxed))
+    }
+
+    /// Bytes pushed and not yet handed to the socket's writer.
+    pub fn pending(&self) -> usize {
+        self.pending.load(Ordering::Relaxed)
+    }
+
+    /// The socket's writer took a pushed frame of `bytes`.
+    pub fn taken(&self, bytes: usize) {
+        let _ = self
+            .pending
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |p| {
+                Some(p.saturating_sub(bytes))
+            });
+    }
+
+    pub fn is_dropped(&self) -> bool {
+        self.dropped.load(Ordering::Relaxed)
+    }
+
+    /// Marks the socket dropped; true for the one caller that dropped it.
+    fn drop_once(&self) -> bool {
+        !self.dropped.swap(true, Ordering::AcqRel)
+    }
+}
+
 #[derive(Clone)]
 pub struct SessionHandle {
     pub id: u64,
     pub push: Recipient<Push>,
     pub close: Recipient<CloseSession>,
+    pub link: Arc<SessionLink>,
 }
+
+/// Most bytes of pushed frames one socket may have waiting; past it the socket is dropped with
+/// a reason and resyncs from a fresh `hello` when it reconnects.
+pub const MAX_PENDING_BYTES: usize = 1024 * 1024;
+
+/// Why a socket was dropped (the close reason the desk sees).
+pub const REASON_TIMEOUT: &str = "응답이 없어 연결을 끊었습니다 (client timeout)";
+pub const REASON_SLOW: &str = "데스크가 받지 못한 데이터가 너무 많습니다 (output over limit)";
 
 #[derive(Default)]
 pub struct Registry {
@@ -46,9 +118,22 @@ pub struct Registry {
     pub sessions: DashMap<AgentId, Vec<SessionHandle>>,
     /// token → agent, a cache in front of the sessions table.
     pub tokens: DashMap<String, AgentId>,
+    /// One-time socket tickets: ticket → (the token it stands for, issued at).
+    pub socket_tickets: DashMap<String, (String, Instant)>,
+    /// Reservation → the live outbound call dialed for it (a claim lives as long as its call).
+    pub reservation_calls: DashMap<u64, CallId>,
     /// Every agent's current status (kept by the agent actors), for rules outside the actors.
     pub statuses: DashMap<AgentId, crate::domain::status::Status>,
+    /// Message (SMS·알림톡) send rates, per agent and per brand.
+    pub message_rates: DashMap<RateKey, crate::domain::rate::TokenBucket>,
     next_session: AtomicU64,
+}
+
+/// Whose message rate a bucket counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RateKey {
+    Agent(AgentId),
+    Brand(BrandId),
 }
 
 impl Registry {
@@ -73,24 +158,76 @@ impl Registry {
         agent: AgentId,
         push: Recipient<Push>,
         close: Recipient<CloseSession>,
+        link: Arc<SessionLink>,
     ) -> (u64, usize) {
         let id = self.next_session.fetch_add(1, Ordering::Relaxed) + 1;
         let mut e = self.sessions.entry(agent).or_default();
-        e.push(SessionHandle { id, push, close });
+        e.push(SessionHandle {
+            id,
+            push,
+            close,
+            link,
+        });
         (id, e.len())
     }
 
-    /// Deregisters a socket; returns how many the agent still has open.
-    pub fn remove_session(&self, agent: AgentId, id: u64) -> usize {
+    /// Deregisters a socket; returns how many the agent still has open, or `None` when it was
+    /// not registered (already dropped).
+    pub fn remove_session(&self, agent: AgentId, id: u64) -> Option<usize> {
+        let mut found = false;
         let mut left = 0;
         if let Some(mut e) = self.sessions.get_mut(&agent) {
+            let before = e.len();
             e.retain(|s| s.id != id);
+            found = e.len() != before;
             left = e.len();
         }
         if left == 0 {
             self.sessions.remove_if(&agent, |_, v| v.is_empty());
         }
-        left
+        found.then_some(left)
+    }
+
+    /// Drops a socket the engine gave up on (silent past the timeout, or too far behind): it
+    /// leaves the directory at once, the agent's actor hears the socket is gone exactly as for
+    /// a closed one, and the socket is asked to close with `reason` (it may only see that once
+    /// its connection moves again; the kernel's TCP user timeout ends one that never does).
+    pub fn drop_session(&self, agent: AgentId, handle: &SessionHandle, reason: &str) {
+        if !handle.link.drop_once() {
+            return;
+        }
+        tracing::info!(
+            agent_id = agent,
+            session = handle.id,
+            reason,
+            "desk socket dropped"
+        );
+        handle.close.do_send(CloseSession(reason.to_string()));
+        if let Some(open) = self.remove_session(agent, handle.id) {
+            if let Some(e) = self.agent(agent) {
+                e.addr.do_send(super::messages::SessionsChanged { open });
+            }
+        }
+    }
+
+    /// Drops every socket silent for longer than `timeout_ms` (run every second).
+    pub fn sweep_silent(&self, timeout_ms: u64) -> usize {
+        let silent: Vec<(AgentId, SessionHandle)> = self
+            .sessions
+            .iter()
+            .flat_map(|e| {
+                let agent = *e.key();
+                e.value()
+                    .iter()
+                    .filter(|s| s.link.silent_ms() > timeout_ms)
+                    .map(|s| (agent, s.clone()))
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        for (agent, s) in &silent {
+            self.drop_session(*agent, s, REASON_TIMEOUT);
+        }
+        silent.len()
     }
 
     pub fn session_count(&self, agent: AgentId) -> usize {
@@ -101,12 +238,22 @@ impl Registry {
         self.session_count(agent) > 0
     }
 
-    /// Sends one frame to every open socket of an agent.
+    /// Sends one frame to every open socket of an agent. A socket whose waiting output would
+    /// pass `MAX_PENDING_BYTES` is dropped instead: memory stays bounded whatever a client does.
     pub fn push_agent(&self, agent: AgentId, frame: &Arc<str>) {
+        let mut over = Vec::new();
         if let Some(v) = self.sessions.get(&agent) {
             for s in v.iter() {
-                s.push.do_send(Push(frame.clone()));
+                let before = s.link.pending.fetch_add(frame.len(), Ordering::Relaxed);
+                if before + frame.len() > MAX_PENDING_BYTES {
+                    over.push(s.clone());
+                } else {
+                    s.push.do_send(Push(frame.clone()));
+                }
             }
+        }
+        for s in over {
+            self.drop_session(agent, &s, REASON_SLOW);
         }
     }
 

@@ -18,6 +18,15 @@ struct Split<'a> {
     pool: std::collections::HashMap<&'a str, Vec<&'a Reservation>>,
 }
 
+/// PIPA masking of reservations: a reservation not held by `who` shows its number masked unless
+/// `who` has full view. The one rule for the list, the summary and the socket frames.
+pub fn masked_for(who: &AgentPublic, mut r: Reservation, holder: Option<AgentId>) -> Reservation {
+    if holder != Some(who.id) && !who.sees_full() {
+        r.number = crate::domain::phone::mask(&r.number);
+    }
+    r
+}
+
 impl Engine {
     pub fn resv_rules(&self, brand: BrandId) -> ResvRules {
         self.registry
@@ -26,15 +35,36 @@ impl Engine {
             .unwrap_or_default()
     }
 
+    /// Whose 예약 현황 a reservation is in now: its owner, or `None` for the service's team pool
+    /// (no owner, or a pending callback whose owner logged out or whose window passed).
+    pub fn holder(&self, r: &Reservation, now: chrono::DateTime<chrono::Utc>) -> Option<AgentId> {
+        if r.status != ResvStatus::Pending {
+            return r.owner_id;
+        }
+        let owner_in = r.owner_id.is_some_and(|o| self.registry.logged_in(o));
+        r.effective_owner(now, owner_in)
+    }
+
+    /// Whether `who` sees it among their own: theirs, or their services' pool.
+    pub fn is_mine(
+        &self,
+        who: &AgentPublic,
+        r: &Reservation,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> bool {
+        match self.holder(r, now) {
+            Some(o) => o == who.id,
+            None => who.services.contains(&r.service),
+        }
+    }
+
     /// The brand's pending reservations split once by who sees them in 예약 현황: an owner's
-    /// own, or a service's team pool (no owner, an owner who logged out, or a callback past its
-    /// owner window).
+    /// own, or a service's team pool.
     fn split<'a>(&self, all: &'a [Reservation]) -> Split<'a> {
         let now = self.now();
         let mut split = Split::default();
         for r in all.iter().filter(|r| r.status == ResvStatus::Pending) {
-            let owner_in = r.owner_id.is_some_and(|o| self.registry.logged_in(o));
-            match r.effective_owner(now, owner_in) {
+            match self.holder(r, now) {
                 Some(o) => split.owned.entry(o).or_default().push(r),
                 None => split.pool.entry(r.service.as_str()).or_default().push(r),
             }
@@ -48,20 +78,18 @@ impl Engine {
         Ok(self.view_of(&self.split(&all), who))
     }
 
-    /// The 예약 현황 of `who`: their own and their services' pools, soonest first.
+    /// The 예약 현황 of `who`: their own and their services' pools, soonest first; pool items
+    /// masked (PIPA) exactly as in the reservations list.
     fn view_of(&self, split: &Split<'_>, who: &AgentPublic) -> ReservationsView {
         let now = self.now();
         let pools = who
             .services
             .iter()
             .filter_map(|s| split.pool.get(s.as_str()));
-        let mut items: Vec<Reservation> = split
-            .owned
-            .get(&who.id)
-            .into_iter()
-            .chain(pools)
-            .flatten()
+        let own = split.owned.get(&who.id).into_iter().flatten();
+        let mut items: Vec<Reservation> = own
             .map(|r| (*r).clone())
+            .chain(pools.flatten().map(|r| masked_for(who, (*r).clone(), None)))
             .collect();
         items.sort_by_key(|r| (r.scheduled_at, r.id));
         let count = |t: ResvType| items.iter().filter(|r| r.rtype == t).count() as u32;
@@ -121,6 +149,7 @@ impl Engine {
                 )
             })
             .collect();
+        let call_live = self.registry.reservation_calls.contains_key(&id);
         let r = self
             .store
             .write(move |tx| {
@@ -128,9 +157,11 @@ impl Engine {
                     let owner_in = r
                         .owner_id
                         .is_some_and(|o| owners.iter().any(|(a, inn)| *a == o && *inn));
+                    r.drop_stale_claim(now, call_live);
                     r.may_dial(me.id, &me.services, now, owner_in, &rules)
                         .map_err(|m| StoreError::refused(AppError::new(Code::Conflict, m)))?;
                     r.dialing_by = Some(me.id);
+                    r.dialing_since = Some(now);
                     if r.effective_owner(now, owner_in).is_none() {
                         r.owner_id = Some(me.id);
                         r.owner_until = None;
@@ -152,6 +183,7 @@ impl Engine {
                 store::update_reservation(tx, brand, id, |r| {
                     if r.dialing_by == Some(who) {
                         r.dialing_by = None;
+                        r.dialing_since = None;
                     }
                     Ok(())
                 })
@@ -199,6 +231,7 @@ impl Engine {
                         r.status = ResvStatus::Done;
                         r.ticket_id = Some(ticket.clone());
                         r.dialing_by = None;
+                        r.dialing_since = None;
                         r.updated_at = now;
                     }
                     Ok(())
@@ -265,6 +298,7 @@ impl Engine {
             attempts: vec![],
             ticket_id: None,
             dialing_by: None,
+            dialing_since: None,
             created_by: None,
             created_at: now,
             updated_at: now,

@@ -100,7 +100,14 @@ const MAX_BATCH: usize = 512;
 #[derive(Clone)]
 pub struct Store {
     db: Arc<Database>,
-    tx: mpsc::Sender<Box<dyn PendingWrite>>,
+    tx: mpsc::Sender<Job>,
+}
+
+/// What the writer thread is sent: a write for the next batch, or a ping it answers between
+/// batches (the health check: a writer that died or hangs does not answer).
+enum Job {
+    Write(Box<dyn PendingWrite>),
+    Ping(oneshot::Sender<()>),
 }
 
 impl Store {
@@ -154,7 +161,7 @@ impl Store {
             w.open_table(tables::COUNTERS)?;
             w.commit()?;
         }
-        let (tx, rx) = mpsc::channel::<Box<dyn PendingWrite>>();
+        let (tx, rx) = mpsc::channel::<Job>();
         let wdb = db.clone();
         std::thread::Builder::new()
             .name("store-writer".into())
@@ -190,13 +197,30 @@ impl Store {
     {
         let (reply, rx) = oneshot::channel();
         self.tx
-            .send(Box::new(Write {
+            .send(Job::Write(Box::new(Write {
                 f,
                 value: None,
                 reply,
-            }))
+            })))
             .map_err(|_| StoreError::WriterGone)?;
         Ok(rx)
+    }
+
+    /// Whether the writer thread answers within `within` (it answers between batches, so a
+    /// slow disk shows here too).
+    pub async fn ping_writer(&self, within: std::time::Duration) -> StoreResult<()> {
+        let (reply, rx) = oneshot::channel();
+        self.tx
+            .send(Job::Ping(reply))
+            .map_err(|_| StoreError::WriterGone)?;
+        match tokio::time::timeout(within, rx).await {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(_)) => Err(StoreError::WriterGone),
+            Err(_) => Err(StoreError::Db(format!(
+                "store writer did not answer within {} ms",
+                within.as_millis()
+            ))),
+        }
     }
 
     /// A read transaction (cheap; never blocks on writers).
@@ -206,14 +230,23 @@ impl Store {
     }
 }
 
-fn writer_loop(db: Arc<Database>, rx: mpsc::Receiver<Box<dyn PendingWrite>>) {
+fn writer_loop(db: Arc<Database>, rx: mpsc::Receiver<Job>) {
     while let Ok(first) = rx.recv() {
-        let mut batch = vec![first];
-        while batch.len() < MAX_BATCH {
-            match rx.try_recv() {
-                Ok(w) => batch.push(w),
-                Err(_) => break,
+        let mut batch = Vec::new();
+        let mut next = Some(first);
+        while let Some(job) = next.take() {
+            match job {
+                Job::Ping(reply) => {
+                    let _ = reply.send(());
+                }
+                Job::Write(w) => batch.push(w),
             }
+            if batch.len() < MAX_BATCH {
+                next = rx.try_recv().ok();
+            }
+        }
+        if batch.is_empty() {
+            continue;
         }
         match run_batch(&db, &mut batch) {
             Ok(()) => {

@@ -152,6 +152,23 @@ pub fn put_customer(tx: &WriteTransaction, c: &Customer) -> StoreResult<()> {
     put(tx, tables::CUSTOMERS, &key, c)
 }
 
+/// Reads a customer of the brand inside the write, lets `edit` change it (or refuse), stores it:
+/// two edits racing each other both land, neither undoes the other.
+pub fn update_customer(
+    tx: &WriteTransaction,
+    brand: BrandId,
+    id: u64,
+    edit: impl FnOnce(&mut Customer) -> StoreResult<()>,
+) -> StoreResult<Customer> {
+    let mut c: Customer =
+        get_w(tx, tables::CUSTOMERS, &customer_key(brand, id))?.ok_or_else(|| {
+            StoreError::refused(AppError::not_found(format!("고객 {id}이(가) 없습니다")))
+        })?;
+    edit(&mut c)?;
+    put_customer(tx, &c)?;
+    Ok(c)
+}
+
 /// The next free customer id of a brand (skips ids a seed or an import already used).
 pub fn next_customer_id(tx: &WriteTransaction, brand: BrandId) -> StoreResult<u64> {
     loop {
@@ -191,6 +208,15 @@ pub fn put_template(tx: &WriteTransaction, t: &Template) -> StoreResult<()> {
         &format!("{:010}/{:020}", t.brand_id, t.id),
         t,
     )
+}
+
+/// Whether a template of the brand exists (read inside the write that changes it).
+pub fn template_exists(tx: &WriteTransaction, brand: BrandId, id: u64) -> StoreResult<bool> {
+    let key = format!("{brand:010}/{id:020}");
+    Ok(tx
+        .open_table(tables::TEMPLATES)?
+        .get(key.as_str())?
+        .is_some())
 }
 
 pub fn delete_template(tx: &WriteTransaction, brand: BrandId, id: u64) -> StoreResult<bool> {
@@ -712,6 +738,10 @@ impl Store {
                     .collect(),
             )
         })
+    }
+
+    pub fn template(&self, brand: BrandId, id: u64) -> StoreResult<Option<Template>> {
+        self.read(|r| get_r(r, tables::TEMPLATES, &format!("{brand:010}/{id:020}")))
     }
 
     pub fn templates(&self) -> StoreResult<Vec<Template>> {

@@ -1,30 +1,64 @@
 //! `DeskSession`: one actor per desk socket (actix-web-actors, confined to this module). On
 //! connect it registers with the registry, logs the agent in (상담준비) if logged out, and sends
 //! `hello` with everything the desk shows; then it forwards pushed frames with a per-connection
-//! `seq`, answers each request with `ack` or `error`, pings every `HEARTBEAT_INTERVAL`, drops a
-//! client silent for `CLIENT_TIMEOUT`, and closes on a frame over 64 KiB with a reason.
+//! `seq` and answers each request with `ack` or `error`.
+//!
+//! Limits (docs/security.md): a frame over 64 KiB closes the socket (1009); text that is not
+//! UTF-8 closes it (1007); requests are rate-limited per socket (`RATE_PER_S`, bursts of
+//! `RATE_BURST`): past that an `error` frame (`rate_limited`), and a client that keeps on
+//! flooding is closed (1008). Requests run one at a time, so at most one is queued in the
+//! server per socket; each runs to its end even if the socket closes meanwhile (a dial never
+//! stops half-way between claiming a reservation and dialing it). A client silent for
+//! `CLIENT_TIMEOUT` is dropped by the watchdog (`start_watchdog`), which does not depend on this
+//! actor running: an actor only runs while its connection is being written, and a desk that
+//! stops reading stalls it.
 
 use crate::domain::model::AgentPublic;
 use crate::domain::phone::Phone;
+use crate::domain::rate::TokenBucket;
 use crate::domain::status::{Cause, Target};
 use crate::engine::messages::*;
+use crate::engine::registry::SessionLink;
 use crate::engine::Engine;
 use crate::error::{AppError, Code};
-use crate::protocol::{with_seq, ClientRequest, ServerMsg, CLIENT_TYPES, MAX_FRAME_BYTES};
+use crate::protocol::{decode_request, with_seq, ClientRequest, ServerMsg, MAX_FRAME_BYTES};
 use actix::prelude::*;
 use actix_web::{web, HttpRequest, HttpResponse};
 use actix_web_actors::ws;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 pub const HEARTBEAT_INTERVAL: Duration = Duration::from_secs(5);
 pub const CLIENT_TIMEOUT: Duration = Duration::from_secs(20);
+/// Requests a socket may make per second, on average.
+pub const RATE_PER_S: f64 = 50.0;
+/// Requests a socket may make at once.
+pub const RATE_BURST: f64 = 100.0;
+/// Requests refused in a row (over the rate) before the socket is closed.
+pub const RATE_GRACE: u32 = 50;
+
+/// Drops, every second, each desk socket silent for longer than `CLIENT_TIMEOUT`.
+pub fn start_watchdog(engine: Engine) {
+    actix::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(1));
+        loop {
+            tick.tick().await;
+            engine
+                .registry
+                .sweep_silent(CLIENT_TIMEOUT.as_millis() as u64);
+        }
+    });
+}
 
 pub struct DeskSession {
     engine: Engine,
     agent: AgentPublic,
     id: u64,
     seq: u64,
-    last_seen: Instant,
+    link: Arc<SessionLink>,
+    bucket: TokenBucket,
+    /// Requests refused in a row for going over the rate.
+    refused: u32,
 }
 
 /// Upgrades an authenticated request to a desk socket.
@@ -39,7 +73,9 @@ pub fn start(
         agent,
         id: 0,
         seq: 0,
-        last_seen: Instant::now(),
+        link: Arc::new(SessionLink::default()),
+        bucket: TokenBucket::new(RATE_PER_S, RATE_BURST, Instant::now()),
+        refused: 0,
     };
     ws::WsResponseBuilder::new(session, req, stream)
         .frame_size(MAX_FRAME_BYTES)
@@ -70,47 +106,54 @@ impl DeskSession {
         self.send(ctx, &msg.encode());
     }
 
-    fn handle_text(&mut self, text: &str, ctx: &mut ws::WebsocketContext<Self>) {
-        let value: serde_json::Value = match serde_json::from_str(text) {
-            Ok(v) => v,
-            Err(e) => {
-                let err = AppError::new(Code::InvalidMessage, format!("JSON이 아닙니다: {e}"));
-                return self.reply(ctx, None, Err(err));
-            }
-        };
-        let id = value.get("id").and_then(|v| v.as_u64());
-        let kind = value
-            .get("type")
-            .and_then(|v| v.as_str())
-            .unwrap_or("")
-            .to_string();
-        if !CLIENT_TYPES.contains(&kind.as_str()) {
+    /// Counts a request against the rate: false when it must be refused (the first refusal of a
+    /// run is answered; a client that keeps on flooding is closed).
+    fn within_rate(&mut self, id: Option<u64>, ctx: &mut ws::WebsocketContext<Self>) -> bool {
+        if self.bucket.take(Instant::now()).is_ok() {
+            self.refused = 0;
+            return true;
+        }
+        self.refused += 1;
+        if self.refused == 1 {
             let err = AppError::new(
-                Code::InvalidMessage,
+                Code::RateLimited,
                 format!(
-                    "알 수 없는 요청 type '{kind}' (expected one of {})",
-                    CLIENT_TYPES.join(", ")
+                    "요청이 너무 많습니다 (over {RATE_PER_S} requests/s); 잠시 후 다시 보내세요"
                 ),
             );
-            return self.reply(ctx, id, Err(err));
+            self.reply(ctx, id, Err(err));
+        } else if self.refused > RATE_GRACE {
+            tracing::warn!(agent_id = self.agent.id, "desk flooding; closing");
+            ctx.close(Some(ws::CloseReason {
+                code: ws::CloseCode::Policy,
+                description: Some("요청이 너무 많습니다 (too many requests)".into()),
+            }));
+            ctx.stop();
         }
-        let req: ClientRequest = match serde_json::from_value(value) {
+        false
+    }
+
+    fn handle_text(&mut self, text: &str, ctx: &mut ws::WebsocketContext<Self>) {
+        let (id, req) = decode_request(text);
+        if !self.within_rate(id, ctx) {
+            return;
+        }
+        let req = match req {
             Ok(r) => r,
-            Err(e) => {
-                let err = AppError::new(
-                    Code::InvalidMessage,
-                    format!("'{kind}' 요청 형식 오류: {e}"),
-                );
-                return self.reply(ctx, id, Err(err));
-            }
+            Err(err) => return self.reply(ctx, id, Err(err)),
         };
         let engine = self.engine.clone();
         let agent = self.agent.clone();
-        // Requests of one socket run one at a time, in order.
+        // Requests of one socket run one at a time, in order; each is spawned on its own so
+        // that it runs to its end even if this socket closes while it runs.
+        let task = actix::spawn(run(engine, agent, req));
         ctx.wait(
-            async move { run(engine, agent, req).await }
-                .into_actor(self)
-                .map(move |res, act, ctx| act.reply(ctx, id, res)),
+            async move {
+                task.await
+                    .unwrap_or_else(|e| Err(AppError::internal(format!("request task: {e}"))))
+            }
+            .into_actor(self)
+            .map(move |res, act, ctx| act.reply(ctx, id, res)),
         );
     }
 }
@@ -218,6 +261,7 @@ impl Actor for DeskSession {
             self.agent.id,
             ctx.address().recipient(),
             ctx.address().recipient(),
+            self.link.clone(),
         );
         self.id = id;
         tracing::debug!(
@@ -226,9 +270,10 @@ impl Actor for DeskSession {
             open,
             "desk connected"
         );
+        // Silence is judged by the watchdog (`start_watchdog`), which runs even when this actor
+        // is stalled behind a client that stopped reading.
         ctx.run_interval(HEARTBEAT_INTERVAL, |act, ctx| {
-            if Instant::now().duration_since(act.last_seen) > CLIENT_TIMEOUT {
-                tracing::info!(agent_id = act.agent.id, "desk timed out");
+            if act.link.is_dropped() {
                 ctx.stop();
                 return;
             }
@@ -262,9 +307,11 @@ impl Actor for DeskSession {
     }
 
     fn stopping(&mut self, _: &mut Self::Context) -> Running {
-        let open = self.engine.registry.remove_session(self.agent.id, self.id);
-        if let Some(e) = self.engine.registry.agent(self.agent.id) {
-            e.addr.do_send(SessionsChanged { open });
+        // A socket the watchdog already dropped was deregistered (and its agent told) then.
+        if let Some(open) = self.engine.registry.remove_session(self.agent.id, self.id) {
+            if let Some(e) = self.engine.registry.agent(self.agent.id) {
+                e.addr.do_send(SessionsChanged { open });
+            }
         }
         Running::Stop
     }
@@ -273,7 +320,10 @@ impl Actor for DeskSession {
 impl Handler<Push> for DeskSession {
     type Result = ();
     fn handle(&mut self, m: Push, ctx: &mut Self::Context) {
-        self.send(ctx, &m.0);
+        self.link.taken(m.0.len());
+        if !self.link.is_dropped() {
+            self.send(ctx, &m.0);
+        }
     }
 }
 
@@ -290,10 +340,13 @@ impl Handler<CloseSession> for DeskSession {
 
 impl StreamHandler<Result<ws::Message, ws::ProtocolError>> for DeskSession {
     fn handle(&mut self, item: Result<ws::Message, ws::ProtocolError>, ctx: &mut Self::Context) {
-        self.last_seen = Instant::now();
+        self.link.touch();
         match item {
             Ok(ws::Message::Text(t)) => self.handle_text(&t, ctx),
             Ok(ws::Message::Binary(_)) => {
+                if !self.within_rate(None, ctx) {
+                    return;
+                }
                 let err = AppError::new(
                     Code::InvalidMessage,
                     "바이너리 프레임은 받지 않습니다 (send JSON text)",
@@ -323,10 +376,18 @@ impl StreamHandler<Result<ws::Message, ws::ProtocolError>> for DeskSession {
                 ctx.stop();
             }
             Err(e) => {
-                tracing::info!(error = %e, "socket ended uncleanly; closing");
+                // actix-web-actors reports a text frame that is not UTF-8 as an I/O error
+                // carrying the UTF-8 decoder's message; RFC 6455 closes that with 1007.
+                let text = e.to_string();
+                let code = if text.contains("utf-8") {
+                    ws::CloseCode::Invalid
+                } else {
+                    ws::CloseCode::Protocol
+                };
+                tracing::info!(error = %text, "socket ended uncleanly; closing");
                 ctx.close(Some(ws::CloseReason {
-                    code: ws::CloseCode::Protocol,
-                    description: Some(e.to_string()),
+                    code,
+                    description: Some(text),
                 }));
                 ctx.stop();
             }

@@ -3,7 +3,6 @@
 
 use crate::helpers::*;
 use serde_json::Value;
-use std::io::Write;
 
 async fn upload(app: &TestApp, token: &str, query: &str, body: Vec<u8>) -> (u16, Value) {
     app.post_bytes(&format!("/api/reservations/import?{query}"), token, body)
@@ -107,39 +106,7 @@ async fn good_rows_are_imported_as_bulk_dealt_round_robin_and_only_managers_may(
 }
 
 fn xlsx(rows: &[[&str; 3]]) -> Vec<u8> {
-    let mut sheet = String::from(
-        r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>"#,
-    );
-    for (i, r) in rows.iter().enumerate() {
-        sheet.push_str(&format!("<row r=\"{}\">", i + 1));
-        for (j, c) in r.iter().enumerate() {
-            let col = ["A", "B", "C"][j];
-            if !c.is_empty() && c.chars().all(|x| x.is_ascii_digit()) {
-                sheet.push_str(&format!("<c r=\"{col}{}\"><v>{c}</v></c>", i + 1));
-            } else {
-                sheet.push_str(&format!(
-                    "<c r=\"{col}{}\" t=\"inlineStr\"><is><t>{c}</t></is></c>",
-                    i + 1
-                ));
-            }
-        }
-        sheet.push_str("</row>");
-    }
-    sheet.push_str("</sheetData></worksheet>");
-    let files = [
-        ("[Content_Types].xml", r#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>"#.to_string()),
-        ("_rels/.rels", r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#.to_string()),
-        ("xl/workbook.xml", r#"<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="예약" sheetId="1" r:id="rId1"/></sheets></workbook>"#.to_string()),
-        ("xl/_rels/workbook.xml.rels", r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#.to_string()),
-        ("xl/worksheets/sheet1.xml", sheet),
-    ];
-    let mut z = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    for (name, body) in files {
-        z.start_file(name, zip::write::SimpleFileOptions::default())
-            .unwrap();
-        z.write_all(body.as_bytes()).unwrap();
-    }
-    z.finish().unwrap().into_inner()
+    crate::xlsx::rows(rows)
 }
 
 #[actix_rt::test]

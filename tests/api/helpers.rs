@@ -567,6 +567,33 @@ impl Desk {
             .expect("send");
     }
 
+    /// Sends a text frame; false when the socket no longer takes it.
+    pub async fn try_send_text(&mut self, text: String) -> bool {
+        self.framed
+            .send(ws::Message::Text(text.into()))
+            .await
+            .is_ok()
+    }
+
+    /// Waits for the socket's close frame (skipping others); its `Debug` text, or `None` if it
+    /// does not come within `wait`.
+    pub async fn closed_within(&mut self, wait: Duration) -> Option<String> {
+        let deadline = std::time::Instant::now() + wait;
+        loop {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            if left.is_zero() {
+                return None;
+            }
+            match self.raw_next(left).await {
+                Some(v) if v["type"] == "__closed" => {
+                    return v["reason"].as_str().map(str::to_string)
+                }
+                Some(v) => self.kept.push_back(v),
+                None => return None,
+            }
+        }
+    }
+
     /// Sends a request and returns its `ack` or `error`.
     pub async fn request(&mut self, mut body: Value) -> Value {
         self.next_id += 1;

@@ -5,6 +5,7 @@ mod bulk;
 mod consultations;
 mod customers;
 mod desk;
+mod hardening;
 mod helpers;
 mod messages;
 mod orders;
@@ -16,3 +17,5 @@ mod simulator;
 mod stats;
 mod telephony;
 mod templates;
+#[path = "../common/xlsx.rs"]
+mod xlsx;

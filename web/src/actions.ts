@@ -1,10 +1,10 @@
 // What the desk can do: the one `DeskSocket`, its wiring to the stores, and the requests the
 // buttons send. Components call these; only the socket's handlers write the desk store.
 
-import { api, setToken, getToken } from "./api";
+import { api, setToken, ApiError } from "./api";
 import { applyFrame, deskStore, emptyDesk } from "./desk";
 import { createStore } from "./store";
-import { DeskSocket, RequestError } from "./socket";
+import { DeskSocket, RequestError, SessionEnded } from "./socket";
 import type { StatusView } from "./generated/StatusView";
 
 export interface Notice {
@@ -27,7 +27,16 @@ let socket: DeskSocket | null = null;
 export function connectDesk(onLoggedOut: () => void): () => void {
   const proto = location.protocol === "https:" ? "wss" : "ws";
   socket = new DeskSocket({
-    url: () => `${proto}://${location.host}/api/ws?token=${encodeURIComponent(getToken() ?? "")}`,
+    // A one-time ticket per connect: the token itself never appears in a URL.
+    url: async () => {
+      try {
+        const t = await api<{ ticket: string }>("POST", "/api/ws/ticket");
+        return `${proto}://${location.host}/api/ws?ticket=${encodeURIComponent(t.ticket)}`;
+      } catch (e) {
+        if (e instanceof ApiError && e.status === 401) throw new SessionEnded(e.message);
+        throw e;
+      }
+    },
     onFrame: (f) => {
       deskStore.set((s) => applyFrame(s, f));
       if (f.type === "message" && f.status === "failed") {

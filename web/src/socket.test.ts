@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DeskSocket, type WebSocketLike } from "./socket";
+import { DeskSocket, SessionEnded, type WebSocketLike } from "./socket";
 import type { ServerMsg } from "./generated/ServerMsg";
 
 class FakeSocket implements WebSocketLike {
@@ -24,18 +24,20 @@ class FakeSocket implements WebSocketLike {
   }
 }
 
-function setup() {
+function setup(url: () => string | Promise<string> = () => "ws://test/api/ws?token=t") {
   const sockets: FakeSocket[] = [];
+  const urls: string[] = [];
   const frames: ServerMsg[] = [];
   const states: string[] = [];
   const timers: { fn: () => void; ms: number }[] = [];
   const ended: string[] = [];
   const ds = new DeskSocket({
-    url: () => "ws://test/api/ws?token=t",
+    url,
     onFrame: (f) => frames.push(f),
     onState: (s) => states.push(s),
     onSessionEnded: (r) => ended.push(r),
-    createSocket: () => {
+    createSocket: (u) => {
+      urls.push(u);
       const s = new FakeSocket();
       sockets.push(s);
       return s;
@@ -44,12 +46,48 @@ function setup() {
     clearTimer: () => {},
   });
   ds.start();
-  return { ds, sockets, frames, states, timers, ended };
+  return { ds, sockets, frames, states, timers, ended, urls };
 }
 
 const hello = { type: "hello", seq: 0, agent: {}, status: {}, snapshot: {} };
 
 describe("DeskSocket", () => {
+  it("fetches a fresh URL (a one-time ticket) for every connect", async () => {
+    let n = 0;
+    const { sockets, urls, timers } = setup(async () => `ws://test/api/ws?ticket=t${++n}`);
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(urls).toEqual(["ws://test/api/ws?ticket=t1"]);
+    sockets[0].drop();
+    timers.shift()!.fn();
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(urls).toEqual(["ws://test/api/ws?ticket=t1", "ws://test/api/ws?ticket=t2"]);
+  });
+
+  it("ends the session when the ticket is refused, and retries other failures", async () => {
+    let fail: Error = new Error("network");
+    const { sockets, timers, ended } = setup(() => Promise.reject(fail));
+    await new Promise((r) => setTimeout(r, 0));
+    expect(sockets.length).toBe(0);
+    expect(timers.length).toBe(1);
+    expect(ended).toEqual([]);
+    fail = new SessionEnded("로그인이 필요합니다");
+    timers.shift()!.fn();
+    await new Promise((r) => setTimeout(r, 0));
+    expect(ended).toEqual(["로그인이 필요합니다"]);
+    expect(timers.length).toBe(0);
+  });
+
+  it("drops a URL that arrives after stop", async () => {
+    let resolve: (u: string) => void = () => {};
+    const { ds, sockets } = setup(() => new Promise<string>((r) => (resolve = r)));
+    ds.stop();
+    resolve("ws://late");
+    await new Promise((r) => setTimeout(r, 0));
+    expect(sockets.length).toBe(0);
+  });
+
   it("passes hello and later frames on, and is open after hello", () => {
     const { sockets, frames, states } = setup();
     sockets[0].emit(hello);

@@ -1,4 +1,6 @@
-// `DeskSocket` owns the desk's one WebSocket: connects with the token, reconnects with backoff,
+// `DeskSocket` owns the desk's one WebSocket: connects to the URL it is given (which may be
+// fetched first: the desk asks for a one-time ticket so its token never sits in a URL),
+// reconnects with backoff,
 // checks `seq` (a gap or a reconnect means a fresh `hello` resyncs everything), matches each
 // request's `ack` / `error` by id, and hands every other frame to `onFrame`. It knows nothing
 // about components; the caller's handlers only update stores.
@@ -25,8 +27,13 @@ export interface WebSocketLike {
   close(code?: number, reason?: string): void;
 }
 
+/** The server said the session is over: stop, do not reconnect. */
+export class SessionEnded extends Error {}
+
 export interface DeskSocketOptions {
-  url: () => string;
+  /** The socket URL, or a promise of it (a ticket fetched per connect). A rejection with
+   *  `SessionEnded` ends the session; any other rejection is retried with backoff. */
+  url: () => string | Promise<string>;
   onFrame: (f: ServerMsg) => void;
   onState: (s: SocketState) => void;
   /** The server closed the socket because the session ended (logout elsewhere, revoked token). */
@@ -72,6 +79,7 @@ export class DeskSocket {
 
   stop(): void {
     this.stopped = true;
+    this.generation += 1;
     if (this.timer !== null) this.o.clearTimer(this.timer);
     this.timer = null;
     this.ws?.close(1000, "bye");
@@ -79,10 +87,45 @@ export class DeskSocket {
     this.failPending("closed", "연결이 닫혔습니다");
   }
 
+  /** Bumped on every open and stop: a URL that arrives for an older attempt is dropped. */
+  private generation = 0;
+
   private open(): void {
     this.o.onState(this.attempts === 0 ? "connecting" : "reconnecting");
     this.lastSeq = -1;
-    const ws = this.o.createSocket(this.o.url());
+    const gen = ++this.generation;
+    let url: string | Promise<string>;
+    try {
+      url = this.o.url();
+    } catch (e) {
+      this.urlFailed(e);
+      return;
+    }
+    if (typeof url === "string") {
+      this.connect(url);
+      return;
+    }
+    url.then(
+      (u) => {
+        if (!this.stopped && gen === this.generation) this.connect(u);
+      },
+      (e) => {
+        if (!this.stopped && gen === this.generation) this.urlFailed(e);
+      },
+    );
+  }
+
+  private urlFailed(e: unknown): void {
+    if (e instanceof SessionEnded) {
+      this.stopped = true;
+      this.o.onSessionEnded?.(e.message);
+      return;
+    }
+    this.scheduleReconnect();
+  }
+
+  private connect(url: string): void {
+    const ws = this.o.createSocket(url);
     this.ws = ws;
     ws.onmessage = (ev) => this.receive(String(ev.data));
     ws.onclose = (ev) => {

@@ -15,6 +15,8 @@ interface Preview {
   rows: number;
   valid: number;
   repaired: number;
+  /** Every row error; `errors` lists the first ones (the server caps the list). */
+  errorCount: number;
   errors: { line: number; field: string; message: string }[];
   sample: { line: number; number: string; name: string | null; scheduledAt: string }[];
 }
@@ -115,7 +117,7 @@ export function BulkUpload() {
       {preview && (
         <div data-testid="bulk-result">
           <p>
-            {preview.rows}행 · 정상 <strong>{preview.valid}</strong> · 오류 <strong className={preview.errors.length ? "warn" : ""}>{preview.errors.length}</strong>
+            {preview.rows}행 · 정상 <strong>{preview.valid}</strong> · 오류 <strong className={preview.errorCount ? "warn" : ""}>{preview.errorCount}</strong>
             {preview.repaired > 0 && ` · 번호 보정 ${preview.repaired}`} · {preview.encoding}
           </p>
           {preview.errors.length > 0 && (
@@ -127,6 +129,11 @@ export function BulkUpload() {
                     <td className="warn">{e.message}</td>
                   </tr>
                 ))}
+                {preview.errorCount > Math.min(100, preview.errors.length) && (
+                  <tr>
+                    <td colSpan={2}>외 {preview.errorCount - Math.min(100, preview.errors.length)}건 — 파일을 고친 뒤 다시 올리세요</td>
+                  </tr>
+                )}
               </tbody>
             </table>
           )}

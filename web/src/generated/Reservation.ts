@@ -27,4 +27,9 @@ ticketId: string | null,
 /**
  * Who is dialing it right now (nobody else may).
  */
-dialingBy: number | null, createdBy: number | null, createdAt: string, updatedAt: string, };
+dialingBy: number | null, 
+/**
+ * When that claim was taken: a claim whose dial never started dies after
+ * `CLAIM_LEASE_S` (see `drop_stale_claim`).
+ */
+dialingSince: string | null, createdBy: number | null, createdAt: string, updatedAt: string, };

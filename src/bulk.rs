@@ -559,6 +559,40 @@ mod tests {
     }
 
     #[test]
+    fn a_declared_shared_string_count_is_read_from_the_sst_tag() {
+        let head = br#"<?xml version="1.0"?><sst xmlns="x" count="9" uniqueCount = "123">"#;
+        let tag = sst_tag(head).expect("the tag is whole");
+        assert_eq!(declared_count(tag), 123);
+        let prefixed = br#"<x:sst uniqueCount="99999999999999999999999">"#;
+        assert_eq!(declared_count(sst_tag(prefixed).unwrap()), u64::MAX);
+        assert!(
+            sst_tag(b"<sst uniqueCount=\"5\"").is_none(),
+            "not closed yet"
+        );
+        assert!(sst_tag(b"<first>").is_none());
+    }
+
+    #[test]
+    fn shared_strings_are_counted_while_streaming_across_chunks() {
+        let mut scan = SstScan::default();
+        scan.feed(b"<sst count=\"3\"><si><t>a</t></si><s").unwrap();
+        scan.feed(b"i><t>b</t></si><x:si/>").unwrap();
+        scan.finish().unwrap();
+        assert_eq!(scan.items, 3);
+        let mut scan = SstScan::default();
+        assert!(scan
+            .feed(format!("<sst uniqueCount=\"{}\">", MAX_SHARED_STRINGS + 1).as_bytes())
+            .is_err());
+    }
+
+    #[test]
+    fn cells_are_cut_one_character_past_the_limit() {
+        let long = "가".repeat(MAX_CELL_CHARS + 50);
+        assert_eq!(cap(&long).chars().count(), MAX_CELL_CHARS + 1);
+        assert_eq!(cap("  짧다 "), "짧다");
+    }
+
+    #[test]
     fn a_file_without_the_needed_columns_is_refused() {
         assert!(read_csv("이름,메모\n김,x\n".as_bytes()).is_err());
         assert!(read_csv(b"").is_err());

@@ -105,3 +105,18 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     messages::configure(cfg);
     cfg.default_service(web::route().to(web_client::fallback));
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slots_refuse_past_their_number_and_come_back_when_dropped() {
+        let slots = Slots::new(2);
+        let a = slots.take().expect("first");
+        let _b = slots.take().expect("second");
+        assert!(slots.take().is_none(), "a third is refused, not queued");
+        drop(a);
+        assert!(slots.take().is_some());
+    }
+}

@@ -98,7 +98,7 @@ fn validate(b: &TemplateBody) -> AppResult<()> {
         (TEMPLATE_ANSWER, &b.answer),
     ] {
         if v.trim().is_empty() {
-            errs.push((limit.field, format!("{}을(를) 입력하세요", limit.label)));
+            errs.push((limit.field, limit.required()));
         } else {
             errs.extend(limit.check(v.trim()).err());
         }

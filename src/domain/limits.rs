@@ -95,12 +95,17 @@ pub const ALL: [Limit; 19] = [
 ];
 
 impl Limit {
-    /// The message for a value over the limit.
+    /// The message for a value over the limit: "이름은 50자 이하여야 합니다".
     pub fn message(&self) -> String {
         match self.unit {
-            "items" => format!("{}은(는) {}개까지입니다", self.label, self.max),
-            _ => format!("{}은(는) {}자 이하여야 합니다", self.label, self.max),
+            "items" => format!("{} {}개까지입니다", topic(self.label), self.max),
+            _ => format!("{} {}자 이하여야 합니다", topic(self.label), self.max),
         }
+    }
+
+    /// The message for a required text left empty: "분류는 1~40자여야 합니다".
+    pub fn required(&self) -> String {
+        format!("{} 1~{}자여야 합니다", topic(self.label), self.max)
     }
 
     /// Whether `text` fits (counted in characters, as a person counts them).
@@ -133,6 +138,16 @@ impl Limit {
     }
 }
 
+/// `label` with the topic particle its last syllable takes (이름은, 메모는); 은(는) after
+/// anything that is not Hangul.
+pub fn topic(label: &str) -> String {
+    match label.chars().last() {
+        Some(c @ '가'..='힣') if !(c as u32 - 0xAC00).is_multiple_of(28) => format!("{label}은"),
+        Some('가'..='힣') => format!("{label}는"),
+        _ => format!("{label}은(는)"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -145,6 +160,14 @@ mod tests {
         let (field, msg) = CUSTOMER_NAME.check(&"가".repeat(51)).unwrap_err();
         assert_eq!(field, "name");
         assert!(msg.contains("50자"), "{msg}");
+    }
+
+    #[test]
+    fn messages_take_the_right_particle() {
+        assert_eq!(CUSTOMER_NAME.message(), "이름은 50자 이하여야 합니다");
+        assert_eq!(RESV_MEMO.message(), "메모는 1000자 이하여야 합니다");
+        assert_eq!(TEMPLATE_CATEGORY.required(), "분류는 1~40자여야 합니다");
+        assert_eq!(topic("externalId"), "externalId은(는)");
     }
 
     #[test]

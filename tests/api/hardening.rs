@@ -1010,3 +1010,133 @@ async fn sending_messages_is_rate_limited_per_agent() {
         .await;
     assert_eq!(s, 201);
 }
+
+// ---- the randomized socket-frame test ---------------------------------------------------------
+
+/// One random frame: `(text, id)` — the id is set when the frame carries a numeric one (and
+/// then exactly one answer must come back); frames without one are always invalid (and each
+/// gets an `error` without id).
+fn random_frame(rng: &mut impl rand::Rng, id: u64) -> (String, Option<u64>) {
+    let statuses = [
+        "ready",
+        "preparing",
+        "aux",
+        "on_call",
+        "logged_out",
+        "",
+        "READY",
+    ];
+    let reasons = ["meal", "rest", "meeting", "missed", "nope"];
+    let valid = match rng.gen_range(0..9) {
+        0 => json!({"type": "ping"}),
+        1 => {
+            json!({"type": "status.set", "status": statuses[rng.gen_range(0..statuses.len())], "reason": reasons[rng.gen_range(0..reasons.len())]})
+        }
+        2 => json!({"type": "status.next", "status": statuses[rng.gen_range(0..statuses.len())]}),
+        3 => json!({"type": "call.answer", "callId": rng.gen::<u64>()}),
+        4 => json!({"type": "call.hangup", "callId": rng.gen_range(0..5)}),
+        5 => {
+            json!({"type": "call.dial", "number": format!("010{:08}", rng.gen_range(0..100_000_000u64))})
+        }
+        6 => {
+            json!({"type": "note.save", "ticketId": format!("T{}", rng.gen::<u32>()), "content": "메모"})
+        }
+        7 => json!({"type": "wrapup.done"}),
+        _ => json!({"type": "call.answer", "callId": "not a number"}),
+    };
+    match rng.gen_range(0..10) {
+        // A request (valid or not) with its id.
+        0..=5 => {
+            let mut v = valid;
+            v["id"] = json!(id);
+            (v.to_string(), Some(id))
+        }
+        // An unknown type or a wrong shape, with an id.
+        6 => (
+            json!({"type": format!("x.{}", rng.gen::<u16>()), "id": id}).to_string(),
+            Some(id),
+        ),
+        // Nested deep and never closed.
+        7 => (
+            format!(
+                "{{\"type\":\"status.set\",\"id\":{id},\"status\":{}1",
+                "[".repeat(rng.gen_range(1..300)),
+            ),
+            None,
+        ),
+        // Not JSON at all, or cut short: no id can be read.
+        8 => {
+            let n = rng.gen_range(0..200);
+            let s: String = (0..n)
+                .map(|_| char::from_u32(rng.gen_range(0x20..0xD7FF)).unwrap_or('?'))
+                .collect();
+            (format!("{{{s}"), None)
+        }
+        _ => {
+            let full = json!({"type": "ping", "id": id}).to_string();
+            let cut = rng.gen_range(1..full.len() - 1);
+            (full[..cut].to_string(), None)
+        }
+    }
+}
+
+#[actix_rt::test]
+async fn random_frames_are_each_answered_once_and_the_desk_stays_up() {
+    use rand::SeedableRng;
+    let app = spawn_app().await;
+    let mut kim = app.desk("kim").await;
+    let mut rng = rand::rngs::StdRng::seed_from_u64(0x5EED_CA11);
+    let mut with_id = std::collections::HashSet::new();
+    let mut without_id = 0usize;
+    for i in 0..240u64 {
+        let (text, id) = random_frame(&mut rng, 1_000 + i);
+        match id {
+            Some(id) => {
+                with_id.insert(id);
+            }
+            None => without_id += 1,
+        }
+        assert!(kim.try_send_text(text).await);
+        // Under the socket's rate (50/s): 40 frames, then a pause.
+        if i % 40 == 39 {
+            actix_rt::time::sleep(Duration::from_millis(900)).await;
+        }
+    }
+    let frames = kim.drain(Duration::from_secs(3)).await;
+    assert!(
+        frames.iter().all(|f| f["type"] != "__closed"),
+        "the socket stays open"
+    );
+    let mut answered = std::collections::HashMap::new();
+    let mut anonymous_errors = 0;
+    for f in &frames {
+        if f["type"] == "ack" || f["type"] == "error" {
+            assert_ne!(f["code"], "rate_limited", "{f}");
+            match f["id"].as_u64() {
+                Some(id) => *answered.entry(id).or_insert(0) += 1,
+                None => anonymous_errors += 1,
+            }
+        }
+    }
+    for id in &with_id {
+        assert_eq!(
+            answered.get(id),
+            Some(&1),
+            "request {id} answered exactly once"
+        );
+    }
+    assert_eq!(
+        answered.len(),
+        with_id.len(),
+        "no answers to ids never sent"
+    );
+    assert_eq!(
+        anonymous_errors, without_id,
+        "each unreadable frame gets one error"
+    );
+    kim.ok(json!({"type": "ping"})).await;
+    healthy(&app).await;
+    let (s, me) = app.get("/api/me", Some(&kim.token)).await;
+    assert_eq!(s, 200);
+    assert!(me["status"]["status"].is_string());
+}

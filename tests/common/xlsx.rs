@@ -19,7 +19,12 @@ pub fn sheet(cells: &[(String, String)]) -> String {
             s.push_str(&format!("<row r=\"{n}\">"));
             row = n;
         }
-        if !text.is_empty() && text.chars().all(|x| x.is_ascii_digit()) && text.len() < 15 {
+        // Digits become a number cell (Excel drops a leading 0 then: typed as text it stays).
+        let number = !text.is_empty()
+            && !text.starts_with('0')
+            && text.chars().all(|x| x.is_ascii_digit())
+            && text.len() < 15;
+        if number {
             s.push_str(&format!("<c r=\"{r}\"><v>{text}</v></c>"));
         } else {
             s.push_str(&format!(
@@ -35,6 +40,7 @@ pub fn sheet(cells: &[(String, String)]) -> String {
 }
 
 /// Rows of up to three columns (A, B, C), the first row being the header.
+#[allow(dead_code)]
 pub fn rows(rows: &[[&str; 3]]) -> Vec<u8> {
     let mut cells = Vec::new();
     for (i, r) in rows.iter().enumerate() {

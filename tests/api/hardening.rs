@@ -1140,3 +1140,97 @@ async fn random_frames_are_each_answered_once_and_the_desk_stays_up() {
     assert_eq!(s, 200);
     assert!(me["status"]["status"].is_string());
 }
+
+// ---- docs/security.md matches the code -------------------------------------------------------
+
+/// `1200` → `1,200`.
+fn grouped(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[test]
+fn the_security_doc_states_every_limit_as_the_code_has_it() {
+    use calldesk::{api, bulk, domain::message as msg, engine::registry, error, protocol, ws};
+    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/security.md"))
+        .expect("docs/security.md");
+    let kib = |b: usize| b / 1024;
+    let mib = |b: usize| b / 1024 / 1024;
+    let rows = [
+        format!("| JSON request body | {} KiB |", kib(error::MAX_JSON_BYTES)),
+        format!("| Bulk file upload body | {} MiB |", mib(bulk::MAX_BYTES)),
+        format!("| Socket frame | {} KiB |", kib(protocol::MAX_FRAME_BYTES)),
+        format!(
+            "| Socket requests | {}/s average, bursts of {} | `error` frame `rate_limited`, then after {} more",
+            ws::RATE_PER_S,
+            ws::RATE_BURST,
+            ws::RATE_GRACE
+        ),
+        format!(
+            "| Socket output not yet sent | {} MiB per socket |",
+            mib(registry::MAX_PENDING_BYTES)
+        ),
+        format!("| Client silence | {} s |", ws::CLIENT_TIMEOUT.as_secs()),
+        format!(
+            "| Unacknowledged TCP data | {} s |",
+            calldesk::startup::TCP_USER_TIMEOUT.as_secs()
+        ),
+        format!(
+            "| Password hashing | one thread per core, {} waiting |",
+            api::hashing::QUEUE
+        ),
+        format!(
+            "| Socket ticket | {} s, one use |",
+            api::auth::TICKET_TTL.as_secs()
+        ),
+        format!(
+            "per agent | {} a minute, bursts of {} |",
+            msg::MSG_AGENT_PER_MIN,
+            msg::MSG_AGENT_BURST
+        ),
+        format!(
+            "| Messages per brand | {} a minute, bursts of {} |",
+            grouped(msg::MSG_BRAND_PER_MIN as u64),
+            msg::MSG_BRAND_BURST
+        ),
+        format!(
+            "| Store writer health | answers within {} s |",
+            api::health::WRITER_PING.as_secs()
+        ),
+        format!("| Files read at once | {} (", bulk::PARSES_AT_ONCE),
+        format!("| Rows | {} |", grouped(bulk::MAX_ROWS as u64)),
+        format!("| Columns read | {} (", bulk::MAX_COLS),
+        format!(
+            "| Characters kept per cell | {} (",
+            grouped(bulk::MAX_CELL_CHARS as u64)
+        ),
+        format!("| Cells per sheet (.xlsx) | {} |", grouped(bulk::MAX_CELLS as u64)),
+        format!("| Parts in one .xlsx | {} |", bulk::MAX_XLSX_ENTRIES),
+        format!(
+            "(all parts, measured while inflating) | {} MiB |",
+            mib(bulk::MAX_XLSX_INFLATED as usize)
+        ),
+        format!(
+            "(declared `uniqueCount` and held) | {} |",
+            grouped(bulk::MAX_SHARED_STRINGS)
+        ),
+        format!(
+            "| Time to read one file | {} s |",
+            bulk::MAX_PARSE_TIME.as_secs()
+        ),
+        format!(
+            "| Row errors listed in a preview | {} (",
+            bulk::MAX_LISTED_ERRORS
+        ),
+    ];
+    for row in rows {
+        assert!(doc.contains(&row), "docs/security.md lacks: {row}");
+    }
+}

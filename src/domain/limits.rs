@@ -16,7 +16,8 @@ pub struct Limit {
     pub unit: &'static str,
 }
 
-const fn chars(
+const fn limit(
+    unit: &'static str,
     record: &'static str,
     field: &'static str,
     label: &'static str,
@@ -27,8 +28,17 @@ const fn chars(
         record,
         label,
         max,
-        unit: "chars",
+        unit,
     }
+}
+
+const fn chars(
+    record: &'static str,
+    field: &'static str,
+    label: &'static str,
+    max: usize,
+) -> Limit {
+    limit("chars", record, field, label, max)
 }
 
 const fn items(
@@ -37,13 +47,7 @@ const fn items(
     label: &'static str,
     max: usize,
 ) -> Limit {
-    Limit {
-        field,
-        record,
-        label,
-        max,
-        unit: "items",
-    }
+    limit("items", record, field, label, max)
 }
 
 pub const CUSTOMER_NAME: Limit = chars("customer", "name", "이름", 50);

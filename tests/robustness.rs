@@ -212,6 +212,21 @@ fn plain_row() -> impl Strategy<Value = [String; 4]> {
         })
 }
 
+/// The rows read are the rows written, field by field.
+fn same_rows(
+    read: &[calldesk::bulk::RawRow],
+    written: &[[String; 4]],
+) -> Result<(), TestCaseError> {
+    prop_assert_eq!(read.len(), written.len());
+    for (r, w) in read.iter().zip(written) {
+        prop_assert_eq!(&r.number, &w[0]);
+        prop_assert_eq!(&r.name, &w[1]);
+        prop_assert_eq!(&r.at, &w[2]);
+        prop_assert_eq!(&r.memo, &w[3]);
+    }
+    Ok(())
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
 
@@ -243,13 +258,7 @@ proptest! {
         for (bytes, enc) in encodings {
             let (read, got) = read_csv(&bytes).expect("reads");
             if enc == "UTF-8" || got == "CP949" {
-                prop_assert_eq!(read.len(), rows.len());
-                for (r, w) in read.iter().zip(&rows) {
-                    prop_assert_eq!(&r.number, &w[0]);
-                    prop_assert_eq!(&r.name, &w[1]);
-                    prop_assert_eq!(&r.at, &w[2]);
-                    prop_assert_eq!(&r.memo, &w[3]);
-                }
+                same_rows(&read, &rows)?;
             }
         }
     }
@@ -275,13 +284,7 @@ proptest! {
         }
         let file = xlsx::package(&xlsx::sheet(&cells), None, 0);
         let read = read_xlsx(&file).expect("reads");
-        prop_assert_eq!(read.len(), rows.len());
-        for (r, w) in read.iter().zip(&rows) {
-            prop_assert_eq!(&r.number, &w[0]);
-            prop_assert_eq!(&r.name, &w[1]);
-            prop_assert_eq!(&r.at, &w[2]);
-            prop_assert_eq!(&r.memo, &w[3]);
-        }
+        same_rows(&read, &rows)?;
     }
 
     #[test]

@@ -143,7 +143,7 @@ pub fn verify_password(pw: &str, hash: &str) -> bool {
         a.hash_password_into_with_memory(pw.as_bytes(), salt, &mut out, &mut mem[..blocks])
             .is_ok()
     });
-    hashed && super::telephony::constant_time_eq(&out, expected.as_bytes())
+    hashed && super::constant_time_eq(&out, expected.as_bytes())
 }
 
 fn new_token() -> String {

@@ -44,7 +44,7 @@ fn check_key(state: &AppState, req: &HttpRequest) -> AppResult<()> {
         .map(|v| v.as_bytes())
         .unwrap_or(b"");
     let want = state.settings.telephony_key.as_bytes();
-    if !want.is_empty() && constant_time_eq(given, want) {
+    if !want.is_empty() && super::constant_time_eq(given, want) {
         Ok(())
     } else {
         Err(AppError::new(
@@ -52,17 +52,6 @@ fn check_key(state: &AppState, req: &HttpRequest) -> AppResult<()> {
             "X-Telephony-Key가 없거나 틀립니다 (missing or wrong telephony key)",
         ))
     }
-}
-
-/// Compares in time that depends only on the lengths, not on where the bytes differ.
-pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    let mut diff = a.len() ^ b.len();
-    for i in 0..a.len().max(b.len()) {
-        let x = a.get(i).copied().unwrap_or(0);
-        let y = b.get(i).copied().unwrap_or(0);
-        diff |= usize::from(x ^ y);
-    }
-    diff == 0
 }
 
 #[derive(Deserialize)]
@@ -137,17 +126,4 @@ async fn callback(
         .callback_request(b.brand_id, &b.service, &b.from)
         .await?;
     Ok(HttpResponse::Created().json(json!({"reservationId": r.id, "ownerId": r.owner_id})))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::constant_time_eq;
-
-    #[test]
-    fn keys_match_only_when_equal() {
-        assert!(constant_time_eq(b"abc", b"abc"));
-        assert!(!constant_time_eq(b"abc", b"abd"));
-        assert!(!constant_time_eq(b"abc", b"abcd"));
-        assert!(!constant_time_eq(b"", b"a"));
-    }
 }

@@ -54,41 +54,44 @@ impl Engine {
     }
 
     /// Counts one send against the agent's and the brand's rate (`MSG_*` in `domain::message`);
-    /// 429 `rate_limited` with `Retry-After` past either.
+    /// 429 `rate_limited` with `Retry-After` past either (and neither is charged then).
     fn take_send_rate(&self, agent: AgentId, brand: BrandId) -> AppResult<()> {
         use crate::domain::message::{
             MSG_AGENT_BURST, MSG_AGENT_PER_MIN, MSG_BRAND_BURST, MSG_BRAND_PER_MIN,
         };
         let now = std::time::Instant::now();
-        let rates = &self.registry.message_rates;
-        let mut a = rates
-            .entry(RateKey::Agent(agent))
-            .or_insert_with(|| TokenBucket::new(MSG_AGENT_PER_MIN / 60.0, MSG_AGENT_BURST, now));
-        if let Err(wait) = a.take(now) {
-            return Err(AppError::rate_limited(
-                format!(
-                    "문자는 상담사 한 명이 1분에 {}건까지 보낼 수 있습니다. 잠시 후 다시 보내세요",
-                    MSG_AGENT_PER_MIN
-                ),
-                wait.as_secs().max(1),
-            ));
-        }
-        drop(a);
-        let mut b = rates
-            .entry(RateKey::Brand(brand))
-            .or_insert_with(|| TokenBucket::new(MSG_BRAND_PER_MIN / 60.0, MSG_BRAND_BURST, now));
-        if let Err(wait) = b.take(now) {
-            drop(b);
-            if let Some(mut a) = rates.get_mut(&RateKey::Agent(agent)) {
-                a.give_back();
+        let limits = [
+            (
+                RateKey::Agent(agent),
+                MSG_AGENT_PER_MIN,
+                MSG_AGENT_BURST,
+                "문자는 상담사 한 명이 1분에 {}건까지 보낼 수 있습니다. 잠시 후 다시 보내세요",
+            ),
+            (
+                RateKey::Brand(brand),
+                MSG_BRAND_PER_MIN,
+                MSG_BRAND_BURST,
+                "센터 전체 발송 한도(1분에 {}건)에 닿았습니다. 잠시 후 다시 보내세요",
+            ),
+        ];
+        for (i, (key, per_min, burst, message)) in limits.iter().enumerate() {
+            let taken = self
+                .registry
+                .message_rates
+                .entry(*key)
+                .or_insert_with(|| TokenBucket::new(per_min / 60.0, *burst, now))
+                .take(now);
+            if let Err(wait) = taken {
+                for (earlier, ..) in &limits[..i] {
+                    if let Some(mut b) = self.registry.message_rates.get_mut(earlier) {
+                        b.give_back();
+                    }
+                }
+                return Err(AppError::rate_limited(
+                    message.replace("{}", &per_min.to_string()),
+                    wait.as_secs_f64().ceil().max(1.0) as u64,
+                ));
             }
-            return Err(AppError::rate_limited(
-                format!(
-                    "센터 전체 발송 한도(1분에 {}건)에 닿았습니다. 잠시 후 다시 보내세요",
-                    MSG_BRAND_PER_MIN
-                ),
-                wait.as_secs().max(1),
-            ));
         }
         Ok(())
     }

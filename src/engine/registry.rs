@@ -203,7 +203,13 @@ impl Registry {
             "desk socket dropped"
         );
         handle.close.do_send(CloseSession(reason.to_string()));
-        if let Some(open) = self.remove_session(agent, handle.id) {
+        self.deregister_session(agent, handle.id);
+    }
+
+    /// Deregisters a socket and tells the agent's actor how many it still has open (its
+    /// disconnect handling); nothing when the socket was already deregistered.
+    pub fn deregister_session(&self, agent: AgentId, id: u64) {
+        if let Some(open) = self.remove_session(agent, id) {
             if let Some(e) = self.agent(agent) {
                 e.addr.do_send(super::messages::SessionsChanged { open });
             }

@@ -308,11 +308,9 @@ impl Actor for DeskSession {
 
     fn stopping(&mut self, _: &mut Self::Context) -> Running {
         // A socket the watchdog already dropped was deregistered (and its agent told) then.
-        if let Some(open) = self.engine.registry.remove_session(self.agent.id, self.id) {
-            if let Some(e) = self.engine.registry.agent(self.agent.id) {
-                e.addr.do_send(SessionsChanged { open });
-            }
-        }
+        self.engine
+            .registry
+            .deregister_session(self.agent.id, self.id);
         Running::Stop
     }
 }

@@ -575,6 +575,17 @@ impl Desk {
             .is_ok()
     }
 
+    /// Writes many text frames at once (one flush), as a flooding client does; false when the
+    /// socket no longer takes them.
+    pub async fn send_burst(&mut self, texts: Vec<String>) -> bool {
+        for t in texts {
+            if self.framed.feed(ws::Message::Text(t.into())).await.is_err() {
+                return false;
+            }
+        }
+        self.framed.flush().await.is_ok()
+    }
+
     /// Waits for the socket's close frame (skipping others); its `Debug` text, or `None` if it
     /// does not come within `wait`.
     pub async fn closed_within(&mut self, wait: Duration) -> Option<String> {

@@ -39,6 +39,16 @@ pub fn sheet(cells: &[(String, String)]) -> String {
     s
 }
 
+/// A workbook of the given cells (`("A1", "전화번호")`, …).
+#[allow(dead_code)]
+pub fn of(cells: &[(&str, &str)]) -> Vec<u8> {
+    let cells: Vec<(String, String)> = cells
+        .iter()
+        .map(|(r, t)| (r.to_string(), t.to_string()))
+        .collect();
+    package(&sheet(&cells), None, 0)
+}
+
 /// Rows of up to three columns (A, B, C), the first row being the header.
 #[allow(dead_code)]
 pub fn rows(rows: &[[&str; 3]]) -> Vec<u8> {

@@ -58,6 +58,17 @@ pub enum ClientRequest {
         result: Option<String>,
         content: String,
     },
+    /// The note as typed, kept on the server (debounced by the desk); it becomes the note when
+    /// wrap-up ends however it ends, unless a `note.save` came after it.
+    #[serde(rename = "note.draft", rename_all = "camelCase")]
+    NoteDraft {
+        ticket_id: String,
+        #[serde(default)]
+        category: Option<String>,
+        #[serde(default)]
+        result: Option<String>,
+        content: String,
+    },
     #[serde(rename = "wrapup.done")]
     WrapupDone {},
     #[serde(rename = "ping")]
@@ -65,13 +76,14 @@ pub enum ClientRequest {
 }
 
 /// The request types a desk may send (for error messages).
-pub const CLIENT_TYPES: [&str; 8] = [
+pub const CLIENT_TYPES: [&str; 9] = [
     "status.set",
     "status.next",
     "call.answer",
     "call.hangup",
     "call.dial",
     "note.save",
+    "note.draft",
     "wrapup.done",
     "ping",
 ];
@@ -218,12 +230,30 @@ pub struct Snapshot {
     pub services: Vec<ServiceView>,
     /// The call this agent is ringing / talking / dialing / wrapping up, if any.
     pub call: Option<CallView>,
+    /// That call's note as last typed (the draft when one is kept, else the saved note), so a
+    /// reloaded desk shows what the agent wrote.
+    pub note: Option<NoteView>,
     pub stats: StatsView,
     pub queues: Vec<QueueView>,
     /// Every agent of the brand (전체 상담사); `inService` marks 상담중 상담사.
     pub agents: Vec<AgentRow>,
     pub consultations: ConsultationsView,
     pub reservations: ReservationsView,
+}
+
+/// The current call's note, in `hello`.
+#[derive(Debug, Clone, Serialize, PartialEq, TS)]
+#[ts(export)]
+#[serde(rename_all = "camelCase")]
+pub struct NoteView {
+    pub ticket_id: String,
+    pub category: Option<String>,
+    pub result: Option<String>,
+    pub content: String,
+    /// True when this is an unsaved draft; false when it is the saved note.
+    pub draft: bool,
+    /// When it was last saved (or typed, for a draft); null when nothing was written yet.
+    pub updated_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]

@@ -54,6 +54,14 @@ impl Application {
             .map_err(|e| e.to_string())??;
             tracing::info!(seeded, alimtalk_templates_added = added, "demo brand");
         }
+        // No call survives a restart: notes typed but not saved become the notes.
+        let committed = store
+            .write(crate::store::commit_all_drafts)
+            .await
+            .map_err(|e| format!("note drafts: {e}"))?;
+        if committed > 0 {
+            tracing::info!(committed, "unsaved note drafts kept as notes");
+        }
         let mut bus = CommandBus::new(
             settings.telephony_webhook.clone(),
             settings.telephony_key.clone(),

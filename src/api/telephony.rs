@@ -85,7 +85,7 @@ async fn answered(state: web::Data<AppState>, id: web::Path<CallId>) -> AppResul
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Failed {
-    /// `busy` or `no_answer`.
+    /// `busy`, `no_answer` or `failed` (could not connect).
     reason: String,
 }
 
@@ -97,9 +97,10 @@ async fn failed(
     let outcome = match body.reason.as_str() {
         "busy" => CallOutcome::Busy,
         "no_answer" => CallOutcome::NoAnswer,
+        "failed" => CallOutcome::Failed,
         other => {
             return Err(AppError::bad_request(format!(
-                "reason은 busy 또는 no_answer여야 합니다 (got '{other}')"
+                "reason은 busy, no_answer, failed 중 하나여야 합니다 (got '{other}')"
             )))
         }
     };

@@ -209,6 +209,21 @@ pub enum CallOutcome {
     NoAnswer,
     /// Outbound: the agent cancelled before the far end answered.
     Cancelled,
+    /// Outbound: the call could not be connected (network, unreachable, rejected).
+    Failed,
+}
+
+/// A consultation note as the agent typed it, kept on the server until it is saved or the
+/// call's wrap-up ends (then it becomes the note).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NoteDraft {
+    pub ticket_id: String,
+    pub agent_id: AgentId,
+    pub category: Option<String>,
+    pub result: Option<String>,
+    pub content: String,
+    pub at: DateTime<Utc>,
 }
 
 /// A consultation (상담): one call and the note written about it.

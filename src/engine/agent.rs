@@ -147,18 +147,26 @@ impl AgentActor {
             let engine = self.engine.clone();
             actix::spawn(async move {
                 let t = ticket.clone();
+                // The note as last typed becomes the note, in the same transaction.
                 let res = engine
                     .store
                     .write(move |tx| {
-                        store::update_consultation(tx, &t, |c| {
+                        let noted = store::commit_draft(tx, &t)?.is_some();
+                        let c = store::update_consultation(tx, &t, |c| {
                             c.wrap_up_s = secs;
                             c.wrap_up_ended_at = Some(now);
                             Ok(())
-                        })
+                        })?;
+                        Ok((noted, c))
                     })
                     .await;
                 match res {
-                    Ok(c) => engine.push_consultation(&c),
+                    Ok((noted, c)) => {
+                        engine.push_consultation(&c);
+                        if noted {
+                            engine.complete_reservation_for(&c).await;
+                        }
+                    }
                     Err(e) => tracing::error!(ticket = %ticket, error = %e, "wrap-up not recorded"),
                 }
             });

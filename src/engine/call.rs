@@ -229,6 +229,7 @@ impl CallActor {
             let result = match outcome {
                 CallOutcome::Busy => "busy",
                 CallOutcome::NoAnswer => "no_answer",
+                CallOutcome::Failed => "failed",
                 CallOutcome::Cancelled => "cancelled",
                 _ if self.answered_at.is_some() => "connected",
                 _ => "no_answer",
@@ -252,11 +253,6 @@ impl CallActor {
         let arrived = self.arrived_at;
         let answered = self.answered_at;
         let offered = self.offered_at;
-        let result = match outcome {
-            CallOutcome::Busy => Some("busy".to_string()),
-            CallOutcome::NoAnswer => Some("no_answer".to_string()),
-            _ => None,
-        };
         self.record(move |c| {
             c.ended_at = Some(now);
             c.outcome = outcome;
@@ -266,9 +262,6 @@ impl CallActor {
                 .unwrap_or(0);
             if answered.is_none() && c.channel == Channel::In {
                 c.wait_s = (now - arrived).num_seconds().max(0);
-            }
-            if c.result.is_none() {
-                c.result = result.clone();
             }
         });
         // Deregister now; linger a moment so a ring already on its way is still answered

@@ -20,7 +20,7 @@ use crate::domain::model::{
 use crate::domain::phone::Phone;
 use crate::error::{AppError, AppResult};
 use crate::protocol::{
-    BrandView, CallView, ConsultationsView, Hello, ServerMsg, ServiceView, Snapshot,
+    BrandView, CallView, ConsultationsView, Hello, NoteView, ServerMsg, ServiceView, Snapshot,
 };
 use crate::store::{self, Store, StoreError};
 use crate::telephony::CommandBus;
@@ -365,6 +365,10 @@ impl Engine {
                 queues.push(q.send(GetQueueView).await?);
             }
         }
+        let note = match &call {
+            Some(c) => self.note_of(&c.ticket_id)?,
+            None => None,
+        };
         let consultations = self.my_consultations_today(agent_id, rt.brand.tz())?;
         let reservations = self.reservations_view(&entry.public)?;
         let b = &rt.brand;
@@ -394,6 +398,7 @@ impl Engine {
                     })
                     .collect(),
                 call,
+                note,
                 stats,
                 queues,
                 agents,
@@ -479,6 +484,7 @@ impl Engine {
         let saved = self
             .store
             .write(move |tx| {
+                store::drop_draft(tx, &t)?;
                 let c = store::update_consultation(tx, &t, |c| {
                     if c.agent_id != Some(me) {
                         return Err(StoreError::refused(AppError::forbidden(
@@ -502,6 +508,88 @@ impl Engine {
         self.push_consultation(&saved);
         self.complete_reservation_for(&saved).await;
         Ok(saved)
+    }
+}
+
+/// What a `note.draft` did: kept the draft, or (the call no longer held) saved it as the note.
+#[derive(Debug, Clone, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DraftKept {
+    pub ticket_id: String,
+    pub at: DateTime<Utc>,
+    /// True when the draft became the note at once.
+    pub saved: bool,
+}
+
+impl Engine {
+    /// Keeps a note as typed (`note.draft`). Only the consultation's own agent may. While the
+    /// agent holds the call the draft is kept and becomes the note when wrap-up ends; otherwise
+    /// it is saved as the note straight away.
+    pub async fn save_draft(
+        &self,
+        agent: &AgentPublic,
+        ticket_id: &str,
+        category: Option<String>,
+        result: Option<String>,
+        content: String,
+    ) -> AppResult<DraftKept> {
+        validate_note(&category, &result, &content)?;
+        let existing = self
+            .store
+            .consultation(ticket_id)?
+            .filter(|c| c.brand_id == agent.brand_id)
+            .ok_or_else(|| AppError::not_found(format!("상담 {ticket_id}이(가) 없습니다")))?;
+        if existing.agent_id != Some(agent.id) {
+            return Err(AppError::forbidden(NOT_YOUR_CONSULTATION));
+        }
+        let (_, call) = self.agent_addr(agent.id)?.send(GetAgentView).await?;
+        let held = call.is_some_and(|c| c.ticket_id == ticket_id);
+        let draft = crate::domain::model::NoteDraft {
+            ticket_id: ticket_id.to_string(),
+            agent_id: agent.id,
+            category,
+            result,
+            content,
+            at: self.now(),
+        };
+        let at = draft.at;
+        let changed = self
+            .store
+            .write(move |tx| store::put_draft(tx, &draft, held))
+            .await?;
+        let saved = changed.is_some() || !held;
+        if let Some(c) = changed {
+            self.push_consultation(&c);
+            self.complete_reservation_for(&c).await;
+        }
+        Ok(DraftKept {
+            ticket_id: ticket_id.to_string(),
+            at,
+            saved,
+        })
+    }
+
+    /// The note of the call a desk shows on connect: the draft when one is kept, else the
+    /// saved note.
+    fn note_of(&self, ticket_id: &str) -> AppResult<Option<NoteView>> {
+        if let Some(d) = self.store.draft(ticket_id)? {
+            return Ok(Some(NoteView {
+                ticket_id: d.ticket_id,
+                category: d.category,
+                result: d.result,
+                content: d.content,
+                draft: true,
+                updated_at: Some(d.at),
+            }));
+        }
+        Ok(self.store.consultation(ticket_id)?.map(|c| NoteView {
+            updated_at: c.updated_by.map(|_| c.updated_at),
+            ticket_id: c.ticket_id,
+            category: c.category,
+            result: c.result,
+            content: c.content,
+            draft: false,
+        }))
     }
 }
 

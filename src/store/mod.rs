@@ -155,6 +155,7 @@ impl Store {
                 tables::REALTIME,
                 tables::AGENT_DAYS,
                 tables::AUDIT,
+                tables::NOTE_DRAFTS,
             ] {
                 w.open_table(t)?;
             }

@@ -4,8 +4,8 @@
 use super::tables::{self, Json};
 use super::{dec, enc, Store, StoreError, StoreResult};
 use crate::domain::model::{
-    Agent, AgentId, Brand, BrandId, Consultation, Customer, CustomerMemo, Service, Session,
-    Template,
+    Agent, AgentId, Brand, BrandId, Consultation, Customer, CustomerMemo, NoteDraft, Service,
+    Session, Template,
 };
 use crate::domain::ticket;
 use crate::error::{AppError, Code};
@@ -460,6 +460,88 @@ pub fn update_consultation(
     Ok(c)
 }
 
+// ---- note drafts ----------------------------------------------------------------------------
+
+/// Keeps a note as typed. When the call's wrap-up has already ended (the draft raced the
+/// wrap-up limit) or `held` is false (the agent no longer holds the call), the draft becomes the
+/// note at once instead: what the agent typed is never left behind. Returns the consultation
+/// when its note changed.
+pub fn put_draft(
+    tx: &WriteTransaction,
+    d: &NoteDraft,
+    held: bool,
+) -> StoreResult<Option<Consultation>> {
+    let c: Option<Consultation> = get_w(tx, tables::CONSULTATIONS, &d.ticket_id)?;
+    let Some(c) = c else {
+        return Err(StoreError::refused(AppError::not_found(format!(
+            "상담 {}이(가) 없습니다",
+            d.ticket_id
+        ))));
+    };
+    if held && c.wrap_up_ended_at.is_none() {
+        put(tx, tables::NOTE_DRAFTS, &d.ticket_id, d)?;
+        return Ok(None);
+    }
+    put(tx, tables::NOTE_DRAFTS, &d.ticket_id, d)?;
+    commit_draft(tx, &d.ticket_id)
+}
+
+/// Removes a consultation's draft (its note was saved).
+pub fn drop_draft(tx: &WriteTransaction, ticket_id: &str) -> StoreResult<()> {
+    tx.open_table(tables::NOTE_DRAFTS)?.remove(ticket_id)?;
+    Ok(())
+}
+
+/// Turns a consultation's draft (if any) into its note and removes the draft, audited. A draft
+/// older than the saved note, or equal to it, changes nothing. Returns the consultation when
+/// its note changed.
+pub fn commit_draft(tx: &WriteTransaction, ticket_id: &str) -> StoreResult<Option<Consultation>> {
+    let Some(d) = get_w::<NoteDraft>(tx, tables::NOTE_DRAFTS, ticket_id)? else {
+        return Ok(None);
+    };
+    drop_draft(tx, ticket_id)?;
+    let c: Option<Consultation> = get_w(tx, tables::CONSULTATIONS, ticket_id)?;
+    let Some(mut c) = c else {
+        return Ok(None);
+    };
+    let same = c.category == d.category && c.result == d.result && c.content == d.content;
+    if same || d.at < c.updated_at || c.agent_id != Some(d.agent_id) {
+        return Ok(None);
+    }
+    c.category = d.category.clone();
+    c.result = d.result.clone();
+    c.content = d.content.clone();
+    c.updated_at = d.at;
+    c.updated_by = Some(d.agent_id);
+    put(tx, tables::CONSULTATIONS, ticket_id, &c)?;
+    audit(
+        tx,
+        &serde_json::json!({"at": d.at, "by": d.agent_id, "action": "consultation.note",
+            "ticket": ticket_id, "from": "draft"}),
+    )?;
+    Ok(Some(c))
+}
+
+/// Commits every draft left over (at start-up no call is held any more). Returns how many
+/// notes changed.
+pub fn commit_all_drafts(tx: &WriteTransaction) -> StoreResult<usize> {
+    let keys: Vec<String> = {
+        let t = tx.open_table(tables::NOTE_DRAFTS)?;
+        let mut keys = Vec::new();
+        for row in t.iter()? {
+            keys.push(row?.0.value().to_string());
+        }
+        keys
+    };
+    let mut n = 0;
+    for k in keys {
+        if commit_draft(tx, &k)?.is_some() {
+            n += 1;
+        }
+    }
+    Ok(n)
+}
+
 pub fn put_agent_day<T: Serialize>(
     tx: &WriteTransaction,
     agent: AgentId,
@@ -541,6 +623,11 @@ impl Store {
 
     pub fn consultation(&self, ticket_id: &str) -> StoreResult<Option<Consultation>> {
         self.read(|r| get_r(r, tables::CONSULTATIONS, ticket_id))
+    }
+
+    /// A consultation's unsaved note draft, if one is kept.
+    pub fn draft(&self, ticket_id: &str) -> StoreResult<Option<NoteDraft>> {
+        self.read(|r| get_r(r, tables::NOTE_DRAFTS, ticket_id))
     }
 
     /// An agent's consultations of one local day, newest first.

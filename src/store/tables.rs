@@ -50,6 +50,9 @@ pub const ALIMTALK_TEMPLATES: Json = TableDefinition::new("alimtalk-templates-0"
 pub const REALTIME: Json = TableDefinition::new("realtime-0");
 /// `"{agent:010}/{yyyy-mm-dd}"` → closed day figures (AgentDay)
 pub const AGENT_DAYS: Json = TableDefinition::new("agent-days-0");
+/// `"{ticket id}"` → NoteDraft: a consultation note as typed, not yet saved (kept until the note
+/// is saved or wrap-up ends, when it becomes the note)
+pub const NOTE_DRAFTS: Json = TableDefinition::new("note-drafts-0");
 /// `"{rfc3339 utc}/{seq:010}"` → audit entry
 pub const AUDIT: Json = TableDefinition::new("audit-0");
 

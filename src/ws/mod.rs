@@ -248,6 +248,16 @@ async fn run(
                 serde_json::json!({"ticketId": c.ticket_id, "updatedAt": c.updated_at}),
             ))
         }
+        ClientRequest::NoteDraft {
+            ticket_id,
+            category,
+            result,
+            content,
+        } => Ok(to_json(
+            engine
+                .save_draft(&agent, &ticket_id, category, result, content)
+                .await?,
+        )),
         ClientRequest::WrapupDone {} => Ok(to_json(addr.send(WrapupDone).await??)),
         ClientRequest::Ping {} => Ok(None),
     }

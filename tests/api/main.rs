@@ -8,6 +8,7 @@ mod desk;
 mod hardening;
 mod helpers;
 mod messages;
+mod notes;
 mod orders;
 mod outbound;
 mod persistence;

@@ -50,7 +50,8 @@ async fn a_dial_that_is_answered_goes_dialing_on_call_wrap_up_and_counts_out() {
 }
 
 #[actix_rt::test]
-async fn a_busy_line_ends_the_dial_in_wrap_up_with_that_result() {
+async fn a_busy_line_ends_the_dial_in_wrap_up_with_that_outcome_and_leaves_the_result_to_the_agent()
+{
     let app = spawn_app().await;
     let mut kim = app.desk("kim").await;
     kim.set("ready").await;
@@ -80,8 +81,33 @@ async fn a_busy_line_ends_the_dial_in_wrap_up_with_that_result() {
     let (_, c) = app
         .get(&format!("/api/consultations/{ticket}"), Some(&kim.token))
         .await;
-    assert_eq!(c["result"], "busy");
+    assert_eq!(c["outcome"], "busy");
+    assert_eq!(
+        c["result"],
+        serde_json::Value::Null,
+        "처리결과 is the agent's to choose"
+    );
     assert_eq!(c["talkS"], 0);
+}
+
+#[actix_rt::test]
+async fn a_dial_that_cannot_connect_ends_as_failed() {
+    let app = spawn_app().await;
+    let mut kim = app.desk("kim").await;
+    let ack = kim
+        .ok(json!({"type": "call.dial", "number": "02-123-4567"}))
+        .await;
+    let call_id = ack["data"]["callId"].as_u64().unwrap();
+    let (status, body) = app
+        .telephony(
+            &format!("/api/telephony/calls/{call_id}/failed"),
+            json!({"reason": "failed"}),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let ended = kim.expect("call.ended").await;
+    assert_eq!(ended["outcome"], "failed");
+    kim.expect_status("wrap_up").await;
 }
 
 #[actix_rt::test]

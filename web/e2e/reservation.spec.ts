@@ -25,7 +25,7 @@ test("book during a call, click-to-call it, complete it with the note", async ({
   await page.getByRole("button", { name: /예약 현황/ }).click();
   await expect(page.getByTestId("resv-list")).toContainText("이철수");
   await page.screenshot({ path: "test-results/shots/resv-02-summary.png" });
-  await page.getByTestId("resv-list").locator("tr").first().click();
+  await page.getByTestId("resv-list").locator("tr").first().getByTestId("resv-call").click();
   await expect(page.getByTestId("agent-status")).toHaveText("발신중");
   await expect(page.getByTestId("customer-name")).toHaveText("이철수");
   const token = await page.evaluate(() => localStorage.getItem("calldesk.token"));

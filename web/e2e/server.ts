@@ -65,8 +65,8 @@ export async function telephony(pathname: string, body: unknown = {}): Promise<n
 }
 
 /** Logs a demo person in on the login page (password demo1234). */
-export async function signIn(page: Page, login: string): Promise<void> {
-  await page.goto(`${BASE}/login`);
+export async function signIn(page: Page, login: string, base: string = BASE): Promise<void> {
+  await page.goto(`${base}/login`);
   await page.getByTestId("login-id").fill(login);
   await page.getByTestId("login-password").fill("demo1234");
   await page.getByTestId("login-submit").click();
@@ -79,4 +79,70 @@ export function shooter(prefix: string): (page: Page, name: string) => Promise<v
     step += 1;
     await page.screenshot({ path: `test-results/shots/${prefix}${String(step).padStart(2, "0")}-${name}.png` });
   };
+}
+
+/**
+ * A TCP relay in front of the server whose "network" the test can cut: while cut, every byte
+ * either way is swallowed and connections stay open (a dead Wi-Fi, not a refused port: the
+ * browser notices nothing by itself). `restore` drops the connections that lost bytes and lets
+ * new ones through.
+ */
+export class CuttableNetwork {
+  readonly port: number;
+  private cut = false;
+  private server: import("node:net").Server | null = null;
+  private spoiled = new Set<import("node:net").Socket>();
+  private live = new Set<import("node:net").Socket>();
+
+  constructor(port: number) {
+    this.port = port;
+  }
+
+  get base(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  async start(): Promise<void> {
+    const net = await import("node:net");
+    this.server = net.createServer((client) => {
+      const upstream = net.connect(PORT, "127.0.0.1");
+      const pair = [client, upstream];
+      for (const s of pair) {
+        this.live.add(s);
+        s.on("close", () => this.live.delete(s));
+        s.on("error", () => {});
+      }
+      const relay = (from: import("node:net").Socket, to: import("node:net").Socket) =>
+        from.on("data", (chunk) => {
+          if (this.cut) {
+            pair.forEach((s) => this.spoiled.add(s));
+            return;
+          }
+          to.write(chunk);
+        });
+      relay(client, upstream);
+      relay(upstream, client);
+      client.on("close", () => upstream.destroy());
+      upstream.on("close", () => client.destroy());
+      if (this.cut) pair.forEach((s) => this.spoiled.add(s));
+    });
+    await new Promise<void>((r) => this.server!.listen(this.port, "127.0.0.1", r));
+  }
+
+  cutNetwork(): void {
+    this.cut = true;
+    // Every open connection is dead from now on, even before a byte is lost.
+    for (const s of this.live) this.spoiled.add(s);
+  }
+
+  restore(): void {
+    this.cut = false;
+    for (const s of this.spoiled) s.destroy();
+    this.spoiled.clear();
+  }
+
+  async stop(): Promise<void> {
+    for (const s of this.live) s.destroy();
+    await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
+  }
 }

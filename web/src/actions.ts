@@ -1,11 +1,16 @@
 // What the desk can do: the one `DeskSocket`, its wiring to the stores, and the requests the
-// buttons send. Components call these; only the socket's handlers write the desk store.
+// buttons send. Components call these; only the socket's handlers write the desk store. The
+// note typed for a call is kept on the server as a draft (debounced) and flushed before any
+// status change, so wrap-up never ends with the agent's text thrown away. While the desk is
+// offline, actions say so at once instead of failing later with a stale message.
 
 import { api, setToken, ApiError } from "./api";
 import { applyFrame, deskStore, emptyDesk } from "./desk";
 import { createStore } from "./store";
 import { DeskSocket, RequestError, SessionEnded } from "./socket";
 import type { StatusView } from "./generated/StatusView";
+import { followDesk, noteStore, type NoteState } from "./note";
+import { label, langStore } from "./i18n";
 
 export interface Notice {
   id: number;
@@ -24,6 +29,16 @@ export function notify(kind: Notice["kind"], text: string): void {
 
 let socket: DeskSocket | null = null;
 
+/** Drops error notices: after a resync they speak of a state that is gone. */
+function clearErrors(): void {
+  noticeStore.set((n) => (n.some((x) => x.kind === "error") ? n.filter((x) => x.kind !== "error") : n));
+}
+
+/** The reason an action cannot run now, or null when the desk is connected. */
+export function offlineReason(): string | null {
+  return deskStore.get().connection === "open" && socket?.online ? null : label(langStore.get(), "offlineAction");
+}
+
 export function connectDesk(onLoggedOut: () => void): () => void {
   const proto = location.protocol === "https:" ? "wss" : "ws";
   socket = new DeskSocket({
@@ -39,11 +54,21 @@ export function connectDesk(onLoggedOut: () => void): () => void {
     },
     onFrame: (f) => {
       deskStore.set((s) => applyFrame(s, f));
+      const before = noteStore.get();
+      const call = deskStore.get().call;
+      noteStore.set((n) => followDesk(n, call, f.type === "hello" ? f.snapshot.note : undefined));
+      // Edits of a call this desk no longer holds still reach the server (as the note).
+      if (before.dirty && before.ticketId && noteStore.get().ticketId !== before.ticketId) void sendDraft(before);
+      if (f.type === "hello" && noteStore.get().dirty) void flushDraft();
       if (f.type === "message" && f.status === "failed") {
-        notify("error", `문자 발송 실패: ${f.reason ?? ""}`);
+        notify("error", `${label(langStore.get(), "msgSendFailed")}: ${f.reason ?? ""}`);
       }
     },
-    onState: (c) => deskStore.set((s) => (s.connection === c ? s : { ...s, connection: c })),
+    onState: (c) => {
+      // Back after a break: what went wrong meanwhile is history; the fresh hello is the truth.
+      if (c === "open" && deskStore.get().connection !== "open") clearErrors();
+      deskStore.set((s) => (s.connection === c ? s : { ...s, connection: c }));
+    },
     onSessionEnded: () => {
       setToken(null);
       onLoggedOut();
@@ -54,27 +79,87 @@ export function connectDesk(onLoggedOut: () => void): () => void {
     socket?.stop();
     socket = null;
     deskStore.set(() => emptyDesk);
+    noteStore.set(() => followDesk(noteStore.get(), null));
   };
 }
 
+/** Codes that mean "the connection went away": the banner says so; no notice is added. */
+const GONE = ["disconnected", "resync", "closed"];
+
 async function send<T = unknown>(body: Record<string, unknown>): Promise<T | undefined> {
-  if (!socket) return undefined;
+  const offline = offlineReason();
+  if (!socket || offline) {
+    notify("error", offline ?? label(langStore.get(), "notConnected"));
+    return undefined;
+  }
   try {
     return await socket.request<T>(body);
   } catch (e) {
+    if (e instanceof RequestError && GONE.includes(e.code)) return undefined;
     const msg = e instanceof RequestError ? e.message : String(e);
     notify("error", msg);
     return undefined;
   }
 }
 
+// ---- the note's draft ------------------------------------------------------------------------
+
+const DRAFT_DELAY_MS = 800;
+let draftTimer: ReturnType<typeof setTimeout> | null = null;
+
+/** Changes the note; the server gets it as a draft once typing pauses. */
+export function editNote(patch: Partial<Pick<NoteState, "category" | "result" | "content">>): void {
+  noteStore.set((n) => (n.ticketId ? { ...n, ...patch, dirty: true } : n));
+  if (draftTimer) clearTimeout(draftTimer);
+  draftTimer = setTimeout(() => void flushDraft(), DRAFT_DELAY_MS);
+}
+
+/** Sends one note as a draft; marks the note clean if it has not changed since. */
+async function sendDraft(n: NoteState): Promise<boolean> {
+  if (!socket || !socket.online || !n.ticketId) return false;
+  try {
+    const r = await socket.request<{ at: string; saved: boolean }>({
+      type: "note.draft",
+      ticketId: n.ticketId,
+      category: n.category || null,
+      result: n.result || null,
+      content: n.content,
+    });
+    noteStore.set((cur) =>
+      cur.ticketId === n.ticketId && cur.category === n.category && cur.result === n.result && cur.content === n.content
+        ? { ...cur, dirty: false, ...(r.saved ? { savedAt: r.at, draftAt: null } : { draftAt: r.at }) }
+        : cur,
+    );
+    return true;
+  } catch (e) {
+    if (e instanceof RequestError && !GONE.includes(e.code) && e.code !== "timeout") notify("error", e.message);
+    return false;
+  }
+}
+
+/** Sends the note's pending edits now (before a status change, a reload, a logout). */
+export async function flushDraft(): Promise<boolean> {
+  if (draftTimer) clearTimeout(draftTimer);
+  draftTimer = null;
+  const n = noteStore.get();
+  if (!n.dirty) return true;
+  return sendDraft(n);
+}
+
+if (typeof window !== "undefined") {
+  // Closing or reloading the tab: what was typed since the last draft still goes out.
+  window.addEventListener("pagehide", () => void flushDraft());
+}
+
 const ON_A_CALL = ["ringing", "on_call", "dialing"];
 
 /** A status button: now, or "after this call" while ringing / talking / dialing. */
-export function chooseStatus(status: "ready" | "preparing" | "aux", reason?: string): Promise<unknown> {
+export async function chooseStatus(status: "ready" | "preparing" | "aux", reason?: string): Promise<unknown> {
   const cur = deskStore.get().status?.status ?? "";
   const body = { status, ...(reason ? { reason } : {}) };
   if (ON_A_CALL.includes(cur)) return send<StatusView>({ type: "status.next", ...body });
+  // Leaving wrap-up ends the call's note: the server gets what was typed first.
+  if (cur === "wrap_up") await flushDraft();
   return send<StatusView>({ type: "status.set", ...body });
 }
 
@@ -90,18 +175,30 @@ export const wrapupDone = () => send({ type: "wrapup.done" });
 export const dialReservation = (id: number) =>
   send<{ callId: number; ticketId: string }>({ type: "call.dial", number: "", reservationId: String(id) });
 
-export async function saveNote(ticketId: string, category: string, result: string, content: string): Promise<boolean> {
-  const r = await send({
+/** Saves the note as it stands (Ctrl+S, 저장, 완료). */
+export async function saveNote(): Promise<boolean> {
+  const n = noteStore.get();
+  if (!n.ticketId) return false;
+  if (draftTimer) clearTimeout(draftTimer);
+  draftTimer = null;
+  const r = await send<{ updatedAt: string }>({
     type: "note.save",
-    ticketId,
-    category: category || null,
-    result: result || null,
-    content,
+    ticketId: n.ticketId,
+    category: n.category || null,
+    result: n.result || null,
+    content: n.content,
   });
-  return r !== undefined;
+  if (r === undefined) return false;
+  noteStore.set((cur) =>
+    cur.ticketId === n.ticketId && cur.category === n.category && cur.result === n.result && cur.content === n.content
+      ? { ...cur, dirty: false, savedAt: r.updatedAt, draftAt: null }
+      : cur,
+  );
+  return true;
 }
 
 export async function logout(): Promise<void> {
+  await flushDraft();
   try {
     await api("POST", "/api/logout", {});
   } catch (e) {

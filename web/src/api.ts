@@ -1,5 +1,6 @@
-// HTTP helpers: the bearer token (remembered in localStorage), JSON in and out, and the one
-// error shape `{"error": {"code", "message"}}` turned into `ApiError`.
+// HTTP helpers: the bearer token (remembered in localStorage), JSON in and out, a time limit on
+// every request (a vanished network fails in seconds, not minutes), and the one error shape
+// `{"error": {"code", "message"}}` turned into `ApiError`.
 
 export class ApiError extends Error {
   status: number;
@@ -15,6 +16,9 @@ export class ApiError extends Error {
 }
 
 const TOKEN_KEY = "calldesk.token";
+
+/** How long an HTTP request may take (uploads and exports included) before it fails. */
+export const API_TIMEOUT_MS = 30_000;
 
 export function getToken(): string | null {
   try {
@@ -39,17 +43,25 @@ export async function api<T>(
   const token = getToken();
   if (token) headers.authorization = `Bearer ${token}`;
   if (body !== undefined) headers["content-type"] = "application/json";
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(), API_TIMEOUT_MS);
   let res: Response;
+  let text: string;
   try {
     res = await fetch(path, {
       method,
       headers,
       body: body === undefined ? undefined : JSON.stringify(body),
+      signal: abort.signal,
     });
+    text = await res.text();
   } catch {
-    throw new ApiError(0, "network", "서버에 연결할 수 없습니다 (server unreachable)");
+    throw abort.signal.aborted
+      ? new ApiError(0, "timeout", "서버가 응답하지 않습니다 (no answer)")
+      : new ApiError(0, "network", "서버에 연결할 수 없습니다 (server unreachable)");
+  } finally {
+    clearTimeout(timer);
   }
-  const text = await res.text();
   let data: unknown = null;
   try {
     data = text ? JSON.parse(text) : null;

@@ -87,3 +87,8 @@ export function timeOfDay(iso: string, lang: "ko" | "en"): string {
     timeZone: "Asia/Seoul",
   });
 }
+
+/** The local date `2026-11-23` (Asia/Seoul) of a timestamp. */
+export function dateOfDay(iso: string): string {
+  return new Date(iso).toLocaleDateString("en-CA", { timeZone: "Asia/Seoul" });
+}

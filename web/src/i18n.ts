@@ -183,6 +183,24 @@ const ko = {
   dncReason: "사유",
   dncAdd: "추가",
   dncEmpty: "수신거부 번호가 없습니다.",
+  noteTyping: "입력 중…",
+  noteOffline: "연결 끊김: 이 화면에 보관 중이며 연결되면 저장됩니다",
+  draftKept: "임시저장됨",
+  offlineAction: "서버와 연결이 끊겨 있어 지금은 할 수 없습니다",
+  noResults: "검색 결과가 없습니다",
+  outcome: "결과",
+  noNote: "작성된 내용이 없습니다.",
+  dialFailed: "발신 실패",
+  missedNotice: "전화를 받지 않아 기타(미응답) 상태가 되었습니다.",
+  ringingTitle: "📞 전화 수신중",
+  notFound: "페이지를 찾을 수 없습니다",
+  notFoundBody: "주소를 확인하세요. 상담 데스크로 돌아갈 수 있습니다.",
+  backToDesk: "상담 데스크로",
+  callNow: "전화",
+  callNowTitle: "이 예약 번호로 전화합니다",
+  attempts: "회 시도",
+  msgSendFailed: "문자 발송 실패",
+  notConnected: "서버와 연결되어 있지 않습니다",
 } as const;
 
 export type LabelKey = keyof typeof ko;
@@ -341,6 +359,24 @@ const en: Record<LabelKey, string> = {
   dncReason: "Reason",
   dncAdd: "Add",
   dncEmpty: "No numbers on the list.",
+  noteTyping: "Typing…",
+  noteOffline: "Offline: kept here, sent when the connection is back",
+  draftKept: "Draft kept",
+  offlineAction: "Not connected to the server: not available now",
+  noResults: "No matches",
+  outcome: "Outcome",
+  noNote: "No note written.",
+  dialFailed: "Dial failed",
+  missedNotice: "Not answered: you are now in Other (missed).",
+  ringingTitle: "📞 Incoming call",
+  notFound: "Page not found",
+  notFoundBody: "Check the address. You can go back to the desk.",
+  backToDesk: "Back to the desk",
+  callNow: "Call",
+  callNowTitle: "Call this booking's number",
+  attempts: " attempts",
+  msgSendFailed: "Message failed",
+  notConnected: "Not connected to the server",
 };
 
 const tables: Record<Lang, Record<LabelKey, string>> = { ko, en };
@@ -405,4 +441,28 @@ export function statusLabel(lang: Lang, status: string, reason?: string | null):
 
 export function auxLabel(lang: Lang, reason: string): string {
   return (lang === "ko" ? auxKo : auxEn)[reason] ?? reason;
+}
+
+const outcomeKo: Record<string, string> = {
+  live: "진행중",
+  completed: "완료",
+  abandoned: "포기",
+  busy: "통화중",
+  no_answer: "무응답",
+  cancelled: "발신 취소",
+  failed: "연결 실패",
+};
+const outcomeEn: Record<string, string> = {
+  live: "In progress",
+  completed: "Completed",
+  abandoned: "Abandoned",
+  busy: "Busy",
+  no_answer: "No answer",
+  cancelled: "Cancelled",
+  failed: "Could not connect",
+};
+
+/** The label of a call's outcome (통화중 / 무응답 / 연결 실패 for a failed dial). */
+export function outcomeLabel(lang: Lang, outcome: string): string {
+  return (lang === "ko" ? outcomeKo : outcomeEn)[outcome] ?? outcome;
 }

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { DeskSocket, SessionEnded, type WebSocketLike } from "./socket";
 import type { ServerMsg } from "./generated/ServerMsg";
 
@@ -44,6 +44,8 @@ function setup(url: () => string | Promise<string> = () => "ws://test/api/ws?tok
     },
     setTimer: (fn, ms) => timers.push({ fn, ms }),
     clearTimer: () => {},
+    heartbeatMs: 0,
+    requestTimeoutMs: 60_000,
   });
   ds.start();
   return { ds, sockets, frames, states, timers, ended, urls };
@@ -152,5 +154,104 @@ describe("DeskSocket", () => {
   it("refuses requests before hello", async () => {
     const { ds } = setup();
     await expect(ds.request({ type: "ping" })).rejects.toMatchObject({ code: "disconnected" });
+  });
+
+  it("notices a dead connection by its heartbeat, says so within seconds and reconnects", async () => {
+    vi.useFakeTimers();
+    try {
+      const sockets: FakeSocket[] = [];
+      const states: string[] = [];
+      const ds = new DeskSocket({
+        url: () => "ws://test",
+        onFrame: () => {},
+        onState: (s) => states.push(s),
+        createSocket: () => {
+          const s = new FakeSocket();
+          sockets.push(s);
+          return s;
+        },
+        heartbeatMs: 3000,
+      });
+      ds.start();
+      sockets[0].emit(hello);
+      const pending = ds.request({ type: "call.hangup", callId: 1 });
+      const failed = expect(pending).rejects.toMatchObject({ code: "disconnected" });
+      // Quiet for 3 s: a ping goes out. No answer for 3 s more: dead.
+      vi.advanceTimersByTime(3100);
+      const pings = sockets[0].sent.map((t) => JSON.parse(t)).filter((f) => f.type === "ping");
+      expect(pings.length).toBe(1);
+      expect(typeof pings[0].id).toBe("number");
+      expect(states.at(-1)).toBe("open");
+      vi.advanceTimersByTime(3100);
+      expect(states.at(-1)).toBe("reconnecting");
+      expect(sockets[0].closed).toBe(true);
+      await failed;
+      expect(ds.online).toBe(false);
+      vi.advanceTimersByTime(600);
+      expect(sockets.length).toBe(2);
+      ds.stop();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("keeps a socket that answers its pings", () => {
+    vi.useFakeTimers();
+    try {
+      const sockets: FakeSocket[] = [];
+      const states: string[] = [];
+      const ds = new DeskSocket({
+        url: () => "ws://test",
+        onFrame: () => {},
+        onState: (s) => states.push(s),
+        createSocket: () => {
+          const s = new FakeSocket();
+          sockets.push(s);
+          return s;
+        },
+        heartbeatMs: 3000,
+      });
+      ds.start();
+      sockets[0].emit(hello);
+      let seq = 0;
+      for (let i = 0; i < 10; i++) {
+        vi.advanceTimersByTime(3100);
+        const last = JSON.parse(sockets[0].sent.at(-1)!);
+        sockets[0].emit({ type: "ack", id: last.id, seq: ++seq });
+      }
+      expect(states.at(-1)).toBe("open");
+      expect(sockets.length).toBe(1);
+      ds.stop();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("fails a request the server never answers", async () => {
+    vi.useFakeTimers();
+    try {
+      const sockets: FakeSocket[] = [];
+      const ds = new DeskSocket({
+        url: () => "ws://test",
+        onFrame: () => {},
+        onState: () => {},
+        createSocket: () => {
+          const s = new FakeSocket();
+          sockets.push(s);
+          return s;
+        },
+        heartbeatMs: 0,
+        requestTimeoutMs: 10_000,
+      });
+      ds.start();
+      sockets[0].emit(hello);
+      const p = ds.request({ type: "wrapup.done" });
+      const failed = expect(p).rejects.toMatchObject({ code: "timeout" });
+      vi.advanceTimersByTime(10_001);
+      await failed;
+      ds.stop();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

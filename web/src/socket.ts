@@ -1,6 +1,8 @@
 // `DeskSocket` owns the desk's one WebSocket: connects to the URL it is given (which may be
 // fetched first: the desk asks for a one-time ticket so its token never sits in a URL),
-// reconnects with backoff,
+// reconnects with backoff, notices a dead connection itself (a quiet socket is pinged; no answer
+// within a few seconds means the network is gone, whatever the browser thinks), gives every
+// request a time limit,
 // checks `seq` (a gap or a reconnect means a fresh `hello` resyncs everything), matches each
 // request's `ack` / `error` by id, and hands every other frame to `onFrame`. It knows nothing
 // about components; the caller's handlers only update stores.
@@ -44,11 +46,18 @@ export interface DeskSocketOptions {
   maxDelayMs?: number;
   setTimer?: (fn: () => void, ms: number) => unknown;
   clearTimer?: (t: unknown) => void;
+  /** Heartbeat: a socket quiet this long is pinged, and is dead when the ping gets no answer
+   *  within as long again. 0 turns the heartbeat off. */
+  heartbeatMs?: number;
+  /** A request not answered within this long fails with `timeout`. */
+  requestTimeoutMs?: number;
+  now?: () => number;
 }
 
 interface Pending {
   resolve: (data: unknown) => void;
   reject: (e: RequestError) => void;
+  timer: unknown;
 }
 
 export class DeskSocket {
@@ -68,8 +77,68 @@ export class DeskSocket {
       maxDelayMs: 10_000,
       setTimer: (fn, ms) => setTimeout(fn, ms),
       clearTimer: (t) => clearTimeout(t as ReturnType<typeof setTimeout>),
+      heartbeatMs: 3000,
+      requestTimeoutMs: 10_000,
+      now: () => Date.now(),
       ...options,
     };
+  }
+
+  /** When anything last arrived on the current socket, and when an unanswered ping went out. */
+  private lastHeard = 0;
+  private pingSentAt: number | null = null;
+  private beat: unknown = null;
+
+  private startHeartbeat(): void {
+    this.stopHeartbeat();
+    if (this.o.heartbeatMs <= 0) return;
+    const tick = () => {
+      this.beat = this.o.setTimer(tick, Math.max(250, this.o.heartbeatMs / 3));
+      this.checkAlive();
+    };
+    this.beat = this.o.setTimer(tick, Math.max(250, this.o.heartbeatMs / 3));
+  }
+
+  private stopHeartbeat(): void {
+    if (this.beat !== null) this.o.clearTimer(this.beat);
+    this.beat = null;
+  }
+
+  /** Pings a quiet socket; gives up on one whose ping went unanswered. */
+  private checkAlive(): void {
+    const ws = this.ws;
+    if (!ws || this.lastSeq < 0) return;
+    const now = this.o.now();
+    if (this.pingSentAt !== null) {
+      if (now - this.pingSentAt >= this.o.heartbeatMs) this.dead();
+      return;
+    }
+    if (now - this.lastHeard >= this.o.heartbeatMs) {
+      this.pingSentAt = now;
+      try {
+        ws.send(JSON.stringify({ type: "ping", id: this.nextId++ }));
+      } catch {
+        this.dead();
+      }
+    }
+  }
+
+  /** The connection is gone though the browser has not noticed: drop it and reconnect. */
+  private dead(): void {
+    const ws = this.ws;
+    this.ws = null;
+    this.stopHeartbeat();
+    if (ws) {
+      ws.onclose = null;
+      ws.onmessage = null;
+      try {
+        ws.close(4001, "no heartbeat");
+      } catch {
+        /* already closing */
+      }
+    }
+    this.failPending("disconnected", "서버와 연결이 끊겼습니다");
+    this.scheduleReconnect();
   }
 
   start(): void {
@@ -80,6 +149,7 @@ export class DeskSocket {
   stop(): void {
     this.stopped = true;
     this.generation += 1;
+    this.stopHeartbeat();
     if (this.timer !== null) this.o.clearTimer(this.timer);
     this.timer = null;
     this.ws?.close(1000, "bye");
@@ -127,10 +197,19 @@ export class DeskSocket {
   private connect(url: string): void {
     const ws = this.o.createSocket(url);
     this.ws = ws;
-    ws.onmessage = (ev) => this.receive(String(ev.data));
+    this.lastHeard = this.o.now();
+    this.pingSentAt = null;
+    this.startHeartbeat();
+    ws.onmessage = (ev) => {
+      if (this.ws !== ws) return;
+      this.lastHeard = this.o.now();
+      this.pingSentAt = null;
+      this.receive(String(ev.data));
+    };
     ws.onclose = (ev) => {
       if (this.ws !== ws) return;
       this.ws = null;
+      this.stopHeartbeat();
       this.failPending("disconnected", "서버와 연결이 끊겼습니다");
       if (ev.reason && /logged out|로그아웃/i.test(ev.reason)) {
         this.stopped = true;
@@ -186,21 +265,40 @@ export class DeskSocket {
       this.lastSeq = f.seq;
     }
     if (f.type === "ack" && typeof f.id === "number") {
-      this.pending.get(f.id)?.resolve(f.data ?? null);
+      const p = this.pending.get(f.id);
       this.pending.delete(f.id);
+      if (p) {
+        this.o.clearTimer(p.timer);
+        p.resolve(f.data ?? null);
+      }
       return;
     }
     if (f.type === "error" && typeof f.id === "number") {
-      this.pending.get(f.id)?.reject(new RequestError(f.code, f.message));
+      const p = this.pending.get(f.id);
       this.pending.delete(f.id);
+      if (p) {
+        this.o.clearTimer(p.timer);
+        p.reject(new RequestError(f.code, f.message));
+      }
       return;
     }
+    // A heartbeat's answer has done its work already (it was heard).
+    if (f.type === "ack" || (f.type === "error" && f.id != null)) return;
     this.o.onFrame(f);
   }
 
   private failPending(code: string, message: string): void {
-    for (const p of this.pending.values()) p.reject(new RequestError(code, message));
+    const all = [...this.pending.values()];
     this.pending.clear();
+    for (const p of all) {
+      this.o.clearTimer(p.timer);
+      p.reject(new RequestError(code, message));
+    }
+  }
+
+  /** Whether requests can be sent now (connected and past `hello`). */
+  get online(): boolean {
+    return !!this.ws && this.ws.readyState === 1 && this.lastSeq >= 0;
   }
 
   /** Sends a request; resolves with the ack's `data`, rejects with the error frame. */
@@ -211,7 +309,11 @@ export class DeskSocket {
     }
     const id = this.nextId++;
     return new Promise<T>((resolve, reject) => {
-      this.pending.set(id, { resolve: resolve as (d: unknown) => void, reject });
+      const timer = this.o.setTimer(() => {
+        if (!this.pending.delete(id)) return;
+        reject(new RequestError("timeout", "서버가 응답하지 않습니다 (no answer)"));
+      }, this.o.requestTimeoutMs);
+      this.pending.set(id, { resolve: resolve as (d: unknown) => void, reject, timer });
       ws.send(JSON.stringify({ ...body, id }));
     });
   }

@@ -1,13 +1,20 @@
-// Chooses the page: the login page without a token (or at /login), otherwise the desk.
+// Chooses the page by path: `/login` (or no token) the login page, `/` the desk; any other
+// path a not-found page rather than the desk under a wrong address.
 
 import { useState } from "react";
 import { getToken } from "../api";
+import { useT } from "../i18n";
 import { Desk } from "./Desk";
 import { LoginPage } from "./LoginPage";
 
+/** Paths the app serves; everything else is not found. */
+const KNOWN = ["/", "/login"];
+
 export function App() {
   const [token, setTokenState] = useState<string | null>(() => getToken());
-  const atLogin = location.pathname === "/login";
+  const path = location.pathname.replace(/\/+$/, "") || "/";
+  if (!KNOWN.includes(path)) return <NotFound />;
+  const atLogin = path === "/login";
   if (!token || atLogin) {
     return (
       <LoginPage
@@ -25,5 +32,23 @@ export function App() {
         setTokenState(null);
       }}
     />
+  );
+}
+
+function NotFound() {
+  const t = useT();
+  return (
+    <main className="login-page" data-testid="not-found">
+      <div className="login-box">
+        <h1>{t("notFound")}</h1>
+        <p className="muted">
+          <code>{location.pathname}</code>
+        </p>
+        <p>{t("notFoundBody")}</p>
+        <a className="btn primary" href="/">
+          {t("backToDesk")}
+        </a>
+      </div>
+    </main>
   );
 }

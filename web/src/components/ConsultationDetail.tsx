@@ -5,8 +5,9 @@ import { useEffect, useState } from "react";
 import { api, ApiError } from "../api";
 import { notify } from "../actions";
 import { deskStore } from "../desk";
-import { displayPhone, mmss, timeOfDay } from "../format";
-import { useLang, useT } from "../i18n";
+import { dateOfDay, displayPhone, mmss, timeOfDay } from "../format";
+import { outcomeLabel, useLang, useT } from "../i18n";
+import { useEscape } from "../hooks";
 import { useStore } from "../store";
 import type { Consultation } from "../generated/Consultation";
 
@@ -21,6 +22,7 @@ export function ConsultationDetail({ ticketId, onClose }: { ticketId: string; on
   const [category, setCategory] = useState("");
   const [result, setResult] = useState("");
   const [content, setContent] = useState("");
+  useEscape(onClose);
 
   useEffect(() => {
     api<Detail>("GET", `/api/consultations/${encodeURIComponent(ticketId)}`).then(
@@ -52,7 +54,7 @@ export function ConsultationDetail({ ticketId, onClose }: { ticketId: string; on
 
   return (
     <div className="modal-back" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
-      <form className="modal" onSubmit={save} data-testid="cons-detail" onKeyDown={(e) => e.key === "Escape" && onClose()}>
+      <form className="modal" onSubmit={save} data-testid="cons-detail" role="dialog" aria-modal="true" aria-label={t("detail")}>
         <h3>
           {t("detail")} <span className="muted">{ticketId}</span>
         </h3>
@@ -71,9 +73,11 @@ export function ConsultationDetail({ ticketId, onClose }: { ticketId: string; on
               <dt>{t("agent")}</dt>
               <dd>{c.agentName ?? "—"}</dd>
               <dt>{t("time")}</dt>
-              <dd>
-                {timeOfDay(c.answeredAt ?? c.arrivedAt, lang)} · {t("talk")} {mmss(c.talkS)}
+              <dd data-testid="detail-when">
+                {dateOfDay(c.answeredAt ?? c.arrivedAt)} {timeOfDay(c.answeredAt ?? c.arrivedAt, lang)} · {t("talk")} {mmss(c.talkS)}
               </dd>
+              <dt>{t("outcome")}</dt>
+              <dd>{outcomeLabel(lang, c.outcome)}</dd>
             </dl>
             {!c.editable && <p className="muted">{t("readOnly")}</p>}
             <div className="row2">
@@ -90,7 +94,13 @@ export function ConsultationDetail({ ticketId, onClose }: { ticketId: string; on
                 ))}
               </select>
             </div>
-            <textarea value={content} onChange={(e) => setContent(e.target.value)} readOnly={!c.editable} maxLength={4000} data-testid="detail-content" />
+            {c.editable ? (
+              <textarea value={content} onChange={(e) => setContent(e.target.value)} maxLength={4000} data-testid="detail-content" aria-label={t("note")} />
+            ) : (
+              <div className="readonly-note" data-testid="detail-content" aria-readonly="true">
+                {content || <span className="muted">{t("noNote")}</span>}
+              </div>
+            )}
           </>
         )}
         <div className="row2">

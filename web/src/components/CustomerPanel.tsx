@@ -21,13 +21,21 @@ import { ReserveDialog } from "./Reservations";
 export function CustomerPanel({ onOpenConsultation }: { onOpenConsultation: (t: string) => void }) {
   const t = useT();
   const call = useStore(deskStore, (s) => s.call);
-  const [picked, setPicked] = useState<number | null>(null);
-  const callCustomer = call?.customer?.id ?? null;
-  const shown = callCustomer ?? picked;
+  const [picked, setPicked] = useState<{ id: number; ticket: string | null } | null>(null);
+  const ticket = call?.ticketId ?? null;
+  // The panel follows the call: a customer picked in search belongs to the moment it was
+  // picked (between calls), never to a caller who rings later.
+  const [seenTicket, setSeenTicket] = useState(ticket);
+  if (ticket !== seenTicket) {
+    setSeenTicket(ticket);
+    if (ticket !== null) setPicked(null);
+  }
+  const pick = picked && picked.ticket === ticket ? picked.id : null;
+  const shown = call ? (call.customer?.id ?? null) : pick;
 
   return (
     <div className="cust" data-testid="customer-panel">
-      {!call && <CustomerSearch onPick={setPicked} />}
+      {!call && <CustomerSearch onPick={(id) => setPicked({ id, ticket: null })} />}
       {shown !== null ? (
         <CustomerRecord key={shown} id={shown} onOpenConsultation={onOpenConsultation} />
       ) : call ? (
@@ -49,7 +57,7 @@ function CustomerSearch({ onPick }: { onPick: (id: number) => void }) {
     try {
       const r = await api<{ items: Customer[] }>("GET", `/api/customers?q=${encodeURIComponent(q.trim())}`);
       setItems(r.items);
-      if (r.items.length === 0) notify("info", "검색 결과가 없습니다");
+      if (r.items.length === 0) notify("info", t("noResults"));
     } catch (err) {
       notify("error", (err as Error).message);
     }

@@ -32,13 +32,14 @@ export function Desk({ onLoggedOut }: { onLoggedOut: () => void }) {
   // Ringing: flash the tab title and play a soft tone (when the browser allows sound).
   const ringing = call?.state === "ringing";
   const ringFrom = call?.fromDisplay ?? "";
+  const ringTitle = t("ringingTitle");
   useEffect(() => {
     if (!ringing) return;
     const original = document.title;
     let on = false;
     const flash = setInterval(() => {
       on = !on;
-      document.title = on ? `📞 전화 수신중 ${ringFrom}` : original;
+      document.title = on ? `${ringTitle} ${ringFrom}` : original;
     }, 700);
     const stopTone = playRingTone();
     return () => {
@@ -46,7 +47,7 @@ export function Desk({ onLoggedOut }: { onLoggedOut: () => void }) {
       stopTone();
       document.title = original;
     };
-  }, [ringing, ringFrom]);
+  }, [ringing, ringFrom, ringTitle]);
 
   // Keyboard shortcuts (listed in the header's help popover).
   useEffect(() => {

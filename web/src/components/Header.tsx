@@ -8,6 +8,7 @@ import { secondsSince, useNow } from "../clock";
 import { deskStore, inServiceAgents } from "../desk";
 import { displayPhone, mmss, timeOfDay } from "../format";
 import { AUX_REASONS, auxLabel, setLang, statusLabel, useLang, useT } from "../i18n";
+import { useEscape } from "../hooks";
 import { useStore } from "../store";
 import type { AgentRow } from "../generated/AgentRow";
 import { ReservationSummary } from "./Reservations";
@@ -36,6 +37,8 @@ export function Header({
   const consultations = useStore(deskStore, (s) => s.consultations);
   const resv = useStore(deskStore, (s) => s.reservations);
   const [panel, setPanel] = useState<Panel>(null);
+  const online = useStore(deskStore, (s) => s.connection === "open");
+  const offlineTitle = online ? undefined : t("offlineAction");
   const ref = useRef<HTMLElement>(null);
 
   useEffect(() => {
@@ -50,6 +53,7 @@ export function Header({
   const inService = inServiceAgents(deskStore.get()).sort((a, b) => a.name.localeCompare(b.name, "ko"));
   const onACall = ["ringing", "on_call", "dialing"].includes(status.status);
   const toggle = (p: Panel) => setPanel((cur) => (cur === p ? null : p));
+  useEscape(() => setPanel(null), panel !== null);
   const next = status.next;
 
   return (
@@ -75,14 +79,16 @@ export function Header({
         {onACall && <span className="after-call">{t("afterCall")}:</span>}
         <button
           data-testid="status-ready"
+          disabled={!online}
           className={`btn ${status.status === "ready" || next?.status === "ready" ? "active" : ""}`}
           onClick={() => void chooseStatus("ready")}
-          title="Alt+R"
+          title={offlineTitle ?? "Alt+R"}
         >
           {t("ready")}
         </button>
         <button
           data-testid="status-preparing"
+          disabled={!online}
           className={`btn ${status.status === "preparing" || next?.status === "preparing" ? "active" : ""}`}
           onClick={() => void chooseStatus("preparing")}
         >
@@ -91,6 +97,7 @@ export function Header({
         <div className="menu-anchor">
           <button
             data-testid="status-other"
+          disabled={!online}
             className={`btn ${status.status === "aux" || next?.status === "aux" ? "active" : ""}`}
             onClick={() => toggle("other")}
           >
@@ -131,7 +138,7 @@ export function Header({
             </button>
           </span>
         )}
-        <button data-testid="dial-open" className="btn dial" onClick={onDial} title="Alt+D">
+        <button data-testid="dial-open" disabled={!online} className="btn dial" onClick={onDial} title={offlineTitle ?? "Alt+D"}>
           ☎ {t("dial")}
         </button>
         <button data-testid="resv-open" className="btn" onClick={onReserve}>

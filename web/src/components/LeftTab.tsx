@@ -1,8 +1,9 @@
 // 좌측 상담탭: 상담 대기중 (F-QUEUE-WAITING), today's monitor (F-MONITOR), the call-state panel
 // with its running timer (F-CALL-STATE) and the consultation note form (F-NOTE).
 
-import { useEffect, useState } from "react";
-import { saveNote, wrapupDone, notify } from "../actions";
+import { useEffect } from "react";
+import { editNote, flushDraft, notify, saveNote, wrapupDone } from "../actions";
+import { noteStore } from "../note";
 import { secondsSince, useNow } from "../clock";
 import { deskStore, waitingTotal } from "../desk";
 import { hms, mmss } from "../format";
@@ -123,28 +124,15 @@ function NotePanel() {
   const t = useT();
   const call = useStore(deskStore, (s) => s.call);
   const brand = useStore(deskStore, (s) => s.brand);
-  const ticket = call?.ticketId ?? null;
-  const editable = !!call && call.state !== "ringing";
-  const [category, setCategory] = useState("");
-  const [result, setResult] = useState("");
-  const [content, setContent] = useState("");
-  const [savedAt, setSavedAt] = useState<string | null>(null);
-
-  // A new call starts an empty note.
-  useEffect(() => {
-    setCategory("");
-    setResult("");
-    setContent("");
-    setSavedAt(null);
-  }, [ticket]);
+  const online = useStore(deskStore, (s) => s.connection === "open");
+  const note = useStore(noteStore, (n) => n);
+  const ticket = note.ticketId;
+  const editable = !!call && call.state !== "ringing" && ticket === call.ticketId;
 
   async function save(quiet = false): Promise<boolean> {
     if (!ticket || !editable) return false;
-    const ok = await saveNote(ticket, category, result, content);
-    if (ok) {
-      setSavedAt(new Date().toLocaleTimeString("ko-KR", { hour12: false }));
-      if (!quiet) notify("info", `${t("saved")} · ${ticket}`);
-    }
+    const ok = await saveNote();
+    if (ok && !quiet) notify("info", `${t("saved")} · ${ticket}`);
     return ok;
   }
 
@@ -153,7 +141,8 @@ function NotePanel() {
     const onAppend = (e: Event) => {
       const text = (e as CustomEvent<string>).detail;
       if (editable) {
-        setContent((c) => (c ? `${c}\n${text}` : text).slice(0, 4000));
+        const c = noteStore.get().content;
+        editNote({ content: (c ? `${c}\n${text}` : text).slice(0, 4000) });
         notify("info", t("copied"));
       } else {
         void navigator.clipboard?.writeText(text).catch(() => {});
@@ -169,11 +158,25 @@ function NotePanel() {
   });
 
   async function done() {
-    if (content || category || result) {
+    const n = noteStore.get();
+    if (n.dirty || n.content || n.category || n.result) {
       if (!(await save(true))) return;
     }
     await wrapupDone();
   }
+
+  const stamp = (iso: string | null) => (iso ? new Date(iso).toLocaleTimeString("ko-KR", { hour12: false }) : "");
+  const state = !ticket
+    ? null
+    : note.dirty
+      ? online
+        ? t("noteTyping")
+        : t("noteOffline")
+      : note.savedAt
+        ? `${t("saved")} ${stamp(note.savedAt)}`
+        : note.draftAt
+          ? `${t("draftKept")} ${stamp(note.draftAt)}`
+          : null;
 
   return (
     <section className="panel note">
@@ -187,13 +190,13 @@ function NotePanel() {
         <dd>{call ? <span className={`ch ch-${call.channel}`}>{call.channel}</span> : "—"}</dd>
       </dl>
       <div className="row2">
-        <select value={category} onChange={(e) => setCategory(e.target.value)} disabled={!editable} aria-label={t("category")} data-testid="note-category">
+        <select value={note.category} onChange={(e) => editNote({ category: e.target.value })} disabled={!editable} aria-label={t("category")} data-testid="note-category">
           <option value="">{t("category")}</option>
           {brand?.categories.map((c) => (
             <option key={c}>{c}</option>
           ))}
         </select>
-        <select value={result} onChange={(e) => setResult(e.target.value)} disabled={!editable} aria-label={t("result")} data-testid="note-result">
+        <select value={note.result} onChange={(e) => editNote({ result: e.target.value })} disabled={!editable} aria-label={t("result")} data-testid="note-result">
           <option value="">{t("result")}</option>
           {brand?.results.map((c) => (
             <option key={c}>{c}</option>
@@ -202,23 +205,31 @@ function NotePanel() {
       </div>
       <textarea
         data-testid="note-content"
-        value={content}
-        onChange={(e) => setContent(e.target.value)}
+        value={note.content}
+        onChange={(e) => editNote({ content: e.target.value })}
+        onBlur={() => void flushDraft()}
         disabled={!editable}
         placeholder={editable ? t("note") : t("noteLocked")}
+        aria-label={t("note")}
         maxLength={4000}
       />
       <div className="row2">
-        <button data-testid="note-save" className="btn" disabled={!editable} onClick={() => void save()} title="Ctrl+S">
+        <button data-testid="note-save" className="btn" disabled={!editable || !online} onClick={() => void save()} title={online ? "Ctrl+S" : t("offlineAction")}>
           {t("save")}
         </button>
-        <button data-testid="wrapup-done" className="btn primary" disabled={call?.state !== "wrap_up"} onClick={() => void done()} title="Alt+W">
+        <button
+          data-testid="wrapup-done"
+          className="btn primary"
+          disabled={call?.state !== "wrap_up" || !online}
+          onClick={() => void done()}
+          title={online ? "Alt+W" : t("offlineAction")}
+        >
           {t("done")}
         </button>
       </div>
-      {savedAt && (
-        <p className="muted small">
-          {t("saved")} {savedAt}
+      {state && (
+        <p className="muted small" data-testid="note-state">
+          {state}
         </p>
       )}
     </section>

@@ -5,16 +5,18 @@ import { answer, hangup } from "../actions";
 import { secondsSince, useNow } from "../clock";
 import { deskStore } from "../desk";
 import { mmss } from "../format";
-import { useT } from "../i18n";
+import { outcomeLabel, useLang, useT } from "../i18n";
 import { useStore } from "../store";
 
 export function MainWindow() {
   const t = useT();
+  const lang = useLang();
   const now = useNow();
   const call = useStore(deskStore, (s) => s.call);
   const status = useStore(deskStore, (s) => s.status);
   const brand = useStore(deskStore, (s) => s.brand);
   const lastEnded = useStore(deskStore, (s) => s.lastEnded);
+  const online = useStore(deskStore, (s) => s.connection === "open");
 
   if (!call) {
     const idle = status?.status === "ready" ? t("idleReady") : status?.status === "aux" ? t("idleAux") : t("idlePreparing");
@@ -23,7 +25,7 @@ export function MainWindow() {
         <div className="idle" data-testid="idle">
           <div className="idle-icon">☎</div>
           <p>{idle}</p>
-          {lastEnded && lastEnded.by === "timeout" && <p className="warn">미응답으로 기타(미응답) 상태가 되었습니다.</p>}
+          {lastEnded && lastEnded.by === "timeout" && <p className="warn">{t("missedNotice")}</p>}
         </div>
       </main>
     );
@@ -73,14 +75,19 @@ export function MainWindow() {
         </div>
         <div className="call-actions">
           {call.state === "ringing" && (
-            <button data-testid="call-answer" className="btn big answer" onClick={() => void answer(call.callId)} title="Alt+A">
+            <button data-testid="call-answer" className="btn big answer" onClick={() => void answer(call.callId)} disabled={!online} title={online ? "Alt+A" : t("offlineAction")}>
               {t("answer")}
             </button>
           )}
           {(call.state === "on_call" || call.state === "dialing") && (
-            <button data-testid="call-hangup" className="btn big hang" onClick={() => void hangup(call.callId)} title="Alt+H">
+            <button data-testid="call-hangup" className="btn big hang" onClick={() => void hangup(call.callId)} disabled={!online} title={online ? "Alt+H" : t("offlineAction")}>
               {t("hangup")}
             </button>
+          )}
+          {call.state === "wrap_up" && lastEnded?.by === "failed" && lastEnded.callId === call.callId && (
+            <p className="warn" data-testid="dial-failed">
+              {t("dialFailed")}: {outcomeLabel(lang, lastEnded.outcome)}
+            </p>
           )}
           {call.state === "wrap_up" && <p className="muted">← {t("note")} · {t("done")}</p>}
         </div>

@@ -45,16 +45,7 @@ export function ReservationSummary({ onPicked }: { onPicked: () => void }) {
             {view.items.map((r) => {
               const late = new Date(r.scheduledAt).getTime() <= now;
               return (
-                <tr
-                  key={r.id}
-                  className="clickable"
-                  data-resv={r.id}
-                  onClick={() => {
-                    onPicked();
-                    void dialReservation(r.id);
-                  }}
-                  title="클릭하면 전화합니다 (click to call)"
-                >
+                <tr key={r.id} data-resv={r.id}>
                   <td className={late ? "warn nowrap" : "nowrap"}>
                     {when(r.scheduledAt)}
                     {late && <span className="small"> · {t("overdue")}</span>}
@@ -67,6 +58,20 @@ export function ReservationSummary({ onPicked }: { onPicked: () => void }) {
                     {r.customerName && <div className="muted small">{r.customerName}</div>}
                   </td>
                   <td className="muted small">{r.memo}</td>
+                  <td>
+                    <button
+                      type="button"
+                      className="btn small-btn answer"
+                      data-testid="resv-call"
+                      title={t("callNowTitle")}
+                      onClick={() => {
+                        onPicked();
+                        void dialReservation(r.id);
+                      }}
+                    >
+                      {t("callNow")}
+                    </button>
+                  </td>
                 </tr>
               );
             })}
@@ -236,7 +241,7 @@ export function MyReservations() {
                 <td>
                   <span className="nowrap">{displayPhone(r.number)}</span>
                   <div className="muted small">
-                    {r.customerName ?? ""} {r.attempts.length > 0 ? `· ${r.attempts.length}회 시도` : ""}
+                    {r.customerName ?? ""} {r.attempts.length > 0 ? `· ${r.attempts.length}${t("attempts")}` : ""}
                   </div>
                 </td>
                 <td className="nowrap">

@@ -3,6 +3,7 @@ import type { AgentRow } from "./AgentRow";
 import type { BrandView } from "./BrandView";
 import type { CallView } from "./CallView";
 import type { ConsultationsView } from "./ConsultationsView";
+import type { NoteView } from "./NoteView";
 import type { QueueView } from "./QueueView";
 import type { ReservationsView } from "./ReservationsView";
 import type { ServiceView } from "./ServiceView";
@@ -15,7 +16,12 @@ export type Snapshot = { serverTime: string, brand: BrandView, services: Array<S
 /**
  * The call this agent is ringing / talking / dialing / wrapping up, if any.
  */
-call: CallView | null, stats: StatsView, queues: Array<QueueView>, 
+call: CallView | null, 
+/**
+ * That call's note as last typed (the draft when one is kept, else the saved note), so a
+ * reloaded desk shows what the agent wrote.
+ */
+note: NoteView | null, stats: StatsView, queues: Array<QueueView>, 
 /**
  * Every agent of the brand (전체 상담사); `inService` marks 상담중 상담사.
  */

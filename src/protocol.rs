@@ -49,6 +49,25 @@ pub enum ClientRequest {
         #[serde(default)]
         reservation_id: Option<String>,
     },
+    /// Puts my talking call on hold (the caller hears the hold music of the PBX).
+    #[serde(rename = "call.hold", rename_all = "camelCase")]
+    CallHold { call_id: CallId },
+    /// Takes my call off hold.
+    #[serde(rename = "call.resume", rename_all = "camelCase")]
+    CallResume { call_id: CallId },
+    /// Blind transfer (이관) of my talking call to a service's queue (at its head) or to a ready
+    /// agent; exactly one of `service` and `agentId`.
+    #[serde(rename = "call.transfer", rename_all = "camelCase")]
+    CallTransfer {
+        call_id: CallId,
+        #[serde(default)]
+        service: Option<String>,
+        #[serde(default)]
+        agent_id: Option<AgentId>,
+    },
+    /// Touch-tones (0-9, *, #) on my talking call, e.g. for an ARS menu on an outbound call.
+    #[serde(rename = "call.dtmf", rename_all = "camelCase")]
+    CallDtmf { call_id: CallId, digits: String },
     #[serde(rename = "note.save", rename_all = "camelCase")]
     NoteSave {
         ticket_id: String,
@@ -76,12 +95,16 @@ pub enum ClientRequest {
 }
 
 /// The request types a desk may send (for error messages).
-pub const CLIENT_TYPES: [&str; 9] = [
+pub const CLIENT_TYPES: [&str; 13] = [
     "status.set",
     "status.next",
     "call.answer",
     "call.hangup",
     "call.dial",
+    "call.hold",
+    "call.resume",
+    "call.transfer",
+    "call.dtmf",
     "note.save",
     "note.draft",
     "wrapup.done",
@@ -156,6 +179,9 @@ pub enum ServerMsg {
     CallOffered(CallView),
     #[serde(rename = "call.connected")]
     CallConnected(CallView),
+    /// My call changed without changing state (put on hold, taken off hold).
+    #[serde(rename = "call.updated")]
+    CallUpdated(CallView),
     #[serde(rename = "call.ended", rename_all = "camelCase")]
     CallEnded {
         call_id: CallId,
@@ -163,7 +189,8 @@ pub enum ServerMsg {
         #[serde(skip_serializing_if = "Option::is_none")]
         #[ts(optional)]
         external_id: Option<String>,
-        /// `agent`, `customer`, `timeout` (ring not answered), `failed` (dial busy / no answer).
+        /// `agent`, `customer`, `timeout` (ring not answered), `failed` (dial busy / no answer /
+        /// could not connect), `transferred` (I handed the call over).
         by: EndedBy,
         outcome: CallOutcome,
         /// Whether the agent now is in wrap-up for this call.
@@ -208,6 +235,7 @@ pub enum EndedBy {
     Customer,
     Timeout,
     Failed,
+    Transferred,
     System,
 }
 
@@ -317,6 +345,12 @@ pub struct CallView {
     /// `ringing`, `on_call`, `dialing` or `wrap_up`.
     pub state: Status,
     pub since: DateTime<Utc>,
+    /// When the call was put on hold, while it is on hold.
+    pub held_since: Option<DateTime<Utc>>,
+    /// Seconds on hold so far (finished holds).
+    pub hold_s: i64,
+    /// The ticket this call was transferred from (이관), if it was.
+    pub transferred_from: Option<String>,
 }
 
 /// One agent in the 상담중 / 전체 lists.

@@ -8,6 +8,9 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use ts_rs::TS;
 
+/// The key hold time is counted under (보류); it is part of the on-call time as well.
+pub const HOLD_KEY: &str = "hold";
+
 /// The key time is counted under: a status, or `aux:<reason>` for aux.
 pub fn state_key(status: Status, reason: Option<AuxReason>) -> String {
     match (status, reason) {
@@ -126,6 +129,8 @@ pub struct AgentFigures {
     pub preparing_s: i64,
     pub ringing_s: i64,
     pub dialing_s: i64,
+    /// 보류: seconds on hold (included in `talkTotalS`).
+    pub hold_s: i64,
     /// 본인콜 IN / OUT.
     pub calls_in: u32,
     pub calls_out: u32,
@@ -155,6 +160,7 @@ impl AgentFigures {
             preparing_s: day.secs(Status::Preparing.as_str()),
             ringing_s: day.secs(Status::Ringing.as_str()),
             dialing_s: day.secs(Status::Dialing.as_str()),
+            hold_s: day.secs(HOLD_KEY),
             calls_in: day.calls_in,
             calls_out: day.calls_out,
         }

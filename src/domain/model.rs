@@ -211,6 +211,9 @@ pub enum CallOutcome {
     Cancelled,
     /// Outbound: the call could not be connected (network, unreachable, rejected).
     Failed,
+    /// Talked, then handed over to a service or another agent (이관); the caller goes on in a
+    /// new consultation.
+    Transferred,
 }
 
 /// A consultation note as the agent typed it, kept on the server until it is saved or the
@@ -253,7 +256,7 @@ pub struct Consultation {
     pub wrap_up_s: i64,
     pub outcome: CallOutcome,
     pub category: Option<String>,
-    /// 처리결과: e.g. 완료 / 미완료 / 재연락 필요 / 이관 (brand list), or busy / no_answer for failed dials.
+    /// 처리결과: one of the brand's list (완료 / 미완료 / 재연락 필요 / 이관 …), chosen by the agent.
     pub result: Option<String>,
     pub content: String,
     pub updated_at: DateTime<Utc>,
@@ -261,6 +264,14 @@ pub struct Consultation {
     /// The reservation this (outbound) call was dialed for.
     #[serde(default)]
     pub reservation_id: Option<u64>,
+    /// Seconds of the talk time spent on hold (보류).
+    #[serde(default)]
+    pub hold_s: i64,
+    /// 이관: the consultation this call was transferred from / to.
+    #[serde(default)]
+    pub transferred_from: Option<String>,
+    #[serde(default)]
+    pub transferred_to: Option<String>,
 }
 
 impl Consultation {

@@ -496,6 +496,13 @@ impl Handler<CallFinished> for AgentActor {
         if self.held_id() != Some(m.call_id) {
             return;
         }
+        if let Some(from) = self.call.as_mut().and_then(|c| c.view.held_since.take()) {
+            self.brand.stats.do_send(HoldCounted {
+                agent_id: self.me.id,
+                from,
+                to: m.at,
+            });
+        }
         let held_view = self.call.as_ref().expect("held call").view.clone();
         let wrap_up = match self.state.status {
             Status::Ringing => {
@@ -541,5 +548,101 @@ impl Handler<RingMissed> for AgentActor {
             outcome: CallOutcome::Live,
             wrap_up: false,
         });
+    }
+}
+
+impl AgentActor {
+    /// The call I am talking on, if it is `call_id`.
+    fn talking(&self, call_id: u64) -> Result<Addr<CallActor>, AppError> {
+        match &self.call {
+            Some(c) if c.view.call_id == call_id && self.state.status == Status::OnCall => {
+                Ok(c.addr.clone())
+            }
+            _ => Err(AppError::new(
+                Code::NotOffered,
+                format!("통화 {call_id}은(는) 지금 통화 중인 내 전화가 아닙니다"),
+            )),
+        }
+    }
+}
+
+fn call_gone(_: MailboxError) -> AppError {
+    AppError::new(Code::NotOffered, "통화가 이미 끝났습니다")
+}
+
+impl Handler<HoldCall> for AgentActor {
+    type Result = AtomicResponse<Self, Result<CallView, AppError>>;
+    fn handle(&mut self, m: HoldCall, _: &mut Context<Self>) -> Self::Result {
+        let addr = match self.talking(m.call_id) {
+            Ok(a) => a,
+            Err(e) => return AtomicResponse::new(Box::pin(fut::ready(Err(e)))),
+        };
+        AtomicResponse::new(Box::pin(
+            async move { addr.send(SetHold { on: m.on }).await }
+                .into_actor(self)
+                .map(move |res, act, _| {
+                    let at = res.map_err(call_gone)??;
+                    let me = act.me.id;
+                    let held = act
+                        .call
+                        .as_mut()
+                        .filter(|c| c.view.call_id == m.call_id)
+                        .ok_or_else(|| call_gone(MailboxError::Closed))?;
+                    let mut counted = None;
+                    match (m.on, held.view.held_since) {
+                        (true, None) => held.view.held_since = Some(at),
+                        (false, Some(from)) => {
+                            held.view.held_since = None;
+                            held.view.hold_s += (at - from).num_seconds().max(0);
+                            counted = Some(from);
+                        }
+                        _ => return Ok(held.view.clone()),
+                    }
+                    let view = held.view.clone();
+                    if let Some(from) = counted {
+                        act.brand.stats.do_send(HoldCounted {
+                            agent_id: me,
+                            from,
+                            to: at,
+                        });
+                    }
+                    act.push(&ServerMsg::CallUpdated(view.clone()));
+                    Ok(view)
+                }),
+        ))
+    }
+}
+
+impl Handler<TransferCall> for AgentActor {
+    type Result = ResponseFuture<Result<(), AppError>>;
+    fn handle(&mut self, m: TransferCall, _: &mut Context<Self>) -> Self::Result {
+        let addr = match self.talking(m.call_id) {
+            Ok(a) => a,
+            Err(e) => return Box::pin(std::future::ready(Err(e))),
+        };
+        Box::pin(async move {
+            addr.send(Transfer {
+                to: m.to,
+                direct: m.direct,
+                target_extension: m.target_extension,
+            })
+            .await
+            .map_err(call_gone)?
+        })
+    }
+}
+
+impl Handler<SendDtmf> for AgentActor {
+    type Result = ResponseFuture<Result<(), AppError>>;
+    fn handle(&mut self, m: SendDtmf, _: &mut Context<Self>) -> Self::Result {
+        let addr = match self.talking(m.call_id) {
+            Ok(a) => a,
+            Err(e) => return Box::pin(std::future::ready(Err(e))),
+        };
+        Box::pin(async move {
+            addr.send(Dtmf { digits: m.digits })
+                .await
+                .map_err(call_gone)?
+        })
     }
 }

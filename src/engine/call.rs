@@ -46,6 +46,13 @@ pub struct CallActor {
     timer: Option<SpawnHandle>,
     /// The reservation an outbound call was dialed for, and by whom.
     reservation: Option<(u64, AgentId)>,
+    /// On hold since, and the seconds of finished holds.
+    held_since: Option<DateTime<Utc>>,
+    hold_s: i64,
+    /// A transferred call's first offer goes to this agent (transfer to an agent).
+    direct: Option<Addr<AgentActor>>,
+    /// The ticket this call was transferred to.
+    transferred_to: Option<String>,
 }
 
 /// Creates the consultation (and ticket) of an outbound call before the agent starts dialing.
@@ -95,6 +102,9 @@ pub async fn prepare_outbound(
         updated_at: now,
         updated_by: None,
         reservation_id,
+        hold_s: 0,
+        transferred_from: None,
+        transferred_to: None,
     };
     let day = local_date(now, brand.brand.tz());
     let made = engine
@@ -113,12 +123,22 @@ pub async fn prepare_outbound(
         customer,
         state: Status::Dialing,
         since: now,
+        held_since: None,
+        hold_s: 0,
+        transferred_from: None,
     };
     Ok((view, made))
 }
 
 impl CallActor {
-    pub fn inbound(engine: Engine, brand: BrandRuntime, view: CallView) -> Self {
+    /// A call waiting for an agent: a new arrival (queued at the back of its service), or the
+    /// new leg of a transfer (offered to `direct` first, else queued at the head).
+    pub fn inbound(
+        engine: Engine,
+        brand: BrandRuntime,
+        view: CallView,
+        direct: Option<Addr<AgentActor>>,
+    ) -> Self {
         let arrived_at = view.since;
         CallActor {
             engine,
@@ -131,6 +151,10 @@ impl CallActor {
             extension: None,
             timer: None,
             reservation: None,
+            held_since: None,
+            hold_s: 0,
+            direct,
+            transferred_to: None,
         }
     }
 
@@ -153,11 +177,19 @@ impl CallActor {
             timer: None,
             reservation: consultation.reservation_id.map(|r| (r, me.id)),
             view,
+            held_since: None,
+            hold_s: 0,
+            direct: None,
+            transferred_to: None,
         }
     }
 
     fn command(&self, kind: CommandKind) {
-        self.engine.commands.send(Command {
+        self.engine.commands.send(self.command_of(kind));
+    }
+
+    fn command_of(&self, kind: CommandKind) -> Command {
+        Command {
             command: kind,
             brand_id: self.brand.brand.id,
             call_id: self.view.call_id,
@@ -166,6 +198,19 @@ impl CallActor {
             service: self.view.service.clone(),
             number: self.view.from.clone(),
             extension: self.extension.clone(),
+            digits: None,
+            transfer: None,
+        }
+    }
+
+    /// Queues the call in its service: at the back for a new arrival, at the head for a call
+    /// taken back from a ring or handed over by another agent.
+    fn enqueue(&self, at_head: bool, ctx: &mut Context<Self>) {
+        self.brand.distributor.do_send(Enqueue {
+            call: self.view.clone(),
+            addr: ctx.address(),
+            arrived_at: self.arrived_at,
+            at_head,
         });
     }
 
@@ -250,12 +295,21 @@ impl CallActor {
         }
         self.state = CallState::Ended;
         let now = self.engine.now();
+        if let Some(from) = self.held_since.take() {
+            self.hold_s += (now - from).num_seconds().max(0);
+        }
         let arrived = self.arrived_at;
         let answered = self.answered_at;
         let offered = self.offered_at;
+        let hold_s = self.hold_s;
+        let transferred_to = self.transferred_to.clone();
         self.record(move |c| {
             c.ended_at = Some(now);
             c.outcome = outcome;
+            c.hold_s = hold_s;
+            if transferred_to.is_some() {
+                c.transferred_to = transferred_to.clone();
+            }
             c.offered_at = c.offered_at.or(offered);
             c.talk_s = answered
                 .map(|a| (now - a).num_seconds().max(0))
@@ -289,14 +343,27 @@ impl Actor for CallActor {
                 .insert(id, self.view.call_id);
         }
         match self.state {
-            CallState::Queued => {
-                self.brand.distributor.do_send(Enqueue {
-                    call: self.view.clone(),
-                    addr: ctx.address(),
-                    arrived_at: self.arrived_at,
-                    at_head: false,
-                });
-            }
+            CallState::Queued => match self.direct.take() {
+                // Transferred to an agent: offered to them first; if they can no longer take
+                // it, it waits at the head of its service's queue.
+                Some(agent) => {
+                    let offer = Offer {
+                        call: self.view.clone(),
+                        call_addr: ctx.address(),
+                    };
+                    agent
+                        .send(offer)
+                        .into_actor(self)
+                        .map(|taken, act, ctx| {
+                            if !matches!(taken, Ok(true)) && matches!(act.state, CallState::Queued)
+                            {
+                                act.enqueue(true, ctx);
+                            }
+                        })
+                        .spawn(ctx);
+                }
+                None => self.enqueue(self.view.transferred_from.is_some(), ctx),
+            },
             CallState::Dialing { .. } => {
                 self.command(CommandKind::Originate);
                 let limit = Duration::from_secs(self.engine.settings.dial_timeout_s);
@@ -361,12 +428,7 @@ impl Handler<Ring> for CallActor {
                         });
                         act.state = CallState::Queued;
                         act.command(CommandKind::StopRing);
-                        act.brand.distributor.do_send(Enqueue {
-                            call: act.view.clone(),
-                            addr: ctx.address(),
-                            arrived_at: act.arrived_at,
-                            at_head: true,
-                        });
+                        act.enqueue(true, ctx);
                     }
                 }));
             }
@@ -513,6 +575,81 @@ impl Handler<DialFailed> for CallActor {
             ));
         }
         self.fail(m.outcome, ctx);
+        Ok(())
+    }
+}
+
+impl Handler<SetHold> for CallActor {
+    type Result = Result<DateTime<Utc>, AppError>;
+    fn handle(&mut self, m: SetHold, _: &mut Context<Self>) -> Self::Result {
+        if !matches!(self.state, CallState::Connected { .. }) {
+            return Err(AppError::new(
+                Code::Conflict,
+                "통화 중인 전화만 보류할 수 있습니다 (not connected)",
+            ));
+        }
+        let now = self.engine.now();
+        match (m.on, self.held_since) {
+            (true, Some(since)) => return Ok(since),
+            (false, None) => return Ok(now),
+            (true, None) => {
+                self.held_since = Some(now);
+                self.command(CommandKind::Hold);
+            }
+            (false, Some(from)) => {
+                self.held_since = None;
+                self.hold_s += (now - from).num_seconds().max(0);
+                self.command(CommandKind::Resume);
+            }
+        }
+        Ok(now)
+    }
+}
+
+impl Handler<Transfer> for CallActor {
+    type Result = Result<(), AppError>;
+    fn handle(&mut self, m: Transfer, ctx: &mut Context<Self>) -> Self::Result {
+        let CallState::Connected { addr } = &self.state else {
+            return Err(AppError::new(
+                Code::Conflict,
+                "통화 중인 전화만 이관할 수 있습니다 (not connected)",
+            ));
+        };
+        let agent = addr.clone();
+        let now = self.engine.now();
+        let mut cmd = self.command_of(CommandKind::Transfer);
+        cmd.transfer = Some(crate::telephony::TransferInfo {
+            new_call_id: m.to.call_id,
+            new_ticket_id: m.to.ticket_id.clone(),
+            service: m.to.service.clone(),
+            extension: m.target_extension,
+        });
+        self.engine.commands.send(cmd);
+        self.transferred_to = Some(m.to.ticket_id.clone());
+        agent.do_send(CallFinished {
+            call_id: self.view.call_id,
+            by: EndedBy::Transferred,
+            outcome: CallOutcome::Transferred,
+            at: now,
+        });
+        self.end(CallOutcome::Transferred, ctx);
+        CallActor::inbound(self.engine.clone(), self.brand.clone(), m.to, m.direct).start();
+        Ok(())
+    }
+}
+
+impl Handler<Dtmf> for CallActor {
+    type Result = Result<(), AppError>;
+    fn handle(&mut self, m: Dtmf, _: &mut Context<Self>) -> Self::Result {
+        if !matches!(self.state, CallState::Connected { .. }) {
+            return Err(AppError::new(
+                Code::Conflict,
+                "통화 중일 때만 번호를 누를 수 있습니다 (not connected)",
+            ));
+        }
+        let mut cmd = self.command_of(CommandKind::Dtmf);
+        cmd.digits = Some(m.digits);
+        self.engine.commands.send(cmd);
         Ok(())
     }
 }

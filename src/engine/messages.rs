@@ -47,6 +47,34 @@ pub struct SetNext {
     pub target: Option<Target>,
 }
 
+/// Puts my call on hold (`on`) or takes it off hold.
+#[derive(Message)]
+#[rtype(result = "Result<CallView, AppError>")]
+pub struct HoldCall {
+    pub call_id: CallId,
+    pub on: bool,
+}
+
+/// Hands my talking call over to `to` (a new call of the same caller, already on disk): my leg
+/// ends (wrap-up) and the new call is offered to `direct` or queued at the head of its service.
+#[derive(Message)]
+#[rtype(result = "Result<(), AppError>")]
+pub struct TransferCall {
+    pub call_id: CallId,
+    pub to: CallView,
+    pub direct: Option<Addr<AgentActor>>,
+    /// The extension to ring when transferring to an agent (for the PBX).
+    pub target_extension: Option<String>,
+}
+
+/// Sends touch-tones on my talking call.
+#[derive(Message)]
+#[rtype(result = "Result<(), AppError>")]
+pub struct SendDtmf {
+    pub call_id: CallId,
+    pub digits: String,
+}
+
 /// The distributor offers a queued call; the agent takes it only if still ready.
 #[derive(Message)]
 #[rtype(result = "bool")]
@@ -249,3 +277,39 @@ pub struct GetAgentRows;
 #[derive(Message)]
 #[rtype(result = "()")]
 pub struct FlushSnapshot;
+
+// ---- call controls (to CallActor) ------------------------------------------------------------
+
+/// Hold on / off; answers the instant it took effect.
+#[derive(Message)]
+#[rtype(result = "Result<DateTime<Utc>, AppError>")]
+pub struct SetHold {
+    pub on: bool,
+}
+
+/// Transfers the connected call: the PBX is told, this call ends as transferred, and the new
+/// call (its consultation already on disk) starts.
+#[derive(Message)]
+#[rtype(result = "Result<(), AppError>")]
+pub struct Transfer {
+    pub to: CallView,
+    pub direct: Option<Addr<AgentActor>>,
+    pub target_extension: Option<String>,
+}
+
+#[derive(Message)]
+#[rtype(result = "Result<(), AppError>")]
+pub struct Dtmf {
+    pub digits: String,
+}
+
+// ---- to StatsActor (hold) --------------------------------------------------------------------
+
+/// A stretch of hold time to count in the agent's day (보류).
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct HoldCounted {
+    pub agent_id: AgentId,
+    pub from: DateTime<Utc>,
+    pub to: DateTime<Utc>,
+}

@@ -4,6 +4,7 @@
 
 pub mod agent;
 pub mod call;
+pub mod controls;
 pub mod distributor;
 pub mod messages;
 pub mod messaging;
@@ -263,6 +264,30 @@ impl Engine {
                 .map_err(|e| AppError::invalid_fields(vec![e]))?;
         }
         let customer = self.store.customer_by_phone(rt.brand.id, phone.digits())?;
+        let view = self
+            .new_inbound_consultation(&rt, svc, &phone, external_id, customer, None)
+            .await?;
+        let made = NewCall {
+            call_id: view.call_id,
+            ticket_id: view.ticket_id.clone(),
+        };
+        call::CallActor::inbound(self.clone(), rt, view, None).start();
+        tracing::info!(call_id = made.call_id, ticket = %made.ticket_id, "inbound call");
+        Ok(made)
+    }
+
+    /// Writes the consultation (and ticket) of an inbound call — a new arrival, or the new leg
+    /// of a transferred one — and returns the call as desks see it. The call actor is the
+    /// caller's to start.
+    pub(crate) async fn new_inbound_consultation(
+        &self,
+        rt: &BrandRuntime,
+        svc: ServiceView,
+        phone: &Phone,
+        external_id: Option<String>,
+        customer: Option<crate::domain::model::Customer>,
+        transferred_from: Option<String>,
+    ) -> AppResult<CallView> {
         let now = self.now();
         let draft = Consultation {
             ticket_id: String::new(),
@@ -291,15 +316,18 @@ impl Engine {
             updated_at: now,
             updated_by: None,
             reservation_id: None,
+            hold_s: 0,
+            transferred_from: transferred_from.clone(),
+            transferred_to: None,
         };
         let day = local_date(now, rt.brand.tz());
         let made = self
             .store
             .write(move |tx| store::create_consultation(tx, &draft, day))
             .await?;
-        let view = CallView {
+        Ok(CallView {
             call_id: made.call_id,
-            ticket_id: made.ticket_id.clone(),
+            ticket_id: made.ticket_id,
             external_id,
             service: svc.code,
             service_name: svc.name,
@@ -309,12 +337,9 @@ impl Engine {
             customer,
             state: crate::domain::status::Status::Ringing,
             since: now,
-        };
-        call::CallActor::inbound(self.clone(), rt, view).start();
-        tracing::info!(call_id = made.call_id, ticket = %made.ticket_id, "inbound call");
-        Ok(NewCall {
-            call_id: made.call_id,
-            ticket_id: made.ticket_id,
+            held_since: None,
+            hold_s: 0,
+            transferred_from,
         })
     }
 

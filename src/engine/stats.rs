@@ -8,7 +8,9 @@
 use super::messages::*;
 use super::queue::PUSH_INTERVAL;
 use super::Engine;
-use crate::domain::ledger::{local_date, state_key, AgentDay, AgentFigures, CallSpread, Ledger};
+use crate::domain::ledger::{
+    local_date, state_key, AgentDay, AgentFigures, CallSpread, Ledger, HOLD_KEY,
+};
 use crate::domain::model::{AgentId, AgentPublic, Brand, Channel};
 use crate::domain::status::{AuxReason, Status};
 use crate::protocol::{AgentRow, AgentsView, BrandFigures, QueueView, ServerMsg, StatsView};
@@ -366,6 +368,19 @@ impl Handler<CallCounted> for StatsActor {
         }
         self.dirty_agents.insert(m.agent_id);
         self.brand_dirty = true;
+        self.snapshot_needed = true;
+    }
+}
+
+impl Handler<HoldCounted> for StatsActor {
+    type Result = ();
+    fn handle(&mut self, m: HoldCounted, _: &mut Context<Self>) {
+        let tz = self.brand.tz();
+        let Some(t) = self.agents.get_mut(&m.agent_id) else {
+            return;
+        };
+        t.ledger.close(HOLD_KEY, m.from, m.to, tz);
+        self.dirty_agents.insert(m.agent_id);
         self.snapshot_needed = true;
     }
 }

@@ -927,6 +927,9 @@ mod tests {
             updated_at: Utc::now(),
             updated_by: None,
             reservation_id: None,
+            hold_s: 0,
+            transferred_from: None,
+            transferred_to: None,
         }
     }
 

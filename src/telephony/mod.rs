@@ -1,8 +1,8 @@
 //! The telephony side. Calls enter the engine through one internal interface (the `Engine`
 //! methods `inbound_call`, `customer_hangup`, `far_end_answered`, `dial_failed`), used alike by
 //! the HTTP gateway (`api::telephony`) and the built-in simulator. Commands for the PBX (ring an
-//! extension, bridge, originate, hang up) go out through the `CommandBus`: as webhooks to a
-//! configured URL and, when it runs, to the simulator.
+//! extension, bridge, originate, hang up, hold / resume, transfer, touch-tones) go out through
+//! the `CommandBus`: as webhooks to a configured URL and, when it runs, to the simulator.
 
 pub mod simulator;
 pub mod webhook;
@@ -24,6 +24,27 @@ pub enum CommandKind {
     StopRing,
     /// Drop the call.
     Hangup,
+    /// Put the caller on hold (hold music) / take them off hold.
+    Hold,
+    Resume,
+    /// Blind transfer (이관): keep the caller, drop the agent's leg; the caller continues as
+    /// `transfer.newCallId`, rung later with a `ring` of that call (or queued meanwhile).
+    Transfer,
+    /// Play touch-tones `digits` into the call.
+    Dtmf,
+}
+
+/// Where a transferred call goes, in a `transfer` command.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TransferInfo {
+    pub new_call_id: CallId,
+    pub new_ticket_id: String,
+    /// The service whose queue the caller waits in.
+    pub service: String,
+    /// The extension of the agent it was transferred to, when it went to an agent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub extension: Option<String>,
 }
 
 /// One command to the PBX, as POSTed to the webhook URL.
@@ -43,6 +64,12 @@ pub struct Command {
     /// The agent's extension, when an agent is involved.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub extension: Option<String>,
+    /// `dtmf`: the tones to play.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub digits: Option<String>,
+    /// `transfer`: where the caller goes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transfer: Option<TransferInfo>,
 }
 
 /// Where commands go. Cheap to clone; sending never blocks the caller.

@@ -77,7 +77,24 @@ impl SimConfig {
 
 struct SimCall {
     answered: bool,
+    /// On hold: a caller who would hang up now waits until resumed.
+    held: bool,
+    /// The talk time ran out while on hold: hang up soon after the resume.
+    hangup_due: bool,
 }
+
+impl SimCall {
+    fn new(answered: bool) -> Self {
+        SimCall {
+            answered,
+            held: false,
+            hangup_due: false,
+        }
+    }
+}
+
+/// How long a simulated caller stays after being taken off hold when their time was up.
+const AFTER_RESUME: Duration = Duration::from_secs(3);
 
 pub struct Simulator {
     engine: Option<Engine>,
@@ -145,17 +162,37 @@ impl Simulator {
             .into_actor(self)
             .map(move |res, act, ctx| match res {
                 Ok(call) => {
-                    act.calls.insert(call.call_id, SimCall { answered: false });
-                    ctx.run_later(patience, move |act, _| {
-                        if act.calls.get(&call.call_id).is_some_and(|c| !c.answered) {
-                            act.calls.remove(&call.call_id);
-                            act.hangup(call.call_id);
-                        }
-                    });
+                    act.wait_in_queue(call.call_id, patience, ctx);
                 }
                 Err(e) => tracing::warn!(error = %e, "simulated call refused"),
             })
             .spawn(ctx);
+    }
+
+    /// A caller waiting for an agent hangs up after `patience` unless answered by then.
+    fn wait_in_queue(&mut self, call_id: CallId, patience: Duration, ctx: &mut Context<Self>) {
+        self.calls.insert(call_id, SimCall::new(false));
+        ctx.run_later(patience, move |act, _| {
+            if act.calls.get(&call_id).is_some_and(|c| !c.answered) {
+                act.calls.remove(&call_id);
+                act.hangup(call_id);
+            }
+        });
+    }
+
+    /// A talking caller hangs up after `after`, or, when on hold then, soon after the resume.
+    fn talk_for(&mut self, call_id: CallId, after: Duration, ctx: &mut Context<Self>) {
+        ctx.run_later(after, move |act, _| {
+            let Some(c) = act.calls.get_mut(&call_id) else {
+                return;
+            };
+            if c.held {
+                c.hangup_due = true;
+                return;
+            }
+            act.calls.remove(&call_id);
+            act.hangup(call_id);
+        });
     }
 
     fn hangup(&self, call_id: CallId) {
@@ -202,17 +239,36 @@ impl Handler<Command> for Simulator {
         match cmd.command {
             CommandKind::Ring | CommandKind::StopRing => {}
             CommandKind::Bridge => {
-                if let Some(c) = self.calls.get_mut(&id) {
-                    c.answered = true;
-                } else {
-                    self.calls.insert(id, SimCall { answered: true });
-                }
+                self.calls
+                    .entry(id)
+                    .or_insert_with(|| SimCall::new(true))
+                    .answered = true;
                 let talk = pick(self.config.talk_s);
-                ctx.run_later(talk, move |act, _| {
-                    if act.calls.remove(&id).is_some() {
-                        act.hangup(id);
+                self.talk_for(id, talk, ctx);
+            }
+            CommandKind::Hold | CommandKind::Resume => {
+                let on = cmd.command == CommandKind::Hold;
+                let due = match self.calls.get_mut(&id) {
+                    Some(c) => {
+                        c.held = on;
+                        !on && std::mem::take(&mut c.hangup_due)
                     }
-                });
+                    None => false,
+                };
+                if due {
+                    self.talk_for(id, AFTER_RESUME, ctx);
+                }
+            }
+            CommandKind::Transfer => {
+                // The caller stays on the line and waits again, as the new call.
+                self.calls.remove(&id);
+                if let Some(t) = cmd.transfer {
+                    let patience = pick(self.config.patience_s);
+                    self.wait_in_queue(t.new_call_id, patience, ctx);
+                }
+            }
+            CommandKind::Dtmf => {
+                tracing::debug!(call_id = id, digits = ?cmd.digits, "simulated tones");
             }
             CommandKind::Originate => {
                 let ring = pick(self.config.outbound_ring_s);

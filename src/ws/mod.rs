@@ -196,6 +196,25 @@ async fn run(
             addr.send(HangupCall { call_id }).await??;
             Ok(None)
         }
+        ClientRequest::CallHold { call_id } => {
+            Ok(to_json(engine.hold_call(&agent, call_id, true).await?))
+        }
+        ClientRequest::CallResume { call_id } => {
+            Ok(to_json(engine.hold_call(&agent, call_id, false).await?))
+        }
+        ClientRequest::CallTransfer {
+            call_id,
+            service,
+            agent_id,
+        } => Ok(to_json(
+            engine
+                .transfer_call(&agent, call_id, service, agent_id)
+                .await?,
+        )),
+        ClientRequest::CallDtmf { call_id, digits } => {
+            engine.send_dtmf(&agent, call_id, &digits).await?;
+            Ok(None)
+        }
         ClientRequest::CallDial {
             number,
             reservation_id,

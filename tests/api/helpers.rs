@@ -647,3 +647,51 @@ fn tokio_deadline() -> std::time::Instant {
 pub async fn settle() {
     actix_rt::time::sleep(Duration::from_millis(350)).await;
 }
+
+/// Commands the PBX webhook received, each with the key it came with under `__key`.
+pub type PbxLog = std::sync::Arc<std::sync::Mutex<Vec<Value>>>;
+
+/// A stand-in PBX connector: an HTTP server that records every command POSTed to it. Returns
+/// the webhook URL to configure and the log.
+pub async fn pbx_sink() -> (String, PbxLog) {
+    use actix_web::{web, App, HttpResponse, HttpServer};
+    let got: PbxLog = PbxLog::default();
+    let sink = got.clone();
+    let receiver = HttpServer::new(move || {
+        let sink = sink.clone();
+        App::new().route(
+            "/pbx",
+            web::post().to(move |req: actix_web::HttpRequest, body: web::Json<Value>| {
+                let sink = sink.clone();
+                async move {
+                    let key = req
+                        .headers()
+                        .get("x-telephony-key")
+                        .map(|v| v.to_str().unwrap().to_string());
+                    let mut v = body.into_inner();
+                    v["__key"] = json!(key);
+                    sink.lock().unwrap().push(v);
+                    HttpResponse::Ok().finish()
+                }
+            }),
+        )
+    })
+    .workers(1)
+    .bind("127.0.0.1:0")
+    .unwrap();
+    let port = receiver.addrs()[0].port();
+    actix_rt::spawn(receiver.run());
+    (format!("http://127.0.0.1:{port}/pbx"), got)
+}
+
+/// The commands received so far, once there are at least `n` (or after 5 s).
+pub async fn commands_seen(log: &PbxLog, n: usize) -> Vec<Value> {
+    for _ in 0..50 {
+        let seen = log.lock().unwrap().clone();
+        if seen.len() >= n {
+            return seen;
+        }
+        actix_rt::time::sleep(Duration::from_millis(100)).await;
+    }
+    log.lock().unwrap().clone()
+}

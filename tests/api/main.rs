@@ -3,6 +3,7 @@
 mod auth;
 mod bulk;
 mod consultations;
+mod controls;
 mod customers;
 mod desk;
 mod hardening;

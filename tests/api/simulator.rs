@@ -1,5 +1,5 @@
 //! The built-in simulator drives the real engine: calls arrive, impatient callers abandon,
-//! answered calls end by the customer, outbound dials are answered.
+//! answered calls end by the customer (not while on hold), outbound dials are answered.
 
 use crate::helpers::*;
 use serde_json::json;
@@ -75,5 +75,32 @@ async fn the_simulator_answers_outbound_dials() {
     kim.expect("call.connected").await;
     kim.expect_status("on_call").await;
     let ended = kim.expect("call.ended").await;
+    assert_eq!(ended["by"], "customer");
+}
+
+#[actix_rt::test]
+async fn a_simulated_caller_on_hold_waits_and_hangs_up_after_the_resume() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = spawn_app_with(Opts {
+        simulator: Some(sim_file(dir.path(), 0.0, 1.0)),
+        ..Opts::default()
+    })
+    .await;
+    let mut kim = app.desk("kim").await;
+    kim.set("ready").await;
+    // The caller would talk for 1 s; on hold they wait.
+    let (call_id, _) = app.answered_call(&mut kim, "main", "010-3333-4444").await;
+    kim.ok(json!({"type": "call.hold", "callId": call_id}))
+        .await;
+    assert!(
+        !kim.sees_within("call.ended", std::time::Duration::from_millis(2000))
+            .await,
+        "nobody hangs up on hold"
+    );
+    kim.ok(json!({"type": "call.resume", "callId": call_id}))
+        .await;
+    let ended = kim
+        .expect_where("call.ended", |v| v["callId"] == call_id)
+        .await;
     assert_eq!(ended["by"], "customer");
 }

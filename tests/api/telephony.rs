@@ -1,9 +1,7 @@
 //! The telephony gateway's key and validation, and PBX commands sent as webhooks.
 
 use crate::helpers::*;
-use actix_web::{web, App, HttpResponse, HttpServer};
 use serde_json::{json, Value};
-use std::sync::{Arc, Mutex};
 
 #[actix_rt::test]
 async fn the_gateway_refuses_a_missing_or_wrong_key() {
@@ -63,34 +61,9 @@ async fn the_gateway_validates_what_it_is_told() {
 
 #[actix_rt::test]
 async fn pbx_commands_go_out_as_webhooks() {
-    let got: Arc<Mutex<Vec<Value>>> = Arc::default();
-    let sink = got.clone();
-    let receiver = HttpServer::new(move || {
-        let sink = sink.clone();
-        App::new().route(
-            "/pbx",
-            web::post().to(move |req: actix_web::HttpRequest, body: web::Json<Value>| {
-                let sink = sink.clone();
-                async move {
-                    let key = req
-                        .headers()
-                        .get("x-telephony-key")
-                        .map(|v| v.to_str().unwrap().to_string());
-                    let mut v = body.into_inner();
-                    v["__key"] = json!(key);
-                    sink.lock().unwrap().push(v);
-                    HttpResponse::Ok().finish()
-                }
-            }),
-        )
-    })
-    .workers(1)
-    .bind("127.0.0.1:0")
-    .unwrap();
-    let port = receiver.addrs()[0].port();
-    actix_rt::spawn(receiver.run());
+    let (url, got) = pbx_sink().await;
     let app = spawn_app_with(Opts {
-        webhook: Some(format!("http://127.0.0.1:{port}/pbx")),
+        webhook: Some(url),
         ..Opts::default()
     })
     .await;
@@ -104,14 +77,7 @@ async fn pbx_commands_go_out_as_webhooks() {
         .await;
     kim.ok(json!({"type": "call.dial", "number": "010-7777-6666"}))
         .await;
-    let mut seen = Vec::new();
-    for _ in 0..50 {
-        seen = got.lock().unwrap().clone();
-        if seen.len() >= 4 {
-            break;
-        }
-        actix_rt::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
+    let seen = commands_seen(&got, 4).await;
     let kinds: Vec<&str> = seen
         .iter()
         .map(|v| v["command"].as_str().unwrap())

@@ -29,6 +29,10 @@ awayS: number,
  */
 auxS: { [key in string]: number }, preparingS: number, ringingS: number, dialingS: number, 
 /**
+ * 보류: seconds on hold (included in `talkTotalS`).
+ */
+holdS: number, 
+/**
  * 본인콜 IN / OUT.
  */
 callsIn: number, callsOut: number, };

@@ -3,4 +3,4 @@
 /**
  * How a call ended, as far as the telephony side is concerned.
  */
-export type CallOutcome = "live" | "completed" | "abandoned" | "busy" | "no_answer" | "cancelled" | "failed";
+export type CallOutcome = "live" | "completed" | "abandoned" | "busy" | "no_answer" | "cancelled" | "failed" | "transferred";

@@ -18,4 +18,16 @@ fromDisplay: string, customer: Customer | null,
 /**
  * `ringing`, `on_call`, `dialing` or `wrap_up`.
  */
-state: Status, since: string, };
+state: Status, since: string, 
+/**
+ * When the call was put on hold, while it is on hold.
+ */
+heldSince: string | null, 
+/**
+ * Seconds on hold so far (finished holds).
+ */
+holdS: number, 
+/**
+ * The ticket this call was transferred from (이관), if it was.
+ */
+transferredFrom: string | null, };

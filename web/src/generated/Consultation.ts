@@ -11,10 +11,18 @@ export type Consultation = { ticketId: string, brandId: number, callId: number, 
  */
 number: string, externalId: string | null, agentId: number | null, agentName: string | null, customerId: number | null, arrivedAt: string, offeredAt: string | null, answeredAt: string | null, endedAt: string | null, wrapUpEndedAt: string | null, waitS: number, talkS: number, wrapUpS: number, outcome: CallOutcome, category: string | null, 
 /**
- * 처리결과: e.g. 완료 / 미완료 / 재연락 필요 / 이관 (brand list), or busy / no_answer for failed dials.
+ * 처리결과: one of the brand's list (완료 / 미완료 / 재연락 필요 / 이관 …), chosen by the agent.
  */
 result: string | null, content: string, updatedAt: string, updatedBy: number | null, 
 /**
  * The reservation this (outbound) call was dialed for.
  */
-reservationId: number | null, };
+reservationId: number | null, 
+/**
+ * Seconds of the talk time spent on hold (보류).
+ */
+holdS: number, 
+/**
+ * 이관: the consultation this call was transferred from / to.
+ */
+transferredFrom: string | null, transferredTo: string | null, };

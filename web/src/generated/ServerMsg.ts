@@ -12,9 +12,10 @@ import type { StatsView } from "./StatsView";
 import type { StatusView } from "./StatusView";
 import type { JsonValue } from "./serde_json/JsonValue";
 
-export type ServerMsg = { "type": "hello" } & Hello | { "type": "ack", id: number, data?: JsonValue, } | { "type": "error", id: number | null, code: string, message: string, } | { "type": "agent.status" } & StatusView | { "type": "call.offered" } & CallView | { "type": "call.connected" } & CallView | { "type": "call.ended", callId: number, ticketId: string, externalId?: string, 
+export type ServerMsg = { "type": "hello" } & Hello | { "type": "ack", id: number, data?: JsonValue, } | { "type": "error", id: number | null, code: string, message: string, } | { "type": "agent.status" } & StatusView | { "type": "call.offered" } & CallView | { "type": "call.connected" } & CallView | { "type": "call.updated" } & CallView | { "type": "call.ended", callId: number, ticketId: string, externalId?: string, 
 /**
- * `agent`, `customer`, `timeout` (ring not answered), `failed` (dial busy / no answer).
+ * `agent`, `customer`, `timeout` (ring not answered), `failed` (dial busy / no answer /
+ * could not connect), `transferred` (I handed the call over).
  */
 by: EndedBy, outcome: CallOutcome, 
 /**

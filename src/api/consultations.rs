@@ -1,6 +1,7 @@
 //! `/api/consultations`: list (mine today by default; managers may ask for any agent or the
-//! whole brand, any day; customers' numbers masked in the list unless the viewer has full view), read one (any of my brand's; `editable` says whether I may change it),
-//! and edit one (its own agent only, else 403).
+//! whole brand, any day; each item names its customer; customers' numbers and names masked in
+//! the list unless the viewer has full view), read one (any of my brand's; `editable` says
+//! whether I may change it), and edit one (its own agent only, else 403).
 
 use super::auth::Authed;
 use super::AppState;
@@ -85,17 +86,33 @@ async fn list(
     items.retain(|c| {
         (include_live || c.ended_at.is_some()) && channel.is_none_or(|ch| c.channel == ch)
     });
-    if !me.sees_full() {
-        items = items.into_iter().map(Consultation::masked).collect();
-    }
+    let full = me.sees_full();
     let in_count = items.iter().filter(|c| c.channel == Channel::In).count();
     let out_count = items.len() - in_count;
+    // Each item names its customer (masked like the number for viewers without full view).
+    let rows: Vec<serde_json::Value> = items
+        .into_iter()
+        .map(|c| {
+            let name = state.engine.summary_named(&c).customer_name;
+            let (c, name) = if full {
+                (c, name)
+            } else {
+                (
+                    c.masked(),
+                    name.map(|n| crate::domain::customer::mask_name(&n)),
+                )
+            };
+            let mut v = serde_json::to_value(&c).unwrap_or_default();
+            v["customerName"] = json!(name);
+            v
+        })
+        .collect();
     Ok(HttpResponse::Ok().json(json!({
         "date": date,
-        "items": items,
+        "items": rows,
         "inCount": in_count,
         "outCount": out_count,
-        "total": items.len(),
+        "total": in_count + out_count,
     })))
 }
 

@@ -297,6 +297,7 @@ impl Consultation {
             category: self.category.clone(),
             result: self.result.clone(),
             has_note: !self.content.is_empty(),
+            customer_name: None,
         }
     }
 }
@@ -304,6 +305,9 @@ impl Consultation {
 impl ConsultationSummary {
     pub fn masked(mut self) -> ConsultationSummary {
         self.number = crate::domain::phone::mask(&self.number);
+        self.customer_name = self
+            .customer_name
+            .map(|n| crate::domain::customer::mask_name(&n));
         self
     }
 }
@@ -341,6 +345,9 @@ pub struct ConsultationSummary {
     pub category: Option<String>,
     pub result: Option<String>,
     pub has_note: bool,
+    /// The customer's name when the call is linked to one (filled where lists need it).
+    #[serde(default)]
+    pub customer_name: Option<String>,
 }
 
 /// A customer (고객) of a brand, found by any of their phone numbers.

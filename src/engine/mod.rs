@@ -451,9 +451,23 @@ impl Engine {
         let items: Vec<ConsultationSummary> = all
             .iter()
             .filter(|c| c.ended_at.is_some())
-            .map(|c| mask_unless(full, c.summary()))
+            .map(|c| mask_unless(full, self.summary_named(c)))
             .collect();
         Ok(counts_of(items, true))
+    }
+
+    /// A consultation's summary with its customer's name (상담 현황 shows who called).
+    pub fn summary_named(&self, c: &Consultation) -> ConsultationSummary {
+        let mut s = c.summary();
+        if let Some(id) = c.customer_id {
+            s.customer_name = self
+                .store
+                .customer(c.brand_id, id)
+                .ok()
+                .flatten()
+                .map(|cu| cu.name);
+        }
+        s
     }
 
     /// Pushes one changed, completed consultation (with fresh counts) to its agent's desks.
@@ -474,7 +488,7 @@ impl Engine {
                     .agent(agent_id)
                     .is_some_and(|e| e.public.sees_full());
                 let view = ConsultationsView {
-                    items: vec![mask_unless(full, c.summary())],
+                    items: vec![mask_unless(full, self.summary_named(c))],
                     full: false,
                     ..all
                 };

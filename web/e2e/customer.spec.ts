@@ -76,10 +76,16 @@ test("a blacklisted caller is flagged on the ringing call", async ({ page }) => 
   // The search list masks names and numbers; the record shows them whole.
   await page.getByRole("button", { name: /박\*자/ }).click();
   await expect(page.getByTestId("customer-name")).toHaveText("박순자");
+  // A risky one-click action: it asks first, and not without a reason.
   await page.getByTestId("blacklist-toggle").click();
-  await expect(page.locator(".notice.error")).toContainText("사유");
-  await page.getByTestId("blacklist-reason").fill("반복적인 폭언");
+  await expect(page.getByTestId("confirm-dialog")).toContainText("박순자");
+  await expect(page.getByTestId("confirm-ok")).toBeDisabled();
+  await page.keyboard.press("Escape");
+  await expect(page.getByTestId("confirm-dialog")).toHaveCount(0);
+  await expect(page.getByTestId("customer-blacklisted")).toHaveCount(0);
   await page.getByTestId("blacklist-toggle").click();
+  await page.getByTestId("confirm-reason").fill("반복적인 폭언");
+  await page.getByTestId("confirm-ok").click();
   await expect(page.getByTestId("customer-blacklisted")).toBeVisible();
   await callIn("main", "010-4567-8901");
   await expect(page.getByTestId("call-blacklisted")).toContainText("반복적인 폭언");

@@ -171,6 +171,11 @@ export const answer = (callId: number) => send({ type: "call.answer", callId });
 export const hangup = (callId: number) => send({ type: "call.hangup", callId });
 export const dial = (number: string) => send<{ callId: number; ticketId: string }>({ type: "call.dial", number });
 export const wrapupDone = () => send({ type: "wrapup.done" });
+export const hold = (callId: number, on: boolean) => send({ type: on ? "call.hold" : "call.resume", callId });
+export const dtmf = (callId: number, digits: string) => send({ type: "call.dtmf", callId, digits });
+/** 이관: to a service's queue or to a ready agent. */
+export const transfer = (callId: number, to: { service: string } | { agentId: number }) =>
+  send<{ callId: number; ticketId: string }>({ type: "call.transfer", callId, ...to });
 /** Click-to-call: dials a reservation (the server dials its number and keeps others off it). */
 export const dialReservation = (id: number) =>
   send<{ callId: number; ticketId: string }>({ type: "call.dial", number: "", reservationId: String(id) });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { applyFrame, emptyDesk, inServiceAgents, waitingTotal, type DeskState } from "./desk";
+import { applyFrame, emptyDesk, inServiceAgents, sortAgents, waitingTotal, type DeskState } from "./desk";
 import type { ServerMsg } from "./generated/ServerMsg";
 
 const status = (s: string, since = "2026-11-23T00:00:00Z") => ({
@@ -140,5 +140,20 @@ describe("message results", () => {
     expect(s.lastMessage?.id).toBe(3);
     expect(s.lastMessage && "seq" in s.lastMessage).toBe(false);
     expect(s.lastMessage && "type" in s.lastMessage).toBe(false);
+  });
+});
+
+describe("sortAgents", () => {
+  it("orders by state (ready first, logged-out last), then longest in state", () => {
+    const row = (agentId: number, status: string, since: string, name = `a${agentId}`) =>
+      ({ agentId, name, extension: "", status, reason: null, since, inService: false }) as never;
+    const out = sortAgents([
+      row(1, "logged_out", "2026-11-30T00:00:00Z"),
+      row(2, "on_call", "2026-11-30T00:05:00Z"),
+      row(3, "ready", "2026-11-30T00:09:00Z"),
+      row(4, "ready", "2026-11-30T00:01:00Z"),
+      row(5, "aux", "2026-11-30T00:00:00Z"),
+    ]);
+    expect(out.map((a: { agentId: number }) => a.agentId)).toEqual([4, 3, 2, 5, 1]);
   });
 });

@@ -34,7 +34,7 @@ export interface DeskState {
   /** serverTime − local clock at hello, in ms, so timers agree with the server. */
   clockOffsetMs: number;
   /** Last call that ended, for a short notice ("고객이 끊었습니다"). */
-  lastEnded: { callId: number; by: string; outcome: string } | null;
+  lastEnded: { callId: number; ticketId: string; by: string; outcome: string } | null;
   /** The latest delivery result of a message I sent (history panels reload on it). */
   lastMessage: Message | null;
 }
@@ -107,6 +107,14 @@ export function applyFrame(s: DeskState, f: ServerMsg, now: number = Date.now())
       if (call && call.state === "wrap_up" && clean.status !== "wrap_up") call = null;
       return { ...s, status: clean, call };
     }
+    case "call.updated": {
+      if (!s.call || s.call.callId !== f.callId) return s;
+      const { type: _u, ...view } = f as ServerMsg & { seq?: number };
+      void _u;
+      const call = { ...view } as CallView & { seq?: number };
+      delete call.seq;
+      return { ...s, call };
+    }
     case "call.offered":
     case "call.connected": {
       const { type: _t, ...view } = f as ServerMsg & { seq?: number };
@@ -118,7 +126,7 @@ export function applyFrame(s: DeskState, f: ServerMsg, now: number = Date.now())
     case "call.ended": {
       if (!s.call || s.call.callId !== f.callId) return s;
       const call: CallView | null = f.wrapUp ? { ...s.call, state: "wrap_up", since: new Date(now + s.clockOffsetMs).toISOString() } : null;
-      return { ...s, call, lastEnded: { callId: f.callId, by: f.by, outcome: f.outcome } };
+      return { ...s, call, lastEnded: { callId: f.callId, ticketId: f.ticketId, by: f.by, outcome: f.outcome } };
     }
     case "agents": {
       const agents = { ...s.agents };
@@ -173,4 +181,18 @@ export function inServiceAgents(s: DeskState): AgentRow[] {
 
 export function waitingTotal(s: DeskState): number {
   return Object.values(s.queues).reduce((n, q) => n + q.waiting, 0);
+}
+
+/** The order of states in agent lists: who can take a call first, logged-out last. */
+const STATE_ORDER = ["ready", "ringing", "on_call", "dialing", "wrap_up", "aux", "preparing", "logged_out"];
+
+/** Agent lists: by state, then longest in that state first, then name. */
+export function sortAgents(rows: AgentRow[]): AgentRow[] {
+  const rank = (s: string) => {
+    const i = STATE_ORDER.indexOf(s);
+    return i < 0 ? STATE_ORDER.length : i;
+  };
+  return [...rows].sort(
+    (a, b) => rank(a.status) - rank(b.status) || a.since.localeCompare(b.since) || a.name.localeCompare(b.name, "ko"),
+  );
 }

@@ -92,3 +92,8 @@ export function timeOfDay(iso: string, lang: "ko" | "en"): string {
 export function dateOfDay(iso: string): string {
   return new Date(iso).toLocaleDateString("en-CA", { timeZone: "Asia/Seoul" });
 }
+
+/** `14:05:09`: a clock time with seconds (Asia/Seoul), for "saved at". */
+export function clockTime(iso: string): string {
+  return new Date(iso).toLocaleTimeString("en-GB", { hour12: false, timeZone: "Asia/Seoul" });
+}

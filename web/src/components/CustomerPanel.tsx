@@ -9,11 +9,12 @@ import { api, ApiError } from "../api";
 import { notify } from "../actions";
 import { deskStore } from "../desk";
 import { displayPhone, mmss, timeOfDay } from "../format";
-import { useLang, useT } from "../i18n";
+import { outcomeLabel, useLang, useT } from "../i18n";
 import { useStore } from "../store";
 import type { ConsultationSummary } from "../generated/ConsultationSummary";
 import type { Customer } from "../generated/Customer";
 import type { CustomerMemo } from "../generated/CustomerMemo";
+import { ConfirmDialog } from "./ConfirmDialog";
 import { MessageDialog } from "./MessageDialog";
 import { MessageHistory } from "./MessageHistory";
 import { ReserveDialog } from "./Reservations";
@@ -90,7 +91,7 @@ function CustomerRecord({ id, onOpenConsultation }: { id: number; onOpenConsulta
   const [messaging, setMessaging] = useState(false);
   const [reserving, setReserving] = useState(false);
   const [memo, setMemo] = useState("");
-  const [reason, setReason] = useState("");
+  const [confirming, setConfirming] = useState(false);
   const consCount = useStore(deskStore, (s) => s.consCounts.total);
   const liveTicket = useStore(deskStore, (s) => s.call?.ticketId ?? null);
 
@@ -131,13 +132,15 @@ function CustomerRecord({ id, onOpenConsultation }: { id: number; onOpenConsulta
     }
   }
 
-  async function toggleBlacklist() {
+  async function setBlacklist(on: boolean, why: string): Promise<boolean> {
     try {
-      await api("PUT", `/api/customers/${id}/blacklist`, { blacklisted: !c!.blacklisted, reason });
-      setReason("");
+      await api("PUT", `/api/customers/${id}/blacklist`, { blacklisted: on, reason: why });
+      notify("info", on ? t("blacklistOn") : t("blacklistOff"));
       void reload();
+      return true;
     } catch (err) {
-      notify("error", err instanceof ApiError ? Object.values(err.fields)[0] ?? err.message : String(err));
+      notify("error", err instanceof ApiError ? (Object.values(err.fields)[0] ?? err.message) : String(err));
+      return false;
     }
   }
 
@@ -175,11 +178,21 @@ function CustomerRecord({ id, onOpenConsultation }: { id: number; onOpenConsulta
         <dd>{c.blacklisted ? <span className="warn">{c.blacklistReason}</span> : t("none")}</dd>
       </dl>
       <div className="row2">
-        {!c.blacklisted && <input value={reason} onChange={(e) => setReason(e.target.value)} placeholder={t("blacklistReason")} data-testid="blacklist-reason" />}
-        <button className={`btn ${c.blacklisted ? "" : "danger"}`} onClick={() => void toggleBlacklist()} data-testid="blacklist-toggle">
+        <button className={`btn ${c.blacklisted ? "" : "danger"}`} onClick={() => setConfirming(true)} data-testid="blacklist-toggle">
           {c.blacklisted ? t("blacklistOff") : t("blacklistOn")}
         </button>
       </div>
+      {confirming && (
+        <ConfirmDialog
+          title={c.blacklisted ? t("blacklistOff") : t("blacklistOn")}
+          body={(c.blacklisted ? t("blacklistOffBody") : t("blacklistOnBody")).replace("{name}", c.name)}
+          reasonLabel={t("blacklistReason")}
+          confirmLabel={c.blacklisted ? t("blacklistOff") : t("blacklistOn")}
+          danger={!c.blacklisted}
+          onConfirm={(why) => setBlacklist(!c.blacklisted, why)}
+          onClose={() => setConfirming(false)}
+        />
+      )}
 
       <h3 className="sub">{t("memo")}</h3>
       <form className="row2" onSubmit={addMemo}>
@@ -219,7 +232,12 @@ function CustomerRecord({ id, onOpenConsultation }: { id: number; onOpenConsulta
                   <span className={`ch ch-${h.channel}`}>{h.channel}</span>
                 </td>
                 <td>
-                  {h.agentName ?? "—"}
+                  {h.outcome !== "completed" && (
+                    <span className={`outcome oc-${h.outcome}`} data-testid="history-outcome">
+                      {outcomeLabel(lang, h.outcome)}
+                    </span>
+                  )}{" "}
+                  {h.agentName ?? (h.outcome === "abandoned" ? "" : "—")}
                   <div className="muted small">
                     {h.category ?? h.serviceName}
                     {h.result ? ` · ${h.result}` : ""}

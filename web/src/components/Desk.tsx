@@ -1,6 +1,6 @@
 // The desk screen: header (상단), left tab (좌측 상담탭), main work window (메인 대화창) and right
 // info tab (우측 정보탭). Owns the socket's lifetime, the keyboard shortcuts, the ringing title
-// flash and sound, the disconnected banner and the notices.
+// flash, sound and desktop notification, the disconnected banner and the notices.
 
 import { useEffect, useState } from "react";
 import { answer, chooseStatus, connectDesk, hangup, noticeStore, wrapupDone } from "../actions";
@@ -14,6 +14,7 @@ import { LeftTab } from "./LeftTab";
 import { MessageDialog } from "./MessageDialog";
 import { MainWindow } from "./MainWindow";
 import { RightTab } from "./RightTab";
+import { notifyRinging, startRinging } from "../ring";
 import { ReserveDialog } from "./Reservations";
 
 export function Desk({ onLoggedOut }: { onLoggedOut: () => void }) {
@@ -41,10 +42,12 @@ export function Desk({ onLoggedOut }: { onLoggedOut: () => void }) {
       on = !on;
       document.title = on ? `${ringTitle} ${ringFrom}` : original;
     }, 700);
-    const stopTone = playRingTone();
+    const stopTone = startRinging();
+    const closeNote = notifyRinging(ringTitle, ringFrom);
     return () => {
       clearInterval(flash);
       stopTone();
+      closeNote();
       document.title = original;
     };
   }, [ringing, ringFrom, ringTitle]);
@@ -79,7 +82,7 @@ export function Desk({ onLoggedOut }: { onLoggedOut: () => void }) {
 
   return (
     <div className="desk">
-      {connection !== "open" && (
+      {connection === "reconnecting" && (
         <div className="banner" data-testid="connection-banner" role="status">
           {t("disconnected")}
         </div>
@@ -89,7 +92,7 @@ export function Desk({ onLoggedOut }: { onLoggedOut: () => void }) {
           <Header onDial={() => setDialOpen(true)} onReserve={() => setReserveOpen(true)} onMessage={() => setMessageOpen(true)} onOpenConsultation={setDetail} />
           <div className="desk-body">
             <LeftTab />
-            <MainWindow />
+            <MainWindow onOpenConsultation={setDetail} />
             <RightTab onOpenConsultation={setDetail} />
           </div>
         </>
@@ -109,32 +112,4 @@ export function Desk({ onLoggedOut }: { onLoggedOut: () => void }) {
       </div>
     </div>
   );
-}
-
-/** Plays a short two-tone ring every 2 s; returns a stop function. Silent if audio is blocked. */
-function playRingTone(): () => void {
-  let ctx: AudioContext | null = null;
-  try {
-    ctx = new AudioContext();
-  } catch {
-    return () => {};
-  }
-  const beep = () => {
-    if (!ctx || ctx.state !== "running") return;
-    for (const [i, f] of [440, 480].entries()) {
-      const o = ctx.createOscillator();
-      const g = ctx.createGain();
-      o.frequency.value = f;
-      g.gain.value = 0.04;
-      o.connect(g).connect(ctx.destination);
-      o.start(ctx.currentTime + i * 0.25);
-      o.stop(ctx.currentTime + i * 0.25 + 0.2);
-    }
-  };
-  void ctx.resume().then(beep, () => {});
-  const timer = setInterval(beep, 2000);
-  return () => {
-    clearInterval(timer);
-    void ctx?.close();
-  };
 }

@@ -5,10 +5,11 @@
 import { useEffect, useRef, useState } from "react";
 import { chooseStatus, clearNext, logout } from "../actions";
 import { secondsSince, useNow } from "../clock";
-import { deskStore, inServiceAgents } from "../desk";
+import { deskStore, inServiceAgents, sortAgents } from "../desk";
 import { displayPhone, mmss, timeOfDay } from "../format";
 import { AUX_REASONS, auxLabel, setLang, statusLabel, useLang, useT } from "../i18n";
 import { useEscape } from "../hooks";
+import { ringVolumeStore, setRingVolume, testRing } from "../ring";
 import { useStore } from "../store";
 import type { AgentRow } from "../generated/AgentRow";
 import { ReservationSummary } from "./Reservations";
@@ -49,8 +50,8 @@ export function Header({
     return () => document.removeEventListener("mousedown", away);
   }, []);
 
-  const all = Object.values(agentsMap).sort((a, b) => a.name.localeCompare(b.name, "ko"));
-  const inService = inServiceAgents(deskStore.get()).sort((a, b) => a.name.localeCompare(b.name, "ko"));
+  const all = sortAgents(Object.values(agentsMap));
+  const inService = sortAgents(inServiceAgents(deskStore.get()));
   const onACall = ["ringing", "on_call", "dialing"].includes(status.status);
   const toggle = (p: Panel) => setPanel((cur) => (cur === p ? null : p));
   useEscape(() => setPanel(null), panel !== null);
@@ -151,10 +152,10 @@ export function Header({
 
       <div className="hdr-group hdr-right">
         <ListButton label={t("agentsInService")} count={inService.length} testid="agents-in-service-count" open={panel === "inService"} onClick={() => toggle("inService")}>
-          <AgentTable rows={inService} now={now} />
+          <AgentTable rows={inService} now={now} me={agent.id} />
         </ListButton>
         <ListButton label={t("agentsAll")} count={all.length} testid="agents-all-count" open={panel === "all"} onClick={() => toggle("all")}>
-          <AgentTable rows={all} now={now} />
+          <AgentTable rows={all} now={now} me={agent.id} />
         </ListButton>
         <ListButton
           label={t("resvSummary")}
@@ -223,6 +224,7 @@ export function Header({
                 <dt>Alt+T</dt>
                 <dd>{t("templates")}</dd>
               </dl>
+              <RingSettings />
             </div>
           )}
         </div>
@@ -234,6 +236,37 @@ export function Header({
         </button>
       </div>
     </header>
+  );
+}
+
+/** 벨소리 volume (with a test ring) and desktop notifications, in the help menu. */
+function RingSettings() {
+  const t = useT();
+  const volume = useStore(ringVolumeStore, (v) => v);
+  const [perm, setPerm] = useState(() => (typeof Notification === "undefined" ? "unsupported" : Notification.permission));
+  return (
+    <div className="ring-settings">
+      <label>
+        {t("ringVolume")} <span className="num">{Math.round(volume * 100)}%</span>
+        <input
+          type="range"
+          min={0}
+          max={1}
+          step={0.05}
+          value={volume}
+          data-testid="ring-volume"
+          onChange={(e) => setRingVolume(Number(e.target.value))}
+          onMouseUp={() => testRing()}
+        />
+      </label>
+      {perm === "default" && (
+        <button className="btn" onClick={() => void Notification.requestPermission().then(setPerm)}>
+          {t("allowNotifications")}
+        </button>
+      )}
+      {perm === "denied" && <p className="muted small-note">{t("notificationsBlocked")}</p>}
+      {perm === "granted" && <p className="muted small-note">{t("notificationsOn")}</p>}
+    </div>
   );
 }
 
@@ -259,9 +292,24 @@ function ListButton(props: {
   );
 }
 
-function AgentTable({ rows, now }: { rows: AgentRow[]; now: number }) {
+function AgentTable({ rows, now, me }: { rows: AgentRow[]; now: number; me: number }) {
   const t = useT();
   const lang = useLang();
+  const working = rows.filter((a) => a.status !== "logged_out");
+  const out = rows.filter((a) => a.status === "logged_out");
+  const row = (a: AgentRow) => (
+    <tr key={a.agentId} data-agent={a.agentId} className={a.agentId === me ? "me-row" : undefined} aria-current={a.agentId === me ? "true" : undefined}>
+      <td>
+        {a.name}
+        {a.agentId === me && <span className="me-mark"> ({t("me")})</span>}
+      </td>
+      <td>{a.extension}</td>
+      <td>
+        <span className={`badge sm st-${a.status}`}>{statusLabel(lang, a.status, a.reason)}</span>
+      </td>
+      <td className="num">{a.status === "logged_out" ? "" : mmss(secondsSince(a.since, now))}</td>
+    </tr>
+  );
   return (
     <table className="grid">
       <thead>
@@ -272,18 +320,17 @@ function AgentTable({ rows, now }: { rows: AgentRow[]; now: number }) {
           <th className="num">{t("since")}</th>
         </tr>
       </thead>
-      <tbody>
-        {rows.map((a) => (
-          <tr key={a.agentId} data-agent={a.agentId}>
-            <td>{a.name}</td>
-            <td>{a.extension}</td>
-            <td>
-              <span className={`badge sm st-${a.status}`}>{statusLabel(lang, a.status, a.reason)}</span>
-            </td>
-            <td className="num">{a.status === "logged_out" ? "" : mmss(secondsSince(a.since, now))}</td>
+      <tbody>{working.map(row)}</tbody>
+      {out.length > 0 && (
+        <tbody className="logged-out" data-testid="agents-logged-out">
+          <tr>
+            <th colSpan={4}>
+              {t("loggedOutAgents")} ({out.length})
+            </th>
           </tr>
-        ))}
-      </tbody>
+          {out.map(row)}
+        </tbody>
+      )}
     </table>
   );
 }

@@ -1,11 +1,14 @@
 // 우측 정보탭: the menu bar. 고객정보 (F-CUSTOMER, opens by itself when a call rings), 주문정보
 // (F-ORDERS, only for brands with a linked mall), 상담정보 (Q&A templates, F-TEMPLATES; Alt+T)
-// 상담현황 (my consultations today, F-MY-CONS) and 예약현황 (my reservations, F-MY-RESV).
+// 상담현황 (my consultations: today live, any earlier day on request; searchable; F-MY-CONS) and
+// 예약현황 (my reservations, F-MY-RESV).
 
 import { useEffect, useState } from "react";
+import { api, ApiError } from "../api";
 import { deskStore } from "../desk";
-import { displayPhone, mmss, timeOfDay } from "../format";
-import { useLang, useT } from "../i18n";
+import { dateOfDay, displayPhone, mmss, timeOfDay } from "../format";
+import { outcomeLabel, useLang, useT } from "../i18n";
+import type { Consultation } from "../generated/Consultation";
 import { useStore } from "../store";
 import { CustomerPanel } from "./CustomerPanel";
 import { OrdersPanel } from "./OrdersPanel";
@@ -69,11 +72,68 @@ export function RightTab({ onOpenConsultation }: { onOpenConsultation: (ticket: 
   );
 }
 
+/** One row of 상담 현황: today's live list and other days' fetched list share this shape. */
+interface ConsRow {
+  ticketId: string;
+  channel: string;
+  number: string;
+  customerName: string | null;
+  serviceName: string;
+  startedAt: string;
+  talkS: number;
+  outcome: string;
+  category: string | null;
+  result: string | null;
+}
+
 function MyConsultations({ onOpenConsultation }: { onOpenConsultation: (ticket: string) => void }) {
   const t = useT();
   const lang = useLang();
-  const items = useStore(deskStore, (s) => s.consultations);
-  const counts = useStore(deskStore, (s) => s.consCounts);
+  const live = useStore(deskStore, (s) => s.consultations);
+  const liveCounts = useStore(deskStore, (s) => s.consCounts);
+  const today = dateOfDay(new Date(Date.now() + deskStore.get().clockOffsetMs).toISOString());
+  const [date, setDate] = useState(today);
+  const [q, setQ] = useState("");
+  const [other, setOther] = useState<{ date: string; items: ConsRow[] } | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const isToday = date === today || !date;
+
+  useEffect(() => {
+    if (isToday) return;
+    let alive = true;
+    api<{ items: (Consultation & { customerName: string | null })[] }>("GET", `/api/consultations?date=${date}`).then(
+      (r) => {
+        if (!alive) return;
+        setError(null);
+        setOther({
+          date,
+          items: r.items.map((c) => ({ ...c, startedAt: c.answeredAt ?? c.arrivedAt })),
+        });
+      },
+      (e) => alive && setError(e instanceof ApiError ? e.message : String(e)),
+    );
+    return () => {
+      alive = false;
+    };
+  }, [date, isToday]);
+
+  const rows: ConsRow[] = isToday
+    ? live.map((c) => ({ ...c, customerName: c.customerName ?? null }))
+    : other?.date === date
+      ? other.items
+      : [];
+  const needle = q.trim().toLowerCase();
+  const digits = needle.replace(/\D/g, "");
+  const shown = needle
+    ? rows.filter(
+        (c) =>
+          (digits.length >= 3 && c.number.includes(digits)) ||
+          [c.customerName, c.category, c.result, c.serviceName, c.ticketId].some((x) => x?.toLowerCase().includes(needle)),
+      )
+    : rows;
+  const counts = isToday
+    ? liveCounts
+    : { total: rows.length, inCount: rows.filter((c) => c.channel === "IN").length, outCount: rows.filter((c) => c.channel === "OUT").length };
   return (
     <>
       <div className="counts">
@@ -83,31 +143,42 @@ function MyConsultations({ onOpenConsultation }: { onOpenConsultation: (ticket: 
         <span className="ch ch-IN">IN {counts.inCount}</span>
         <span className="ch ch-OUT">OUT {counts.outCount}</span>
       </div>
-      {items.length === 0 ? (
-        <p className="empty">{t("noCons")}</p>
+      <div className="filters">
+        <input type="date" value={date} max={today} onChange={(e) => setDate(e.target.value || today)} aria-label={t("date")} data-testid="mycons-date" />
+        <input value={q} onChange={(e) => setQ(e.target.value)} placeholder={t("consSearch")} aria-label={t("consSearch")} data-testid="mycons-search" />
+      </div>
+      {error && <p className="login-error">{error}</p>}
+      {shown.length === 0 ? (
+        <p className="empty">{needle ? t("noResults") : t("noCons")}</p>
       ) : (
         <table className="grid" data-testid="mycons-list">
           <thead>
             <tr>
               <th>{t("time")}</th>
-              <th>{t("channel")}</th>
-              <th>{t("number")}</th>
+              <th>{t("customer")}</th>
+              <th>
+                {t("category")} · {t("result")}
+              </th>
               <th className="num">{t("talk")}</th>
             </tr>
           </thead>
           <tbody>
-            {items.map((c) => (
+            {shown.map((c) => (
               <tr key={c.ticketId} className="clickable" onClick={() => onOpenConsultation(c.ticketId)} data-ticket={c.ticketId}>
-                <td>{timeOfDay(c.startedAt, lang)}</td>
-                <td>
-                  <span className={`ch ch-${c.channel}`}>{c.channel}</span>
+                <td className="nowrap">
+                  {timeOfDay(c.startedAt, lang)}
+                  <div>
+                    <span className={`ch ch-${c.channel}`}>{c.channel}</span>
+                  </div>
                 </td>
                 <td>
-                  {displayPhone(c.number)}
+                  {c.customerName ?? <span className="muted">{t("unregistered")}</span>}
+                  <div className="muted small">{displayPhone(c.number)}</div>
+                </td>
+                <td>
+                  {c.outcome !== "completed" && <span className={`outcome oc-${c.outcome}`}>{outcomeLabel(lang, c.outcome)}</span>} {c.category ?? "—"}
                   <div className="muted small">
-                    {c.serviceName}
-                    {c.category ? ` · ${c.category}` : ""}
-                    {c.result ? ` · ${c.result}` : ""}
+                    {c.result ?? "—"} · {c.serviceName}
                   </div>
                 </td>
                 <td className="num">{mmss(c.talkS)}</td>

@@ -5,4 +5,8 @@ import type { Channel } from "./Channel";
 /**
  * One line of "상담 현황".
  */
-export type ConsultationSummary = { ticketId: string, channel: Channel, service: string, serviceName: string, number: string, agentId: number | null, agentName: string | null, startedAt: string, endedAt: string | null, talkS: number, outcome: CallOutcome, category: string | null, result: string | null, hasNote: boolean, };
+export type ConsultationSummary = { ticketId: string, channel: Channel, service: string, serviceName: string, number: string, agentId: number | null, agentName: string | null, startedAt: string, endedAt: string | null, talkS: number, outcome: CallOutcome, category: string | null, result: string | null, hasNote: boolean, 
+/**
+ * The customer's name when the call is linked to one (filled where lists need it).
+ */
+customerName: string | null, };

@@ -2,9 +2,8 @@
 // caller's history; hold / resume, transfer to a ready agent, the keypad, the wrap-up countdown
 // and the summary after 완료; 상담 현황 with headings and search; agent lists in state order;
 // and WCAG AA (axe-core) on every state of the desk, at 1366 and 1920 px.
-import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
-import { BASE, callIn, Server, shooter, signIn } from "./server";
+import { accessible, BASE, callIn, Server, shooter, signIn } from "./server";
 
 const server = new Server();
 test.describe.configure({ mode: "serial" });
@@ -20,13 +19,6 @@ async function login(page: Page, id: string) {
 
 async function token(page: Page): Promise<string> {
   return (await page.evaluate(() => localStorage.getItem("calldesk.token")))!;
-}
-
-/** No WCAG 2.x A / AA violations on the page as it stands. */
-async function accessible(page: Page, what: string) {
-  const r = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
-  const found = r.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).slice(0, 5).join(" | ")}`);
-  expect(found, `${what}: axe violations`).toEqual([]);
 }
 
 test("hold and resume: the card says so, the timer runs, the consultation counts it", async ({ page }) => {

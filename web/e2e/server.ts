@@ -1,6 +1,7 @@
 // Starts and stops a real calldesk server for the browser tests: the demo brand without the
 // simulator (calls come only from the tests), on its own port and data dir.
-import type { Page } from "@playwright/test";
+import AxeBuilder from "@axe-core/playwright";
+import { expect, type Page } from "@playwright/test";
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -70,6 +71,13 @@ export async function signIn(page: Page, login: string, base: string = BASE): Pr
   await page.getByTestId("login-id").fill(login);
   await page.getByTestId("login-password").fill("demo1234");
   await page.getByTestId("login-submit").click();
+}
+
+/** No WCAG 2.x A / AA violations (axe-core) on the page as it stands. */
+export async function accessible(page: Page, what: string): Promise<void> {
+  const r = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+  const found = r.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).slice(0, 5).join(" | ")}`);
+  expect(found, `${what}: axe violations`).toEqual([]);
 }
 
 /** A numbered screenshot under test-results/shots/, one series per spec file. */

@@ -3,7 +3,7 @@
 // ringing call, a dead network is noticed and said, a failed dial says why, Escape closes what
 // it should, unknown paths are not the desk, and English mode is English.
 import { expect, test, type Page } from "@playwright/test";
-import { BASE, callIn, CuttableNetwork, PORT, Server, shooter, signIn, telephony } from "./server";
+import { accessible, BASE, callIn, CuttableNetwork, PORT, Server, shooter, signIn, telephony } from "./server";
 
 const server = new Server();
 const network = new CuttableNetwork(PORT + 7);
@@ -172,6 +172,7 @@ test("Escape closes 상담 상세 and the header lists; unknown paths are not th
   for (const p of ["/manager", "/settings"]) {
     await page.goto(`${BASE}${p}`);
     await expect(page.getByTestId("not-found")).toBeVisible();
+    await accessible(page, `not found ${p}`);
     await expect(page.getByTestId("agent-status")).toHaveCount(0);
   }
   await shot(page, "not-found");
@@ -187,6 +188,10 @@ test("English mode is English: ringing title, missed notice, no matches; another
   await callIn("main", "010-5555-0009");
   await expect(page.getByTestId("call-card")).toHaveAttribute("data-state", "ringing");
   await expect.poll(() => page.title(), { timeout: 3000 }).toContain("Incoming call");
+  // The English header still fits 1366 px while ringing, every control inside the window.
+  const out = await page.getByTestId("logout").boundingBox();
+  expect(out!.x + out!.width).toBeLessThanOrEqual(1366);
+  await accessible(page, "English, ringing");
   // Let it ring out: the missed-call notice is in English too.
   await expect(page.getByTestId("idle")).toContainText("Not answered", { timeout: 20_000 });
   await shot(page, "english-missed");

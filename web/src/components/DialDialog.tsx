@@ -4,9 +4,11 @@ import { useState } from "react";
 import { dial } from "../actions";
 import { formatAsTyped, normalizePhone } from "../format";
 import { useT } from "../i18n";
+import { useEscape } from "../hooks";
 
 export function DialDialog({ onClose }: { onClose: () => void }) {
   const t = useT();
+  useEscape(onClose);
   const [number, setNumber] = useState("");
   const valid = normalizePhone(number) !== null;
 
@@ -19,7 +21,7 @@ export function DialDialog({ onClose }: { onClose: () => void }) {
 
   return (
     <div className="modal-back" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
-      <form className="modal small" onSubmit={submit} onKeyDown={(e) => e.key === "Escape" && onClose()}>
+      <form className="modal small" onSubmit={submit} role="dialog" aria-modal="true" aria-label={t("dialTitle")}>
         <h3>{t("dialTitle")}</h3>
         <label>
           {t("dialNumber")}

@@ -12,6 +12,7 @@ import { displayPhone, formatAsTyped, normalizePhone } from "../format";
 import { useT } from "../i18n";
 import { checkText, euckrBytes, fillTemplate, LMS_MAX, prefill, SMS_MAX, TITLE_MAX } from "../sms";
 import { useStore } from "../store";
+import { useEscape } from "../hooks";
 import type { AlimtalkTemplate } from "../generated/AlimtalkTemplate";
 import type { Message } from "../generated/Message";
 import type { Order } from "../generated/Order";
@@ -28,6 +29,7 @@ export interface MessageTarget {
 
 export function MessageDialog({ target, onClose }: { target?: MessageTarget; onClose: () => void }) {
   const t = useT();
+  useEscape(onClose);
   const call = useStore(deskStore, (s) => s.call);
   const me = useStore(deskStore, (s) => s.agent);
   const brand = useStore(deskStore, (s) => s.brand);
@@ -138,7 +140,7 @@ export function MessageDialog({ target, onClose }: { target?: MessageTarget; onC
 
   return (
     <div className="modal-back" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
-      <div className="modal msg-modal" data-testid="msg-dialog" onKeyDown={(e) => e.key === "Escape" && onClose()}>
+      <div className="modal msg-modal" data-testid="msg-dialog" role="dialog" aria-modal="true" aria-label={t("message")}>
         <div className="msg-tabs">
           <h3>{t("msgTitle")}</h3>
           <button type="button" className={`tab ${tab === "text" ? "active" : ""}`} onClick={() => setTab("text")} data-testid="msg-tab-text">

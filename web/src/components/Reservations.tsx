@@ -12,6 +12,7 @@ import { deskStore } from "../desk";
 import { displayPhone, formatAsTyped, normalizePhone } from "../format";
 import { useT, type LabelKey } from "../i18n";
 import { useStore } from "../store";
+import { useEscape } from "../hooks";
 import type { Reservation } from "../generated/Reservation";
 import { BulkUpload } from "./BulkUpload";
 import { DncList } from "./DncList";
@@ -90,6 +91,7 @@ function localInputValue(ms: number): string {
 /** 예약하기 popup. */
 export function ReserveDialog({ onClose, target }: { onClose: () => void; target?: { number: string; name: string | null } }) {
   const t = useT();
+  useEscape(onClose);
   const call = useStore(deskStore, (s) => s.call);
   const [number, setNumber] = useState(target ? displayPhone(target.number) : call ? displayPhone(call.from) : "");
   const [name, setName] = useState(target ? (target.name ?? "") : (call?.customer?.name ?? ""));
@@ -122,7 +124,7 @@ export function ReserveDialog({ onClose, target }: { onClose: () => void; target
 
   return (
     <div className="modal-back" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
-      <form className="modal small cust-form" onSubmit={submit} data-testid="resv-dialog" onKeyDown={(e) => e.key === "Escape" && onClose()}>
+      <form className="modal small cust-form" onSubmit={submit} data-testid="resv-dialog" role="dialog" aria-modal="true" aria-label={t("reserve")}>
         <h3>{t("reserveTitle")}</h3>
         <label>
           {t("number")}

@@ -1,13 +1,13 @@
 //! calldesk load test (goose). Two kinds of users:
 //! - desks: each logs in (`load0001`…), holds a desk socket (tokio-tungstenite: goose has no
-//!   WebSocket client), goes ready, and for every offered call thinks briefly, answers, hangs
-//!   up, saves a note and ends wrap-up;
+//!   WebSocket client), goes ready, and for every offered call thinks briefly, answers, keeps
+//!   a note draft (as the browser does while typing), hangs up, saves the note and ends wrap-up;
 //! - callers: post inbound calls through the telephony gateway at a set total rate, with
 //!   `externalId` = the send time in microseconds since the epoch.
 //!
 //! Non-HTTP timings go into goose's report through `record_custom_request_duration`:
 //! `WS offer_latency` (receipt of `call.offered` minus the time in `externalId`) and
-//! `WS note_save_ack` (note.save sent → ack). Settings come from the environment:
+//! `WS note_draft_ack` (note.draft sent → ack) and `WS note_save_ack` (note.save sent → ack). Settings come from the environment:
 //! `LOAD_DESKS` (default 1000), `LOAD_CALLS_PER_SEC` (50), `LOAD_CALLERS` (10),
 //! `LOAD_WARMUP_S` (callers wait this long for desks to log in, default 12),
 //! `LOAD_TELEPHONY_KEY` (`load-telephony-key`), `LOAD_PASSWORD` (`load1234`).
@@ -223,6 +223,25 @@ async fn desk_work(user: &mut GooseUser) -> TransactionResult {
     if answered.is_err() {
         ERRORS.fetch_add(1, Ordering::Relaxed);
         return Ok(());
+    }
+    // While talking the browser keeps what is typed on the server as a draft.
+    let drafted = request(
+        &desk,
+        json!({"type": "note.draft", "ticketId": ticket, "category": "부하", "result": null,
+               "content": "부하 테스트 상담 메모 (작성 중)"}),
+    )
+    .await;
+    user.record_custom_request_duration(
+        "WS",
+        "note_draft_ack",
+        *drafted.as_ref().unwrap_or(&Duration::ZERO),
+        drafted.is_ok(),
+        None,
+        None,
+    )
+    .await?;
+    if drafted.is_err() {
+        ERRORS.fetch_add(1, Ordering::Relaxed);
     }
     tokio::time::sleep(Duration::from_millis(300)).await;
     request(&desk, json!({"type": "call.hangup", "callId": call_id})).await?;

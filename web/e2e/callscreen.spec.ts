@@ -3,7 +3,7 @@
 // and the summary after 완료; 상담 현황 with headings and search; agent lists in state order;
 // and WCAG AA (axe-core) on every state of the desk, at 1366 and 1920 px.
 import { expect, test, type Page } from "@playwright/test";
-import { accessible, BASE, callIn, Server, shooter, signIn } from "./server";
+import { accessible, BASE, callIn, Server, shooter, signIn, telephony } from "./server";
 
 const server = new Server();
 test.describe.configure({ mode: "serial" });
@@ -115,6 +115,18 @@ test("상담 현황 has headings, names the customer, and searches; lists are in
   expect(firstOut).toBeGreaterThan(-1);
   expect(states.slice(firstOut).every((s) => s === "로그아웃")).toBe(true);
   await page.keyboard.press("Escape");
+});
+
+test("상담이력 marks an abandoned call as 포기", async ({ page }) => {
+  await login(page, "agent06");
+  // Nobody is ready: 김영희 waits, then hangs up.
+  const call = await callIn("main", "010-2345-6789");
+  expect(await telephony(`/api/telephony/calls/${call.callId}/hangup`)).toBe(200);
+  await page.getByTestId("customer-search").fill("김영희");
+  await page.getByTestId("customer-search").press("Enter");
+  await page.locator(".picks button").first().click();
+  const row = page.getByTestId("customer-history").locator("tr").first();
+  await expect(row.getByTestId("outcome-mark")).toHaveText("포기");
 });
 
 for (const [w, h] of [

@@ -9,12 +9,13 @@ import { api, ApiError } from "../api";
 import { notify } from "../actions";
 import { deskStore } from "../desk";
 import { displayPhone, mmss, timeOfDay } from "../format";
-import { outcomeLabel, useLang, useT } from "../i18n";
+import { useLang, useT } from "../i18n";
 import { useStore } from "../store";
 import type { ConsultationSummary } from "../generated/ConsultationSummary";
 import type { Customer } from "../generated/Customer";
 import type { CustomerMemo } from "../generated/CustomerMemo";
 import { ConfirmDialog } from "./ConfirmDialog";
+import { OutcomeMark } from "./OutcomeMark";
 import { MessageDialog } from "./MessageDialog";
 import { MessageHistory } from "./MessageHistory";
 import { ReserveDialog } from "./Reservations";
@@ -232,11 +233,7 @@ function CustomerRecord({ id, onOpenConsultation }: { id: number; onOpenConsulta
                   <span className={`ch ch-${h.channel}`}>{h.channel}</span>
                 </td>
                 <td>
-                  {h.outcome !== "completed" && (
-                    <span className={`outcome oc-${h.outcome}`} data-testid="history-outcome">
-                      {outcomeLabel(lang, h.outcome)}
-                    </span>
-                  )}{" "}
+                  <OutcomeMark outcome={h.outcome} />{" "}
                   {h.agentName ?? (h.outcome === "abandoned" ? "" : "—")}
                   <div className="muted small">
                     {h.category ?? h.serviceName}

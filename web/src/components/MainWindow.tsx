@@ -14,6 +14,7 @@ import { useStore } from "../store";
 import type { ConsultationSummary } from "../generated/ConsultationSummary";
 import { CallControls } from "./CallControls";
 import { NoteEditor } from "./NoteEditor";
+import { OutcomeMark } from "./OutcomeMark";
 
 export function MainWindow({ onOpenConsultation }: { onOpenConsultation: (ticket: string) => void }) {
   const call = useStore(deskStore, (s) => s.call);
@@ -164,7 +165,7 @@ function CallerHistory({ customerId, liveTicket, onOpen }: { customerId: number 
                 </td>
                 <td>{h.agentName ?? "—"}</td>
                 <td>
-                  {h.outcome !== "completed" && <span className={`outcome oc-${h.outcome}`}>{outcomeLabel(lang, h.outcome)}</span>} {h.category ?? ""}
+                  <OutcomeMark outcome={h.outcome} /> {h.category ?? ""}
                   {h.result ? ` · ${h.result}` : ""}
                 </td>
               </tr>
@@ -178,7 +179,6 @@ function CallerHistory({ customerId, liveTicket, onOpen }: { customerId: number 
 
 function Idle({ onOpen }: { onOpen: (t: string) => void }) {
   const t = useT();
-  const lang = useLang();
   const now = useNow();
   const status = useStore(deskStore, (s) => s.status);
   const lastEnded = useStore(deskStore, (s) => s.lastEnded);
@@ -211,7 +211,7 @@ function Idle({ onOpen }: { onOpen: (t: string) => void }) {
             <span className="num">{mmss(last.talkS)}</span>
           </div>
           <div className="summary-line">
-            {last.outcome !== "completed" && <span className={`outcome oc-${last.outcome}`}>{outcomeLabel(lang, last.outcome)}</span>}
+            <OutcomeMark outcome={last.outcome} />
             <span>
               <span className="muted">{t("category")}</span> {last.category ?? "—"}
             </span>

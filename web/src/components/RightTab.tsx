@@ -7,10 +7,11 @@ import { useEffect, useState } from "react";
 import { api, ApiError } from "../api";
 import { deskStore } from "../desk";
 import { dateOfDay, displayPhone, mmss, timeOfDay } from "../format";
-import { outcomeLabel, useLang, useT } from "../i18n";
+import { useLang, useT } from "../i18n";
 import type { Consultation } from "../generated/Consultation";
 import { useStore } from "../store";
 import { CustomerPanel } from "./CustomerPanel";
+import { OutcomeMark } from "./OutcomeMark";
 import { OrdersPanel } from "./OrdersPanel";
 import { MyReservations } from "./Reservations";
 import { TemplatesPanel } from "./TemplatesPanel";
@@ -176,7 +177,7 @@ function MyConsultations({ onOpenConsultation }: { onOpenConsultation: (ticket: 
                   <div className="muted small">{displayPhone(c.number)}</div>
                 </td>
                 <td>
-                  {c.outcome !== "completed" && <span className={`outcome oc-${c.outcome}`}>{outcomeLabel(lang, c.outcome)}</span>} {c.category ?? "—"}
+                  <OutcomeMark outcome={c.outcome} /> {c.category ?? "—"}
                   <div className="muted small">
                     {c.result ?? "—"} · {c.serviceName}
                   </div>

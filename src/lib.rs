@@ -8,6 +8,7 @@ pub mod domain;
 pub mod engine;
 pub mod error;
 pub mod messaging;
+pub mod onboarding;
 pub mod protocol;
 pub mod search;
 pub mod shop;

@@ -1,4 +1,5 @@
-//! The `calldesk` command: `serve` runs the server; `seed-demo` seeds the demo brand into an
+//! The `calldesk` command: `init` creates a brand and its first manager (the way to go live);
+//! `serve` runs the server; `seed-demo` / `seed-load` seed the demo / load-test brand into an
 //! empty data dir. Thin: everything lives in the library.
 
 use calldesk::config::{Overrides, Settings};
@@ -44,6 +45,21 @@ enum Cmd {
         /// Settings file (default: ./calldesk.toml if present).
         #[arg(long, env = "CALLDESK_CONFIG")]
         config: Option<PathBuf>,
+    },
+    /// Create a brand and its first manager (then `serve` without `--demo`). The password is
+    /// read from stdin, or from CALLDESK_INIT_PASSWORD; never from a flag.
+    Init {
+        #[arg(long, env = "CALLDESK_DATA_DIR")]
+        data_dir: PathBuf,
+        /// The brand's name, e.g. 하늘몰.
+        #[arg(long)]
+        brand: String,
+        /// The first manager's login.
+        #[arg(long)]
+        login: String,
+        /// IANA time zone of the brand's day.
+        #[arg(long, default_value = "Asia/Seoul")]
+        timezone: String,
     },
     /// Seed the load-test brand (agents load0001…, password load1234) into an empty data dir.
     SeedLoad {
@@ -97,6 +113,38 @@ fn main() -> std::process::ExitCode {
                 }
             }
         }
+        Cmd::Init {
+            data_dir,
+            brand,
+            login,
+            timezone,
+        } => {
+            let password = match init_password() {
+                Ok(p) => p,
+                Err(e) => {
+                    eprintln!("calldesk init: {e}");
+                    return std::process::ExitCode::from(2);
+                }
+            };
+            let res = calldesk::store::Store::open(&data_dir)
+                .map_err(|e| e.to_string())
+                .and_then(|s| calldesk::onboarding::init(&s, &brand, &login, &password, &timezone));
+            match res {
+                Ok(made) => {
+                    eprintln!(
+                        "brand '{brand}' (id {}) and manager '{login}' created in {}; now run: calldesk serve --data-dir {} and sign in at /login",
+                        made.brand_id,
+                        data_dir.display(),
+                        data_dir.display()
+                    );
+                    std::process::ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("calldesk init: {e}");
+                    std::process::ExitCode::FAILURE
+                }
+            }
+        }
         Cmd::SeedLoad { data_dir, agents } => {
             let res = calldesk::store::Store::open(&data_dir)
                 .map_err(|e| e.to_string())
@@ -110,6 +158,28 @@ fn main() -> std::process::ExitCode {
             report_seed(res, &data_dir)
         }
     }
+}
+
+/// The first manager's password: `CALLDESK_INIT_PASSWORD`, else one line from stdin.
+fn init_password() -> Result<String, String> {
+    if let Ok(p) = std::env::var("CALLDESK_INIT_PASSWORD") {
+        return Ok(p);
+    }
+    use std::io::{BufRead, IsTerminal, Write};
+    if std::io::stdin().is_terminal() {
+        eprint!("password for the first manager (10+ characters): ");
+        let _ = std::io::stderr().flush();
+    }
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .map_err(|e| format!("reading the password from stdin: {e}"))?;
+    let p = line.trim_end_matches(['\r', '\n']).to_string();
+    if p.is_empty() {
+        return Err("no password: pipe it to stdin or set CALLDESK_INIT_PASSWORD".into());
+    }
+    Ok(p)
 }
 
 fn report_seed(res: Result<bool, String>, data_dir: &std::path::Path) -> std::process::ExitCode {

@@ -7,6 +7,7 @@ pub mod ledger;
 pub mod limits;
 pub mod message;
 pub mod model;
+pub mod password;
 pub mod phone;
 pub mod rate;
 pub mod reservation;

@@ -105,6 +105,28 @@ pub fn default_results() -> Vec<String> {
 }
 
 impl Brand {
+    /// A new brand with every setting at its default (ring 15 s, wrap-up limit 180 s, 최고콜,
+    /// the default 상담유형 / 처리결과, quiet hours 21:00–08:00, callback window 30 min, 3
+    /// attempts, no mall, the built-in message outbox).
+    pub fn with_defaults(id: BrandId, name: &str, timezone: &str) -> Brand {
+        Brand {
+            id,
+            name: name.to_string(),
+            timezone: timezone.to_string(),
+            ring_timeout_s: 15,
+            wrap_up_limit_s: 180,
+            calls_mode: BrandCallsMode::Top,
+            categories: default_categories(),
+            results: default_results(),
+            mall: None,
+            messaging: None,
+            quiet_start: default_quiet_start(),
+            quiet_end: default_quiet_end(),
+            callback_window_min: default_callback_window(),
+            max_attempts: default_max_attempts(),
+        }
+    }
+
     pub fn tz(&self) -> chrono_tz::Tz {
         self.timezone.parse().unwrap_or(chrono_tz::Asia::Seoul)
     }

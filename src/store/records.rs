@@ -114,6 +114,22 @@ pub fn put_agent(tx: &WriteTransaction, a: &Agent) -> StoreResult<()> {
     put(tx, tables::AGENTS, &agent_key(a.id), a)
 }
 
+/// The id after the highest one in a table keyed by zero-padded ids (agents, brands).
+fn next_padded_id(tx: &WriteTransaction, t: Json) -> StoreResult<u32> {
+    let table = tx.open_table(t)?;
+    let last = table.last()?.map(|(k, _)| k.value().to_string());
+    let max = last.and_then(|k| k.parse::<u32>().ok()).unwrap_or(0);
+    Ok(max + 1)
+}
+
+pub fn next_agent_id(tx: &WriteTransaction) -> StoreResult<AgentId> {
+    next_padded_id(tx, tables::AGENTS)
+}
+
+pub fn next_brand_id(tx: &WriteTransaction) -> StoreResult<BrandId> {
+    next_padded_id(tx, tables::BRANDS)
+}
+
 fn customer_key(brand: BrandId, id: u64) -> String {
     format!("{brand:010}/{id:020}")
 }

@@ -10,6 +10,7 @@ mod hardening;
 mod helpers;
 mod messages;
 mod notes;
+mod onboarding;
 mod orders;
 mod outbound;
 mod persistence;

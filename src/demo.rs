@@ -77,6 +77,7 @@ pub fn seed_if_empty(store: &Store, dir: &Path) -> Result<bool, String> {
             },
             password_hash: hash_password(DEMO_PASSWORD),
             full_view: matches!(a.role, Role::Manager),
+            active: true,
         })
         .collect();
     let customers: Vec<Customer> = customers
@@ -228,6 +229,8 @@ pub fn seed_load(store: &Store, agents: u32) -> Result<bool, String> {
         quiet_end: "08:00".into(),
         callback_window_min: 30,
         max_attempts: 3,
+        session_idle_h: 12,
+        session_max_days: 7,
     };
     let codes = ["main", "order", "return"];
     let names = ["대표번호", "주문/배송 문의", "반품/교환"];
@@ -252,6 +255,7 @@ pub fn seed_load(store: &Store, agents: u32) -> Result<bool, String> {
             services: codes.iter().map(|c| c.to_string()).collect(),
             password_hash: hash.clone(),
             full_view: false,
+            active: true,
         })
         .collect();
     write_brand(store, brand, services, agents, vec![])

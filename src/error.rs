@@ -19,6 +19,8 @@ pub enum Code {
     Busy,
     PayloadTooLarge,
     RateLimited,
+    /// Too many failed logins for one login: locked for a while (429 with `Retry-After`).
+    TooManyAttempts,
     Unavailable,
     Internal,
 }
@@ -37,6 +39,7 @@ impl Code {
             Code::Busy => "busy",
             Code::PayloadTooLarge => "payload_too_large",
             Code::RateLimited => "rate_limited",
+            Code::TooManyAttempts => "too_many_attempts",
             Code::Unavailable => "unavailable",
             Code::Internal => "internal",
         }
@@ -50,7 +53,7 @@ impl Code {
             Code::NotFound => StatusCode::NOT_FOUND,
             Code::Conflict | Code::NotOffered | Code::Busy => StatusCode::CONFLICT,
             Code::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
-            Code::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+            Code::RateLimited | Code::TooManyAttempts => StatusCode::TOO_MANY_REQUESTS,
             Code::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             Code::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }

@@ -70,6 +70,7 @@ pub fn init(
                     services: vec![],
                     password_hash: hash.clone(),
                     full_view: true,
+                    active: true,
                 },
             )?;
             store::audit(

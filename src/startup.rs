@@ -94,15 +94,20 @@ impl Application {
             settings: Arc::new(settings),
             uploads: api::Slots::new(crate::bulk::PARSES_AT_ONCE),
             hashing: api::hashing::HashPool::for_server(),
+            throttle: Default::default(),
         });
         crate::ws::start_watchdog(engine.clone());
-        let server =
-            HttpServer::new(move || App::new().app_data(state.clone()).configure(api::configure))
-                .on_connect(tune_connection)
-                .listen(listener)
-                .map_err(|e| e.to_string())?
-                .shutdown_timeout(5)
-                .run();
+        let server = HttpServer::new(move || {
+            App::new()
+                .wrap(api::security_headers())
+                .app_data(state.clone())
+                .configure(api::configure)
+        })
+        .on_connect(tune_connection)
+        .listen(listener)
+        .map_err(|e| e.to_string())?
+        .shutdown_timeout(5)
+        .run();
         Ok(Application {
             server,
             port,

@@ -1,18 +1,18 @@
-//! Login, logout, `/api/me`, the desk socket route, and `Authed`: the extractor that turns a
-//! bearer token (the `Authorization` header only) into the agent making the request. Tokens are
-//! random, stored in redb (they survive a restart) and revoked at logout. Only the socket
-//! upgrade takes credentials in its URL: `?ticket=` (one-time, 30 s, from
-//! `POST /api/ws/ticket`; the web client uses it) or `?token=` (the wire contract).
+//! Login (throttled per login, inactive people refused), logout, `/api/me`, the desk socket
+//! route, and `Authed`: the extractor that turns a bearer token (the `Authorization` header
+//! only) into the agent making the request. Sessions (hashed tokens, expiry, revocation) live in
+//! `sessions.rs`. Only the socket upgrade takes credentials in its URL: `?ticket=` (one-time,
+//! 30 s, from `POST /api/ws/ticket`; the web client uses it) or `?token=` (the wire contract).
 
+use super::sessions;
 use super::AppState;
-use crate::domain::model::{AgentPublic, Session};
+use crate::domain::model::AgentPublic;
 use crate::engine::messages::{GetAgentView, Login, Logout};
 use crate::error::{AppError, AppResult, Code};
 use crate::store;
 use actix_web::{dev::Payload, web, FromRequest, HttpRequest, HttpResponse};
 use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, SaltString};
 use argon2::Argon2;
-use rand::RngCore;
 use serde::Deserialize;
 use serde_json::json;
 use std::future::{ready, Ready};
@@ -25,8 +25,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/api/ws", web::get().to(socket));
 }
 
-/// The agent a request is made by.
-pub struct Authed(pub AgentPublic);
+/// The agent a request is made by, and the hash of the session's token.
+pub struct Authed(pub AgentPublic, pub String);
 
 /// The bearer token of the `Authorization` header. A `?token=` in the URL is not read here:
 /// URLs end up in proxy logs and browser history.
@@ -51,27 +51,9 @@ fn authenticate(req: &HttpRequest) -> AppResult<Authed> {
     authenticate_token(state_of(req)?, &token)
 }
 
-/// The agent a token belongs to. A token missing from the cache is read from the store and
-/// cached; the store is read once more after caching, so a logout that revoked the token while
-/// this request was in flight cannot leave it cached (logout deletes from the store first and
-/// from the cache second: whichever order the two requests run in, the token ends up gone).
 fn authenticate_token(state: &AppState, token: &str) -> AppResult<Authed> {
-    let reg = &state.engine.registry;
-    let agent_id = match reg.tokens.get(token).map(|e| *e) {
-        Some(id) => id,
-        None => {
-            let store = &state.engine.store;
-            let s = store.session(token)?.ok_or_else(AppError::unauthorized)?;
-            reg.tokens.insert(token.to_string(), s.agent_id);
-            if store.session(token)?.is_none() {
-                reg.tokens.remove(token);
-                return Err(AppError::unauthorized());
-            }
-            s.agent_id
-        }
-    };
-    let entry = reg.agent(agent_id).ok_or_else(AppError::unauthorized)?;
-    Ok(Authed(entry.public))
+    let (agent, hash) = sessions::authenticate(state, token)?;
+    Ok(Authed(agent, hash))
 }
 
 impl FromRequest for Authed {
@@ -146,12 +128,6 @@ pub fn verify_password(pw: &str, hash: &str) -> bool {
     hashed && super::constant_time_eq(&out, expected.as_bytes())
 }
 
-fn new_token() -> String {
-    let mut b = [0u8; 32];
-    rand::thread_rng().fill_bytes(&mut b);
-    b.iter().map(|x| format!("{x:02x}")).collect()
-}
-
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct LoginBody {
@@ -159,7 +135,11 @@ struct LoginBody {
     password: String,
 }
 
-async fn login(state: web::Data<AppState>, body: web::Json<LoginBody>) -> AppResult<HttpResponse> {
+async fn login(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: web::Json<LoginBody>,
+) -> AppResult<HttpResponse> {
     let LoginBody { login, password } = body.into_inner();
     let bad = || {
         AppError::new(
@@ -172,6 +152,9 @@ async fn login(state: web::Data<AppState>, body: web::Json<LoginBody>) -> AppRes
     if login.is_empty() || password.is_empty() || too_long {
         return Err(bad());
     }
+    let now = state.engine.now();
+    // A locked login is refused before any hashing, right password or not.
+    state.throttle.check(&login, now)?;
     let agent = state.engine.store.agent_by_login(&login)?;
     let hash = agent.as_ref().map(|a| a.password_hash.clone());
     // On the bounded hashing pool; unknown logins spend the same time on a dummy hash.
@@ -185,19 +168,43 @@ async fn login(state: web::Data<AppState>, body: web::Json<LoginBody>) -> AppRes
             }
         })
         .await?;
-    let agent = agent.filter(|_| ok).ok_or_else(bad)?;
-    let token = new_token();
-    let session = Session {
-        agent_id: agent.id,
-        created_at: state.engine.now(),
+    let Some(agent) = agent.filter(|_| ok) else {
+        let locked = state.throttle.failed(&login, now);
+        let known = state.engine.store.agent_by_login(&login)?.map(|a| a.id);
+        let l = login.clone();
+        state
+            .engine
+            .store
+            .write(move |tx| {
+                store::audit(
+                    tx,
+                    &json!({"at": now, "by": known, "action": "login.failed", "login": l}),
+                )?;
+                if locked {
+                    store::audit(
+                        tx,
+                        &json!({"at": now, "by": known, "action": "login.locked", "login": l,
+                                "forS": sessions::LOCK_S}),
+                    )?;
+                }
+                Ok(())
+            })
+            .await?;
+        return Err(bad());
     };
-    let t = token.clone();
-    state
-        .engine
-        .store
-        .write(move |tx| store::put_session(tx, &t, &session))
-        .await?;
-    state.engine.registry.tokens.insert(token.clone(), agent.id);
+    if !agent.active {
+        return Err(AppError::new(
+            Code::BadCredentials,
+            "사용이 중지된 계정입니다. 매니저에게 문의하세요 (deactivated)",
+        ));
+    }
+    state.throttle.succeeded(&login);
+    let client = req
+        .headers()
+        .get("user-agent")
+        .and_then(|v| v.to_str().ok())
+        .map(|ua| ua.chars().take(160).collect::<String>());
+    let token = sessions::create(&state, agent.id, client).await?;
     let status = state.engine.agent_addr(agent.id)?.send(Login).await?;
     tracing::info!(agent_id = agent.id, "login");
     Ok(HttpResponse::Ok().json(json!({
@@ -213,11 +220,7 @@ fn dummy_hash() -> &'static str {
     H.get_or_init(|| hash_password("calldesk-dummy-password"))
 }
 
-async fn logout(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    who: Authed,
-) -> AppResult<HttpResponse> {
+async fn logout(state: web::Data<AppState>, who: Authed) -> AppResult<HttpResponse> {
     let engine = &state.engine;
     engine
         .agent_addr(who.0.id)?
@@ -225,16 +228,10 @@ async fn logout(
             cause: crate::domain::status::Cause::Logout,
         })
         .await??;
-    let token = token_of(&req).unwrap_or_default();
-    let t = token.clone();
-    engine
-        .store
-        .write(move |tx| store::delete_session(tx, &t))
-        .await?;
-    engine.registry.tokens.remove(&token);
-    engine
-        .registry
-        .close_agent(who.0.id, "로그아웃되었습니다 (logged out)");
+    // The session ends, and every socket of the person closes: they are logged out.
+    let reason = "로그아웃되었습니다 (logged out)";
+    sessions::revoke(&state, who.0.id, Some(vec![who.1.clone()]), None, reason).await?;
+    engine.registry.close_agent(who.0.id, reason);
     tracing::info!(agent_id = who.0.id, "logout");
     Ok(HttpResponse::Ok().json(json!({"ok": true})))
 }
@@ -254,19 +251,14 @@ pub const TICKET_TTL: std::time::Duration = std::time::Duration::from_secs(30);
 /// `POST /api/ws/ticket`: a one-time ticket to open the desk socket with (`?ticket=`), so the
 /// long-lived token never appears in a URL.
 /// The ticket stands for the token that asked for it: a logout in between voids it.
-async fn socket_ticket(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    _who: Authed,
-) -> AppResult<HttpResponse> {
+async fn socket_ticket(state: web::Data<AppState>, who: Authed) -> AppResult<HttpResponse> {
     let tickets = &state.engine.registry.socket_tickets;
     // Tickets are used within milliseconds; only ones never used pile up, and are pruned here.
     if tickets.len() > 1024 {
         tickets.retain(|_, (_, at)| at.elapsed() < TICKET_TTL);
     }
-    let ticket = new_token();
-    let token = token_of(&req).unwrap_or_default();
-    tickets.insert(ticket.clone(), (token, std::time::Instant::now()));
+    let ticket = sessions::new_token();
+    tickets.insert(ticket.clone(), (who.1, std::time::Instant::now()));
     Ok(HttpResponse::Ok().json(json!({
         "ticket": ticket,
         "expiresInS": TICKET_TTL.as_secs(),
@@ -283,7 +275,7 @@ async fn socket(
         .map(|q| q.into_inner())
         .unwrap_or_default();
     let who = if let Some(t) = q.get("ticket") {
-        let (token, at) = state
+        let (hash, at) = state
             .engine
             .registry
             .socket_tickets
@@ -293,13 +285,14 @@ async fn socket(
         if at.elapsed() >= TICKET_TTL {
             return Err(AppError::unauthorized().into());
         }
-        authenticate_token(&state, &token)?
+        let (agent, hash) = sessions::authenticate_hash(&state, &hash)?;
+        Authed(agent, hash)
     } else if let Some(t) = q.get("token") {
         authenticate_token(&state, t)?
     } else {
         authenticate(&req)?
     };
-    crate::ws::start(state.engine.clone(), who.0, &req, stream)
+    crate::ws::start(state.engine.clone(), who.0, who.1, &req, stream)
 }
 
 #[cfg(test)]

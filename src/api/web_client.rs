@@ -7,7 +7,7 @@ use crate::error::AppError;
 use actix_web::{http::header, web, HttpRequest, HttpResponse};
 
 const NOT_BUILT: &str = r#"<!doctype html><html lang="ko"><meta charset="utf-8">
-<title>calldesk</title><body style="font-family:sans-serif;max-width:40rem;margin:3rem auto">
+<title>calldesk</title><body>
 <h1>calldesk</h1><p>웹 클라이언트가 아직 빌드되지 않았습니다. The web client is not built.</p>
 <p>Run <code>make run</code> (it builds <code>web/dist</code> and starts the server), or
 <code>cd web &amp;&amp; npm ci &amp;&amp; npm run build</code>.</p>

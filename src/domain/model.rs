@@ -69,6 +69,19 @@ pub struct Brand {
     /// Failed attempts after which a reservation is 실패 (default 3).
     #[serde(default = "default_max_attempts")]
     pub max_attempts: u32,
+    /// Hours a signed-in session may sit unused before it expires (default 12).
+    #[serde(default = "default_session_idle_h")]
+    pub session_idle_h: u32,
+    /// Days a session lives at most, used or not (default 7).
+    #[serde(default = "default_session_max_days")]
+    pub session_max_days: u32,
+}
+
+fn default_session_idle_h() -> u32 {
+    12
+}
+fn default_session_max_days() -> u32 {
+    7
 }
 
 fn default_quiet_start() -> String {
@@ -124,6 +137,8 @@ impl Brand {
             quiet_end: default_quiet_end(),
             callback_window_min: default_callback_window(),
             max_attempts: default_max_attempts(),
+            session_idle_h: default_session_idle_h(),
+            session_max_days: default_session_max_days(),
         }
     }
 
@@ -158,6 +173,13 @@ pub struct Agent {
     /// Sees customers' full numbers and names in lists (granted to managers only; see masking).
     #[serde(default)]
     pub full_view: bool,
+    /// A deactivated person cannot sign in; their history stays.
+    #[serde(default = "yes")]
+    pub active: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// What other parts may see of an agent (never the hash).
@@ -203,6 +225,12 @@ impl From<&Agent> for AgentPublic {
 pub struct Session {
     pub agent_id: AgentId,
     pub created_at: DateTime<Utc>,
+    /// Last time the session was used (kept to within a few minutes; idle expiry counts from it).
+    #[serde(default)]
+    pub last_seen_at: Option<DateTime<Utc>>,
+    /// The browser it was signed in from (User-Agent, shortened), for the sessions list.
+    #[serde(default)]
+    pub client: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]

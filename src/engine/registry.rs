@@ -93,9 +93,21 @@ impl SessionLink {
     }
 }
 
+/// A signed-in session as the server keeps it in memory: whose, since when, last used when
+/// (unix seconds), and when `last_seen` was last written to the store.
+#[derive(Debug)]
+pub struct CachedSession {
+    pub agent_id: AgentId,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub last_seen: std::sync::atomic::AtomicI64,
+    pub persisted: std::sync::atomic::AtomicI64,
+}
+
 #[derive(Clone)]
 pub struct SessionHandle {
     pub id: u64,
+    /// The hash of the token the socket was opened with (closing that session closes it).
+    pub token: String,
     pub push: Recipient<Push>,
     pub close: Recipient<CloseSession>,
     pub link: Arc<SessionLink>,
@@ -116,9 +128,9 @@ pub struct Registry {
     pub brands: DashMap<BrandId, BrandRuntime>,
     pub brand_agents: DashMap<BrandId, Vec<AgentId>>,
     pub sessions: DashMap<AgentId, Vec<SessionHandle>>,
-    /// token → agent, a cache in front of the sessions table.
-    pub tokens: DashMap<String, AgentId>,
-    /// One-time socket tickets: ticket → (the token it stands for, issued at).
+    /// token hash → session, a cache in front of the sessions table.
+    pub tokens: DashMap<String, Arc<CachedSession>>,
+    /// One-time socket tickets: ticket → (the token hash it stands for, issued at).
     pub socket_tickets: DashMap<String, (String, Instant)>,
     /// Reservation → the live outbound call dialed for it (a claim lives as long as its call).
     pub reservation_calls: DashMap<u64, CallId>,
@@ -156,6 +168,7 @@ impl Registry {
     pub fn add_session(
         &self,
         agent: AgentId,
+        token: String,
         push: Recipient<Push>,
         close: Recipient<CloseSession>,
         link: Arc<SessionLink>,
@@ -164,6 +177,7 @@ impl Registry {
         let mut e = self.sessions.entry(agent).or_default();
         e.push(SessionHandle {
             id,
+            token,
             push,
             close,
             link,
@@ -274,8 +288,17 @@ impl Registry {
 
     /// Closes every socket of an agent (logout).
     pub fn close_agent(&self, agent: AgentId, reason: &str) {
+        self.close_where(agent, reason, |_| true);
+    }
+
+    /// Closes the sockets an agent opened with the sessions whose token hashes are `hashes`.
+    pub fn close_tokens(&self, agent: AgentId, hashes: &[String], reason: &str) {
+        self.close_where(agent, reason, |s| hashes.contains(&s.token));
+    }
+
+    fn close_where(&self, agent: AgentId, reason: &str, pick: impl Fn(&SessionHandle) -> bool) {
         if let Some(v) = self.sessions.get(&agent) {
-            for s in v.iter() {
+            for s in v.iter().filter(|s| pick(s)) {
                 s.close.do_send(CloseSession(reason.to_string()));
             }
         }

@@ -136,6 +136,8 @@ impl Store {
                 tables::AGENTS,
                 tables::LOGINS,
                 tables::SESSIONS,
+                tables::SESSIONS_PLAIN,
+                tables::SESSIONS_BY_AGENT,
                 tables::CONSULTATIONS,
                 tables::CONS_BY_AGENT,
                 tables::CONS_BY_BRAND,
@@ -160,6 +162,7 @@ impl Store {
                 w.open_table(t)?;
             }
             w.open_table(tables::COUNTERS)?;
+            records::hash_plain_sessions(&w)?;
             w.commit()?;
         }
         let (tx, rx) = mpsc::channel::<Job>();

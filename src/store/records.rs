@@ -404,13 +404,85 @@ pub fn delete_alimtalk_template(
 
 // ---- sessions --------------------------------------------------------------------------------
 
-pub fn put_session(tx: &WriteTransaction, token: &str, s: &Session) -> StoreResult<()> {
-    put(tx, tables::SESSIONS, token, s)
+/// The key a session is stored under: SHA-256 of its token, hex. Tokens are never stored.
+pub fn token_hash(token: &str) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(token.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
-pub fn delete_session(tx: &WriteTransaction, token: &str) -> StoreResult<()> {
-    tx.open_table(tables::SESSIONS)?.remove(token)?;
+fn session_index(agent: AgentId, hash: &str) -> String {
+    format!("{}/{hash}", agent_key(agent))
+}
+
+/// Stores a session under its token's hash (see `token_hash`).
+pub fn put_session(tx: &WriteTransaction, hash: &str, s: &Session) -> StoreResult<()> {
+    put(tx, tables::SESSIONS, hash, s)?;
+    tx.open_table(tables::SESSIONS_BY_AGENT)?
+        .insert(session_index(s.agent_id, hash).as_str(), [].as_slice())?;
     Ok(())
+}
+
+/// Removes a session; returns it when there was one.
+pub fn delete_session(tx: &WriteTransaction, hash: &str) -> StoreResult<Option<Session>> {
+    let s: Option<Session> = get_w(tx, tables::SESSIONS, hash)?;
+    if let Some(s) = &s {
+        tx.open_table(tables::SESSIONS)?.remove(hash)?;
+        tx.open_table(tables::SESSIONS_BY_AGENT)?
+            .remove(session_index(s.agent_id, hash).as_str())?;
+    }
+    Ok(s)
+}
+
+/// Removes every session of `agent` but `keep`; returns the hashes removed.
+pub fn delete_sessions_of(
+    tx: &WriteTransaction,
+    agent: AgentId,
+    keep: Option<&str>,
+) -> StoreResult<Vec<String>> {
+    let prefix = format!("{}/", agent_key(agent));
+    let hashes: Vec<String> = {
+        let t = tx.open_table(tables::SESSIONS_BY_AGENT)?;
+        let mut out = Vec::new();
+        for row in t.range(prefix.as_str()..)? {
+            let (k, _) = row?;
+            let Some(h) = k.value().strip_prefix(&prefix).map(str::to_string) else {
+                break;
+            };
+            out.push(h);
+        }
+        out
+    };
+    let mut gone = Vec::new();
+    for h in hashes {
+        if Some(h.as_str()) != keep {
+            delete_session(tx, &h)?;
+            gone.push(h);
+        }
+    }
+    Ok(gone)
+}
+
+/// Moves sessions stored under their plain token (before tokens were hashed) to their hash,
+/// indexed by agent. Runs when the store opens; does nothing once they are moved.
+pub fn hash_plain_sessions(tx: &WriteTransaction) -> StoreResult<usize> {
+    let plain: Vec<(String, Session)> = {
+        let t = tx.open_table(tables::SESSIONS_PLAIN)?;
+        let mut out = Vec::new();
+        for row in t.iter()? {
+            let (k, v) = row?;
+            out.push((k.value().to_string(), super::dec(v.value())?));
+        }
+        out
+    };
+    for (token, s) in &plain {
+        put_session(tx, &token_hash(token), s)?;
+        tx.open_table(tables::SESSIONS_PLAIN)?
+            .remove(token.as_str())?;
+    }
+    Ok(plain.len())
 }
 
 // ---- consultations ---------------------------------------------------------------------------
@@ -576,9 +648,21 @@ pub fn put_realtime<T: Serialize>(tx: &WriteTransaction, brand: BrandId, v: &T) 
     put(tx, tables::REALTIME, &format!("brand/{brand}"), v)
 }
 
+/// Appends an audit entry, keyed by its `at` (the engine's clock; now when it has none) so the
+/// trail reads in time order and by time range.
 pub fn audit(tx: &WriteTransaction, entry: &serde_json::Value) -> StoreResult<()> {
     let seq = next_counter(tx, "audit")?;
-    let key = format!("{}/{:010}", chrono::Utc::now().to_rfc3339(), seq);
+    let at = entry
+        .get("at")
+        .and_then(|v| v.as_str())
+        .and_then(|s| chrono::DateTime::parse_from_rfc3339(s).ok())
+        .map(|t| t.with_timezone(&chrono::Utc))
+        .unwrap_or_else(chrono::Utc::now);
+    let key = format!(
+        "{}/{:010}",
+        at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
+        seq
+    );
     put(tx, tables::AUDIT, &key, entry)
 }
 
@@ -633,8 +717,25 @@ impl Store {
         })
     }
 
-    pub fn session(&self, token: &str) -> StoreResult<Option<Session>> {
-        self.read(|r| get_r(r, tables::SESSIONS, token))
+    /// The session stored under a token's hash.
+    pub fn session(&self, hash: &str) -> StoreResult<Option<Session>> {
+        self.read(|r| get_r(r, tables::SESSIONS, hash))
+    }
+
+    /// Every session of one person: (token hash, session).
+    pub fn sessions_of(&self, agent: AgentId) -> StoreResult<Vec<(String, Session)>> {
+        self.read(|r| {
+            let prefix = format!("{}/", agent_key(agent));
+            let keys = keys_with_prefix(r, tables::SESSIONS_BY_AGENT, &prefix)?;
+            let mut out = Vec::new();
+            for k in keys {
+                let h = k[prefix.len()..].to_string();
+                if let Some(s) = get_r(r, tables::SESSIONS, &h)? {
+                    out.push((h, s));
+                }
+            }
+            Ok(out)
+        })
     }
 
     pub fn consultation(&self, ticket_id: &str) -> StoreResult<Option<Consultation>> {
@@ -895,6 +996,36 @@ impl Store {
     pub fn audit_len(&self) -> StoreResult<u64> {
         self.read(|r| Ok(r.open_table(tables::AUDIT)?.len()?))
     }
+
+    /// Audit entries from `from` (inclusive) to `to` (exclusive), oldest first, at most `max`
+    /// of them, each with `keep` deciding whether it is wanted.
+    pub fn audit_entries(
+        &self,
+        from: chrono::DateTime<chrono::Utc>,
+        to: chrono::DateTime<chrono::Utc>,
+        max: usize,
+        keep: impl Fn(&serde_json::Value) -> bool,
+    ) -> StoreResult<Vec<serde_json::Value>> {
+        let key = |t: chrono::DateTime<chrono::Utc>| {
+            t.to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
+        };
+        let (a, b) = (key(from), key(to));
+        self.read(|r| {
+            let t = r.open_table(tables::AUDIT)?;
+            let mut out = Vec::new();
+            for row in t.range(a.as_str()..b.as_str())? {
+                let (_, v) = row?;
+                let v: serde_json::Value = dec(v.value())?;
+                if keep(&v) {
+                    out.push(v);
+                    if out.len() >= max {
+                        break;
+                    }
+                }
+            }
+            Ok(out)
+        })
+    }
 }
 
 fn load_tickets(r: &ReadTransaction, keys: Vec<String>) -> StoreResult<Vec<Consultation>> {
@@ -947,6 +1078,32 @@ mod tests {
             transferred_from: None,
             transferred_to: None,
         }
+    }
+
+    #[test]
+    fn sessions_stored_under_plain_tokens_move_to_their_hash_with_an_index() {
+        let store = Store::in_memory().unwrap();
+        let s = Session {
+            agent_id: 7,
+            created_at: Utc::now(),
+            last_seen_at: None,
+            client: None,
+        };
+        let s2 = s.clone();
+        store
+            .write_blocking(move |tx| put(tx, tables::SESSIONS_PLAIN, "plain-token", &s2))
+            .unwrap();
+        let moved = store.write_blocking(hash_plain_sessions).unwrap();
+        assert_eq!(moved, 1);
+        assert_eq!(store.session(&token_hash("plain-token")).unwrap(), Some(s));
+        assert!(store.session("plain-token").unwrap().is_none());
+        assert_eq!(store.sessions_of(7).unwrap().len(), 1);
+        assert_eq!(store.write_blocking(hash_plain_sessions).unwrap(), 0);
+        let gone = store
+            .write_blocking(|tx| delete_sessions_of(tx, 7, None))
+            .unwrap();
+        assert_eq!(gone, vec![token_hash("plain-token")]);
+        assert!(store.sessions_of(7).unwrap().is_empty());
     }
 
     #[actix::test]
@@ -1028,6 +1185,7 @@ mod tests {
             services: vec![],
             password_hash: String::new(),
             full_view: false,
+            active: true,
         };
         let a = mk(1);
         store.write_blocking(move |tx| put_agent(tx, &a)).unwrap();

@@ -12,8 +12,13 @@ pub const SERVICES: Json = TableDefinition::new("services-0");
 pub const AGENTS: Json = TableDefinition::new("agents-0");
 /// login → agent id (JSON number)
 pub const LOGINS: Json = TableDefinition::new("logins-0");
-/// token → Session
-pub const SESSIONS: Json = TableDefinition::new("sessions-0");
+/// token → Session: sessions as stored before tokens were hashed; moved into `SESSIONS` (and
+/// emptied) when the store opens.
+pub const SESSIONS_PLAIN: Json = TableDefinition::new("sessions-0");
+/// SHA-256 of the token (hex) → Session. The token itself is never stored.
+pub const SESSIONS: Json = TableDefinition::new("sessions-1");
+/// `"{agent:010}/{token hash}"` → empty: each person's sessions (self-service, revocation)
+pub const SESSIONS_BY_AGENT: Json = TableDefinition::new("sessions-by-agent-0");
 /// ticket id → Consultation
 pub const CONSULTATIONS: Json = TableDefinition::new("consultations-0");
 /// `"{agent:010}/{yyyymmdd}/{ticket}"` → empty

@@ -53,6 +53,8 @@ pub fn start_watchdog(engine: Engine) {
 pub struct DeskSession {
     engine: Engine,
     agent: AgentPublic,
+    /// The hash of the session token this socket was opened with.
+    token: String,
     id: u64,
     seq: u64,
     link: Arc<SessionLink>,
@@ -65,12 +67,14 @@ pub struct DeskSession {
 pub fn start(
     engine: Engine,
     agent: AgentPublic,
+    token: String,
     req: &HttpRequest,
     stream: web::Payload,
 ) -> Result<HttpResponse, actix_web::Error> {
     let session = DeskSession {
         engine,
         agent,
+        token,
         id: 0,
         seq: 0,
         link: Arc::new(SessionLink::default()),
@@ -142,6 +146,16 @@ impl DeskSession {
             Ok(r) => r,
             Err(err) => return self.reply(ctx, id, Err(err)),
         };
+        // Using the desk is using the session: it does not idle out under a working agent.
+        if let Some(e) = self
+            .engine
+            .registry
+            .tokens
+            .get(&self.token)
+            .map(|e| e.clone())
+        {
+            crate::api::sessions::touch(&self.engine, &self.token, &e, self.engine.now());
+        }
         let engine = self.engine.clone();
         let agent = self.agent.clone();
         // Requests of one socket run one at a time, in order; each is spawned on its own so
@@ -288,6 +302,7 @@ impl Actor for DeskSession {
     fn started(&mut self, ctx: &mut Self::Context) {
         let (id, open) = self.engine.registry.add_session(
             self.agent.id,
+            self.token.clone(),
             ctx.address().recipient(),
             ctx.address().recipient(),
             self.link.clone(),

@@ -1178,6 +1178,12 @@ fn the_security_doc_states_every_limit_as_the_code_has_it() {
             api::auth::TICKET_TTL.as_secs()
         ),
         format!(
+            "| Failed logins per login | {} in {} min | 429 `too_many_attempts` + `Retry-After` for {} min |",
+            api::sessions::MAX_FAILURES,
+            api::sessions::FAILURE_WINDOW_S / 60,
+            api::sessions::LOCK_S / 60
+        ),
+        format!(
             "per agent | {} a minute, bursts of {} |",
             msg::MSG_AGENT_PER_MIN,
             msg::MSG_AGENT_BURST

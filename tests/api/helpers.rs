@@ -109,6 +109,8 @@ pub fn seed(
         quiet_end: "08:00".into(),
         callback_window_min: 30,
         max_attempts: 3,
+        session_idle_h: 12,
+        session_max_days: 7,
     };
     let svc = |b, code: &str, name: &str| Service {
         brand_id: b,
@@ -125,6 +127,7 @@ pub fn seed(
         services: services.iter().map(|s| s.to_string()).collect(),
         password_hash: hash.clone(),
         full_view: matches!(role, Role::Manager),
+        active: true,
     };
     let brands = vec![brand(1, "테스트몰"), brand(2, "다른몰")];
     let services = vec![

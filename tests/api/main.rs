@@ -16,6 +16,7 @@ mod outbound;
 mod persistence;
 mod reservations;
 mod routing;
+mod sessions;
 mod simulator;
 mod stats;
 mod telephony;

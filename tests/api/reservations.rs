@@ -209,12 +209,12 @@ async fn a_callback_owner_keeps_it_for_the_window_then_the_pool_may_take_it() {
 #[actix_rt::test]
 async fn bulk_reservations_are_not_dialed_in_quiet_hours() {
     let app = spawn_app().await;
-    let boss = app.login("boss").await;
     app.clock.set(
         chrono::TimeZone::with_ymd_and_hms(&chrono_tz::Asia::Seoul, 2026, 11, 23, 21, 30, 0)
             .unwrap()
             .with_timezone(&chrono::Utc),
     );
+    let boss = app.login("boss").await;
     let (s, r) = book(&app, &boss, json!({"number": "010-5555-1234", "scheduledAt": at(&app, 5), "type": "bulk", "ownerId": 1})).await;
     assert_eq!(s, 201, "{r}");
     let mut kim = app.desk("kim").await;

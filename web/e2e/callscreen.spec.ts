@@ -22,6 +22,11 @@ async function token(page: Page): Promise<string> {
 }
 
 test("hold and resume: the card says so, the timer runs, the consultation counts it", async ({ page }) => {
+  // The strict Content-Security-Policy must not block anything the desk does.
+  const blocked: string[] = [];
+  page.on("console", (m) => {
+    if (/Content Security Policy/i.test(m.text())) blocked.push(m.text());
+  });
   await login(page, "agent01");
   await accessible(page, "desk, preparing");
   await page.getByTestId("status-ready").click();
@@ -60,6 +65,7 @@ test("hold and resume: the card says so, the timer runs, the consultation counts
   expect(c.holdS).toBeGreaterThanOrEqual(2);
   expect(c.content).toBe("주소 변경 문의");
   await page.getByTestId("status-preparing").click();
+  expect(blocked).toEqual([]);
 });
 
 test("transfer to a ready agent: I go to wrap-up, they ring with where it came from", async ({ page, browser }) => {

@@ -3,7 +3,7 @@
 //! signing one or all of the others out.
 
 use super::auth::{hash_password, verify_password, Authed};
-use super::{sessions, AppState};
+use super::AppState;
 use crate::domain::model::Agent;
 use crate::domain::password;
 use crate::error::{AppError, AppResult, Code};
@@ -58,14 +58,10 @@ async fn change_password(
     }
     let new_hash = state.hashing.run(move || hash_password(&new)).await?;
     set_password_hash(&state, me.id, new_hash, me.id, "password.change").await?;
-    let ended = sessions::revoke(
-        &state,
-        me.id,
-        None,
-        Some(who.1.clone()),
-        REASON_PASSWORD_CHANGED,
-    )
-    .await?;
+    let ended = state
+        .engine
+        .end_sessions(me.id, None, Some(who.1.clone()), REASON_PASSWORD_CHANGED)
+        .await?;
     Ok(HttpResponse::Ok().json(json!({"ok": true, "sessionsEnded": ended})))
 }
 
@@ -139,25 +135,22 @@ async fn end_session(
     if !mine {
         return Err(AppError::not_found("그런 세션이 없습니다"));
     }
-    sessions::revoke(
-        &state,
-        who.0.id,
-        Some(vec![id]),
-        None,
-        REASON_SIGNED_OUT_ELSEWHERE,
-    )
-    .await?;
+    state
+        .engine
+        .end_sessions(who.0.id, Some(vec![id]), None, REASON_SIGNED_OUT_ELSEWHERE)
+        .await?;
     Ok(HttpResponse::Ok().json(json!({"ok": true})))
 }
 
 async fn end_other_sessions(state: web::Data<AppState>, who: Authed) -> AppResult<HttpResponse> {
-    let ended = sessions::revoke(
-        &state,
-        who.0.id,
-        None,
-        Some(who.1.clone()),
-        REASON_SIGNED_OUT_ELSEWHERE,
-    )
-    .await?;
+    let ended = state
+        .engine
+        .end_sessions(
+            who.0.id,
+            None,
+            Some(who.1.clone()),
+            REASON_SIGNED_OUT_ELSEWHERE,
+        )
+        .await?;
     Ok(HttpResponse::Ok().json(json!({"ok": true, "sessionsEnded": ended})))
 }

@@ -230,7 +230,10 @@ async fn logout(state: web::Data<AppState>, who: Authed) -> AppResult<HttpRespon
         .await??;
     // The session ends, and every socket of the person closes: they are logged out.
     let reason = "로그아웃되었습니다 (logged out)";
-    sessions::revoke(&state, who.0.id, Some(vec![who.1.clone()]), None, reason).await?;
+    state
+        .engine
+        .end_sessions(who.0.id, Some(vec![who.1.clone()]), None, reason)
+        .await?;
     engine.registry.close_agent(who.0.id, reason);
     tracing::info!(agent_id = who.0.id, "logout");
     Ok(HttpResponse::Ok().json(json!({"ok": true})))

@@ -3,6 +3,7 @@
 //! here and in `auth`.
 
 pub mod account;
+pub mod admin;
 pub mod agents;
 pub mod auth;
 pub mod consultations;
@@ -125,6 +126,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     health::configure(cfg);
     auth::configure(cfg);
     account::configure(cfg);
+    admin::configure(cfg);
     telephony::configure(cfg);
     consultations::configure(cfg);
     customers::configure(cfg);

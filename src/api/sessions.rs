@@ -161,41 +161,6 @@ pub fn touch(engine: &Engine, hash: &str, entry: &CachedSession, now: DateTime<U
     });
 }
 
-/// Ends sessions of `agent`: `only` those hashes, or all but `keep`. Closes the desk sockets
-/// opened with them (`reason` is what the desk shows). Returns how many ended.
-pub async fn revoke(
-    state: &AppState,
-    agent: AgentId,
-    only: Option<Vec<String>>,
-    keep: Option<String>,
-    reason: &str,
-) -> AppResult<usize> {
-    let gone = state
-        .engine
-        .store
-        .write(move |tx| match &only {
-            Some(hashes) => {
-                let mut gone = Vec::new();
-                for h in hashes {
-                    if let Some(s) = store::delete_session(tx, h)? {
-                        if s.agent_id == agent {
-                            gone.push(h.clone());
-                        }
-                    }
-                }
-                Ok(gone)
-            }
-            None => store::delete_sessions_of(tx, agent, keep.as_deref()),
-        })
-        .await?;
-    let reg = &state.engine.registry;
-    for h in &gone {
-        reg.tokens.remove(h);
-    }
-    reg.close_tokens(agent, &gone, reason);
-    Ok(gone.len())
-}
-
 /// One login's recent failures, and when its lock ends.
 type Failures = (Vec<DateTime<Utc>>, Option<DateTime<Utc>>);
 

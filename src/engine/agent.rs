@@ -30,6 +30,8 @@ pub struct AgentActor {
     call: Option<HeldCall>,
     wrap_timer: Option<SpawnHandle>,
     grace_timer: Option<SpawnHandle>,
+    /// Deactivated during a call: logged out when the call and its wrap-up end.
+    leaving: bool,
 }
 
 impl AgentActor {
@@ -43,6 +45,7 @@ impl AgentActor {
             call: None,
             wrap_timer: None,
             grace_timer: None,
+            leaving: false,
         }
     }
 
@@ -120,6 +123,14 @@ impl AgentActor {
             transition: tr,
         });
         self.push_status();
+        // Deactivated during a call: the first state after it is logged out, and the actor
+        // stops once logged out.
+        if self.leaving && !to.on_a_call() && !matches!(to, Status::WrapUp | Status::LoggedOut) {
+            return self.go(Status::LoggedOut, None, Cause::Logout, ctx);
+        }
+        if self.leaving && to == Status::LoggedOut {
+            ctx.stop();
+        }
         Ok(self.view())
     }
 
@@ -209,15 +220,30 @@ impl Actor for AgentActor {
     fn started(&mut self, ctx: &mut Self::Context) {
         ctx.set_mailbox_capacity(1024);
     }
-}
 
-impl Handler<Login> for AgentActor {
-    type Result = MessageResult<Login>;
-    fn handle(&mut self, _: Login, ctx: &mut Context<Self>) -> Self::Result {
-        if self.state.status == Status::LoggedOut {
-            let _ = self.go(Status::Preparing, None, Cause::Login, ctx);
-        }
-        MessageResult(self.view())
+    /// A deactivated person's actor leaves the directory (unless a newer one took its place),
+    /// and their sessions end: every desk closes with the reason.
+    fn stopped(&mut self, ctx: &mut Self::Context) {
+        let me = ctx.address();
+        let id = self.me.id;
+        self.engine
+            .registry
+            .agents
+            .remove_if(&id, |_, e| e.addr == me);
+        self.engine.registry.statuses.remove(&id);
+        let engine = self.engine.clone();
+        actix::spawn(async move {
+            if let Err(e) = engine
+                .end_sessions(id, None, None, super::admin::REASON_DEACTIVATED)
+                .await
+            {
+                tracing::error!(agent_id = id, error = %e, "sessions of a deactivated agent not ended");
+            }
+            engine
+                .registry
+                .close_agent(id, super::admin::REASON_DEACTIVATED);
+        });
+        tracing::info!(agent_id = id, "agent actor stopped (deactivated)");
     }
 }
 
@@ -644,5 +670,58 @@ impl Handler<SendDtmf> for AgentActor {
                 .await
                 .map_err(call_gone)?
         })
+    }
+}
+
+impl Handler<Reconfigure> for AgentActor {
+    type Result = ();
+    fn handle(&mut self, m: Reconfigure, ctx: &mut Context<Self>) {
+        let services_changed = m.0.services != self.me.services;
+        self.me = m.0;
+        if services_changed && self.state.status == Status::Ready {
+            // Same place in line (ready since), new lanes.
+            self.brand.distributor.do_send(AgentNotReady {
+                agent_id: self.me.id,
+            });
+            self.brand.distributor.do_send(AgentReady {
+                agent_id: self.me.id,
+                services: self.me.services.clone(),
+                since: self.state.since,
+                addr: ctx.address(),
+            });
+        }
+    }
+}
+
+impl Handler<Deactivate> for AgentActor {
+    type Result = MessageResult<Deactivate>;
+    fn handle(&mut self, _: Deactivate, ctx: &mut Context<Self>) -> Self::Result {
+        self.leaving = true;
+        match self.state.status {
+            Status::LoggedOut => ctx.stop(),
+            s if s.on_a_call() || s == Status::WrapUp => {}
+            _ => {
+                let _ = self.go(Status::LoggedOut, None, Cause::Logout, ctx);
+            }
+        }
+        MessageResult(self.view())
+    }
+}
+
+impl Handler<Login> for AgentActor {
+    type Result = MessageResult<Login>;
+    fn handle(&mut self, _: Login, ctx: &mut Context<Self>) -> Self::Result {
+        self.leaving = false;
+        if self.state.status == Status::LoggedOut {
+            let _ = self.go(Status::Preparing, None, Cause::Login, ctx);
+        }
+        MessageResult(self.view())
+    }
+}
+
+impl Handler<StayActive> for AgentActor {
+    type Result = ();
+    fn handle(&mut self, _: StayActive, _: &mut Context<Self>) {
+        self.leaving = false;
     }
 }

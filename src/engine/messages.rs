@@ -75,6 +75,22 @@ pub struct SendDtmf {
     pub digits: String,
 }
 
+/// The person's record changed (name, extension, role, services): takes effect at once; a
+/// ready agent is re-queued for their new services, keeping their place (ready since).
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct Reconfigure(pub crate::domain::model::AgentPublic);
+
+/// The person was deactivated: logged out now, or when the call in hand (and its wrap-up) ends.
+#[derive(Message)]
+#[rtype(result = "StatusView")]
+pub struct Deactivate;
+
+/// Reactivated before a deactivation took effect (still on the call): stays.
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct StayActive;
+
 /// The distributor offers a queued call; the agent takes it only if still ready.
 #[derive(Message)]
 #[rtype(result = "bool")]
@@ -313,3 +329,8 @@ pub struct HoldCounted {
     pub from: DateTime<Utc>,
     pub to: DateTime<Utc>,
 }
+
+/// A person was added to the brand or changed: the floor's lists follow.
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct MemberUpserted(pub crate::domain::model::AgentPublic);

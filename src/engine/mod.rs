@@ -2,6 +2,7 @@
 //! stats actor per brand, found through the registry. `Engine` is the handle the HTTP routes,
 //! the desk sockets and the telephony side use; it holds the store, the clock and the registry.
 
+pub mod admin;
 pub mod agent;
 pub mod call;
 pub mod controls;
@@ -176,14 +177,15 @@ impl Engine {
                 .brand_agents
                 .insert(brand.id, members.iter().map(|a| a.id).collect());
         }
-        for a in &agents {
+        // Deactivated people keep their rows and history but get no actor.
+        for a in agents.iter().filter(|a| a.active) {
             engine.spawn_agent(AgentPublic::from(a));
         }
         engine.resume_outbox();
         Ok(engine)
     }
 
-    fn spawn_agent(&self, public: AgentPublic) {
+    pub(crate) fn spawn_agent(&self, public: AgentPublic) {
         let Some(brand) = self.registry.brand(public.brand_id) else {
             tracing::warn!(
                 agent_id = public.id,

@@ -385,6 +385,32 @@ impl Handler<HoldCounted> for StatsActor {
     }
 }
 
+impl Handler<MemberUpserted> for StatsActor {
+    type Result = ();
+    fn handle(&mut self, m: MemberUpserted, _: &mut Context<Self>) {
+        let now = self.engine.now();
+        let id = m.0.id;
+        match self.agents.get_mut(&id) {
+            Some(t) => t.public = m.0,
+            None => {
+                self.agents.insert(
+                    id,
+                    Tracked {
+                        public: m.0,
+                        status: Status::LoggedOut,
+                        reason: None,
+                        since: now,
+                        counted_from: now,
+                        ledger: Ledger::default(),
+                    },
+                );
+                self.brand_dirty = true;
+            }
+        }
+        self.changed_rows.insert(id);
+    }
+}
+
 impl Handler<QueueFigures> for StatsActor {
     type Result = ();
     fn handle(&mut self, m: QueueFigures, _: &mut Context<Self>) {

@@ -1,5 +1,6 @@
 //! The one integration-test binary: every feature through a real server (`spawn_app`).
 
+mod admin;
 mod auth;
 mod bulk;
 mod consultations;

@@ -1,0 +1,272 @@
+//! The admin console's people routes, through a real server and the telephony gateway: a new
+//! agent can sign in and take a call at once, a changed service list changes routing on the
+//! next call, a deactivated agent finishes the call in hand and is then signed out for good,
+//! bad input is refused field by field and changes nothing, agents get 403, other brands' people
+//! are not found.
+
+use crate::helpers::*;
+use serde_json::{json, Value};
+
+const NEW_PW: &str = "blue-harbor-lamp";
+
+fn new_agent(login: &str, services: &[&str]) -> Value {
+    json!({"login": login, "name": "신입상담", "extension": "2050", "role": "agent",
+           "services": services, "password": NEW_PW})
+}
+
+async fn sign_in(app: &TestApp, login: &str, pw: &str) -> (u16, Value) {
+    app.post("/api/login", None, json!({"login": login, "password": pw}))
+        .await
+}
+
+#[actix_rt::test]
+async fn a_new_agent_signs_in_and_answers_a_call_of_their_service_at_once() {
+    let app = spawn_app().await;
+    let boss = app.login("boss").await;
+    let (s, made) = app
+        .post(
+            "/api/admin/agents",
+            Some(&boss),
+            new_agent("newbie", &["order"]),
+        )
+        .await;
+    assert_eq!(s, 201, "{made}");
+    assert_eq!(made["login"], "newbie");
+    assert!(made.get("passwordHash").is_none(), "never the hash");
+    let (s, body) = sign_in(&app, "newbie", NEW_PW).await;
+    assert_eq!(s, 200, "{body}");
+    let mut desk = Desk::connect(&app, body["token"].as_str().unwrap()).await;
+    desk.set("ready").await;
+    let (call_id, _) = app.call_in("order", "010-4444-5555").await;
+    let offered = desk.expect("call.offered").await;
+    assert_eq!(offered["callId"], call_id);
+    desk.ok(json!({"type": "call.answer", "callId": call_id}))
+        .await;
+    // Everyone's list shows them.
+    let (_, list) = app.get("/api/admin/agents?q=newbie", Some(&boss)).await;
+    assert_eq!(list["total"], 1);
+    assert_eq!(list["items"][0]["status"], "on_call");
+    let (_, agents) = app.get("/api/agents", Some(&boss)).await;
+    assert!(agents["agents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|a| a["name"] == "신입상담"));
+}
+
+#[actix_rt::test]
+async fn bad_people_are_refused_field_by_field_and_nothing_is_stored() {
+    let app = spawn_app().await;
+    let boss = app.login("boss").await;
+    let (s, body) = app
+        .post(
+            "/api/admin/agents",
+            Some(&boss),
+            json!({"login": "has space", "name": "", "extension": "abc", "role": "boss",
+                   "services": ["nope"], "password": "short"}),
+        )
+        .await;
+    assert_eq!(s, 400, "{body}");
+    let f = &body["error"]["fields"];
+    for field in ["login", "name", "extension", "role", "services", "password"] {
+        assert!(f[field].is_string(), "{field} named: {body}");
+    }
+    let (s, body) = app
+        .post(
+            "/api/admin/agents",
+            Some(&boss),
+            new_agent("kim", &["main"]),
+        )
+        .await;
+    assert_eq!(s, 409, "a taken login: {body}");
+    let (s, body) = app
+        .post("/api/admin/agents", Some(&boss), {
+            let mut b = new_agent("newbie", &["main"]);
+            b["password"] = json!("newbie-2026-x");
+            b
+        })
+        .await;
+    assert_eq!(s, 400, "a password with the login in it: {body}");
+    let (_, list) = app.get("/api/admin/agents", Some(&boss)).await;
+    assert_eq!(list["total"], 4, "nothing was added: {list}");
+}
+
+#[actix_rt::test]
+async fn a_changed_service_list_changes_routing_on_the_next_call() {
+    let app = spawn_app().await;
+    let boss = app.login("boss").await;
+    let mut lee = app.desk("lee").await; // main, order
+    lee.set("ready").await;
+    let (s, body) = app
+        .put("/api/admin/agents/2", &boss, json!({"services": ["order"]}))
+        .await;
+    assert_eq!(s, 200, "{body}");
+    assert_eq!(body["services"], json!(["order"]));
+    app.call_in("main", "010-1111-1111").await;
+    assert!(
+        !lee.sees_within("call.offered", std::time::Duration::from_millis(600))
+            .await,
+        "no longer a main agent"
+    );
+    let (call_id, _) = app.call_in("order", "010-2222-2222").await;
+    let offered = lee.expect("call.offered").await;
+    assert_eq!(offered["callId"], call_id, "an order call still is");
+    // Name and role changes are what the next request sees.
+    app.put("/api/admin/agents/2", &boss, json!({"name": "이수정"}))
+        .await;
+    let (_, me) = app.get("/api/me", Some(&lee.token)).await;
+    assert_eq!(me["agent"]["name"], "이수정");
+    let (s, _) = app
+        .put("/api/admin/agents/10", &boss, json!({"role": "agent"}))
+        .await;
+    assert_eq!(s, 400, "a manager cannot demote themselves");
+}
+
+#[actix_rt::test]
+async fn a_deactivated_agent_finishes_the_call_then_is_signed_out_for_good() {
+    let app = spawn_app().await;
+    let boss = app.login("boss").await;
+    let mut kim = app.desk("kim").await;
+    kim.set("ready").await;
+    let (call_id, ticket) = app.answered_call(&mut kim, "main", "010-3333-4444").await;
+    let (s, body) = app
+        .post("/api/admin/agents/1/deactivate", Some(&boss), json!({}))
+        .await;
+    assert_eq!(s, 200, "{body}");
+    assert_eq!(body["active"], false);
+    assert_eq!(body["afterCurrentCall"], true);
+    // A new sign-in is refused at once; the call in hand goes on.
+    let (s, body) = sign_in(&app, "kim", PASSWORD).await;
+    assert_eq!(s, 401);
+    assert!(
+        body["error"]["message"].as_str().unwrap().contains("중지"),
+        "{body}"
+    );
+    kim.ok(json!({"type": "note.save", "ticketId": ticket, "content": "마지막 상담"}))
+        .await;
+    kim.ok(json!({"type": "call.hangup", "callId": call_id}))
+        .await;
+    kim.expect_status("wrap_up").await;
+    kim.ok(json!({"type": "wrapup.done"})).await;
+    let closed = kim.expect("__closed").await;
+    assert!(
+        closed["reason"].as_str().unwrap().contains("deactivated"),
+        "{closed}"
+    );
+    assert_eq!(app.get("/api/me", Some(&kim.token)).await.0, 401);
+    // History stays; the list shows them inactive, logged out.
+    let (_, c) = app
+        .get(&format!("/api/consultations/{ticket}"), Some(&boss))
+        .await;
+    assert_eq!(c["content"], "마지막 상담");
+    let (_, list) = app.get("/api/admin/agents?q=kim", Some(&boss)).await;
+    assert_eq!(list["items"][0]["active"], false);
+    assert_eq!(list["items"][0]["status"], "logged_out");
+    // Calls no longer go to them; reactivated, they sign in and take calls again.
+    let (s, _) = app
+        .post("/api/admin/agents/1/activate", Some(&boss), json!({}))
+        .await;
+    assert_eq!(s, 200);
+    let mut kim = app.desk("kim").await;
+    kim.set("ready").await;
+    let (call_id, _) = app.call_in("main", "010-5555-6666").await;
+    assert_eq!(kim.expect("call.offered").await["callId"], call_id);
+}
+
+#[actix_rt::test]
+async fn an_idle_deactivated_agent_is_signed_out_at_once() {
+    let app = spawn_app().await;
+    let boss = app.login("boss").await;
+    let mut park = app.desk("park").await;
+    let (s, body) = app
+        .post("/api/admin/agents/3/deactivate", Some(&boss), json!({}))
+        .await;
+    assert_eq!(s, 200, "{body}");
+    assert_eq!(body["afterCurrentCall"], false);
+    let closed = park.expect("__closed").await;
+    assert!(closed["reason"].as_str().unwrap().contains("deactivated"));
+    assert_eq!(app.get("/api/me", Some(&park.token)).await.0, 401);
+    let (s, _) = app
+        .post("/api/admin/agents/10/deactivate", Some(&boss), json!({}))
+        .await;
+    assert_eq!(s, 409, "not oneself");
+}
+
+#[actix_rt::test]
+async fn a_password_reset_ends_the_persons_sessions_and_the_new_one_works() {
+    let app = spawn_app().await;
+    let boss = app.login("boss").await;
+    let mut lee = app.desk("lee").await;
+    let (s, body) = app
+        .post(
+            "/api/admin/agents/2/password",
+            Some(&boss),
+            json!({"password": "123"}),
+        )
+        .await;
+    assert_eq!(s, 400, "{body}");
+    assert!(body["error"]["fields"]["password"].is_string());
+    let (s, body) = app
+        .post(
+            "/api/admin/agents/2/password",
+            Some(&boss),
+            json!({"password": NEW_PW}),
+        )
+        .await;
+    assert_eq!(s, 200, "{body}");
+    assert_eq!(body["sessionsEnded"], 1);
+    let closed = lee.expect("__closed").await;
+    assert!(closed["reason"]
+        .as_str()
+        .unwrap()
+        .contains("password reset"));
+    assert_eq!(sign_in(&app, "lee", PASSWORD).await.0, 401);
+    assert_eq!(sign_in(&app, "lee", NEW_PW).await.0, 200);
+}
+
+#[actix_rt::test]
+async fn agents_get_403_and_other_brands_people_are_not_found() {
+    let app = spawn_app().await;
+    let kim = app.login("kim").await;
+    let boss = app.login("boss").await;
+    let routes: Vec<(&str, String, Value)> = vec![
+        ("GET", "/api/admin/agents".into(), Value::Null),
+        ("POST", "/api/admin/agents".into(), new_agent("x1", &[])),
+        ("PUT", "/api/admin/agents/20".into(), json!({"name": "x"})),
+        (
+            "POST",
+            "/api/admin/agents/20/password".into(),
+            json!({"password": NEW_PW}),
+        ),
+        ("POST", "/api/admin/agents/20/deactivate".into(), json!({})),
+        ("POST", "/api/admin/agents/20/activate".into(), json!({})),
+    ];
+    for (method, path, body) in &routes {
+        let (s, b) = call(&app, method, path, &kim, body).await;
+        assert_eq!(s, 403, "agent {method} {path}: {b}");
+        assert_eq!(b["error"]["code"], "forbidden");
+        if *method != "GET" && path.contains("/20") {
+            let (s, b) = call(&app, method, path, &boss, body).await;
+            assert_eq!(
+                s, 404,
+                "brand 1's manager on brand 2's agent {method} {path}: {b}"
+            );
+        }
+    }
+    let (_, list) = app.get("/api/admin/agents", Some(&boss)).await;
+    assert!(list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|a| a["login"] != "choi"));
+    // Brand 2's agent is untouched.
+    assert_eq!(sign_in(&app, "choi", PASSWORD).await.0, 200);
+}
+
+async fn call(app: &TestApp, method: &str, path: &str, token: &str, body: &Value) -> (u16, Value) {
+    match method {
+        "GET" => app.get(path, Some(token)).await,
+        "PUT" => app.put(path, token, body.clone()).await,
+        _ => app.post(path, Some(token), body.clone()).await,
+    }
+}

@@ -237,11 +237,7 @@ pub fn seed_load(store: &Store, agents: u32) -> Result<bool, String> {
     let services: Vec<Service> = codes
         .iter()
         .zip(names)
-        .map(|(c, n)| Service {
-            brand_id: 1,
-            code: c.to_string(),
-            name: n.to_string(),
-        })
+        .map(|(c, n)| Service::new(1, c, n))
         .collect();
     let hash = hash_password_light(LOAD_PASSWORD);
     let agents: Vec<Agent> = (1..=agents)

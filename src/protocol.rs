@@ -211,6 +211,9 @@ pub enum ServerMsg {
     Message(Box<crate::domain::message::Message>),
     #[serde(rename = "pong")]
     Pong {},
+    /// The brand's services changed (the admin console added or renamed one).
+    #[serde(rename = "services")]
+    Services { items: Vec<ServiceView> },
 }
 
 impl ServerMsg {
@@ -304,9 +307,27 @@ pub struct BrandView {
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, TS)]
 #[ts(export)]
+#[serde(rename_all = "camelCase")]
 pub struct ServiceView {
     pub code: String,
     pub name: String,
+    /// This service's own ring timeout and wrap-up limit, when it has them (else the brand's).
+    #[serde(default)]
+    pub ring_timeout_s: Option<u32>,
+    #[serde(default)]
+    pub wrap_up_limit_s: Option<u32>,
+}
+
+impl ServiceView {
+    /// A service as desks see it.
+    pub fn of(s: &crate::domain::model::Service) -> ServiceView {
+        ServiceView {
+            code: s.code.clone(),
+            name: s.name.clone(),
+            ring_timeout_s: s.ring_timeout_s,
+            wrap_up_limit_s: s.wrap_up_limit_s,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, TS)]

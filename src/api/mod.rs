@@ -4,6 +4,7 @@
 
 pub mod account;
 pub mod admin;
+pub mod admin_services;
 pub mod agents;
 pub mod auth;
 pub mod consultations;
@@ -127,6 +128,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     auth::configure(cfg);
     account::configure(cfg);
     admin::configure(cfg);
+    admin_services::configure(cfg);
     telephony::configure(cfg);
     consultations::configure(cfg);
     customers::configure(cfg);

@@ -155,6 +155,33 @@ pub struct Service {
     pub code: String,
     /// Name agents see, e.g. `대표번호`.
     pub name: String,
+    /// Seconds a call of this service rings before it is taken back (none: the brand's).
+    #[serde(default)]
+    pub ring_timeout_s: Option<u32>,
+    /// Wrap-up limit after a call of this service (none: the brand's; 0 = no limit).
+    #[serde(default)]
+    pub wrap_up_limit_s: Option<u32>,
+    /// Service-level threshold: answered within this many seconds counts as in service level.
+    #[serde(default = "default_service_level_s")]
+    pub service_level_s: u32,
+}
+
+fn default_service_level_s() -> u32 {
+    20
+}
+
+impl Service {
+    /// A service with the brand's timings and a 20 s service-level threshold.
+    pub fn new(brand_id: BrandId, code: &str, name: &str) -> Service {
+        Service {
+            brand_id,
+            code: code.to_string(),
+            name: name.to_string(),
+            ring_timeout_s: None,
+            wrap_up_limit_s: None,
+            service_level_s: default_service_level_s(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -1,14 +1,19 @@
 //! Live effects of the admin console: a person created, changed, deactivated or reactivated
 //! takes effect in the running engine at once — a new agent's actor starts, a changed service
 //! list re-queues a ready agent, a role or name change is what the next request sees, a
-//! deactivated agent's actor logs out (after the call in hand) and stops.
+//! deactivated agent's actor logs out (after the call in hand) and stops; a new service's queue
+//! starts and can take calls at once; a changed service's timings apply to its next call.
 
 use super::messages::*;
+use super::queue::QueueActor;
 use super::Engine;
-use crate::domain::model::{Agent, AgentPublic};
+use crate::domain::model::{Agent, AgentPublic, BrandId, Service};
 use crate::error::AppResult;
 use crate::protocol::StatusView;
+use crate::protocol::{ServerMsg, ServiceView};
 use crate::store;
+use actix::Actor;
+use std::sync::Arc;
 
 /// Why a deactivated person's desks close.
 pub const REASON_DEACTIVATED: &str =
@@ -89,5 +94,60 @@ impl Engine {
         }
         self.registry.close_tokens(agent, &gone, reason);
         Ok(gone.len())
+    }
+}
+
+impl Engine {
+    /// A new service: its queue starts, the distributor routes to it, desks are told. Takes
+    /// calls at once.
+    pub fn service_added(&self, s: Service) {
+        let brand = s.brand_id;
+        let Some(mut rt) = self.registry.brands.get_mut(&brand) else {
+            return;
+        };
+        if rt.services.iter().any(|x| x.code == s.code) {
+            return;
+        }
+        let q = QueueActor::new(
+            self.clone(),
+            rt.brand.clone(),
+            ServiceView::of(&s),
+            rt.stats.clone(),
+            (0, 0),
+        )
+        .start();
+        let mut queues = (*rt.queues).clone();
+        queues.insert(s.code.clone(), q);
+        let queues = Arc::new(queues);
+        let mut services = (*rt.services).clone();
+        services.push(s);
+        rt.services = Arc::new(services);
+        rt.queues = queues.clone();
+        rt.distributor.do_send(QueuesChanged(queues));
+        drop(rt);
+        self.push_services(brand);
+    }
+
+    /// A service's name or timings changed: its next call uses them; desks are told.
+    pub fn service_changed(&self, s: Service) {
+        let brand = s.brand_id;
+        if let Some(mut rt) = self.registry.brands.get_mut(&brand) {
+            let mut services = (*rt.services).clone();
+            if let Some(x) = services.iter_mut().find(|x| x.code == s.code) {
+                *x = s;
+            }
+            rt.services = Arc::new(services);
+        }
+        self.push_services(brand);
+    }
+
+    /// Tells the brand's desks its services as they are now.
+    fn push_services(&self, brand: BrandId) {
+        let Some(rt) = self.registry.brand(brand) else {
+            return;
+        };
+        let items = rt.services.iter().map(ServiceView::of).collect();
+        self.registry
+            .push_brand(brand, &ServerMsg::Services { items }.encode());
     }
 }

@@ -99,8 +99,18 @@ impl AgentActor {
                 ctx.cancel_future(h);
             }
         }
-        if to == Status::WrapUp && self.brand.brand.wrap_up_limit_s > 0 {
-            let limit = Duration::from_secs(u64::from(self.brand.brand.wrap_up_limit_s));
+        // The limit as set now (the admin console may have changed it), for this call's service.
+        let wrap_limit_s = match (&self.call, to) {
+            (Some(c), Status::WrapUp) => self
+                .engine
+                .registry
+                .brand(self.me.brand_id)
+                .unwrap_or_else(|| self.brand.clone())
+                .wrap_up_limit_s(&c.view.service),
+            _ => 0,
+        };
+        if wrap_limit_s > 0 {
+            let limit = Duration::from_secs(u64::from(wrap_limit_s));
             let call_id = self.call.as_ref().map(|c| c.view.call_id);
             self.wrap_timer = Some(ctx.run_later(limit, move |act, ctx| {
                 act.wrap_timer = None;

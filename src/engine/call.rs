@@ -414,7 +414,14 @@ impl Handler<Ring> for CallActor {
                     addr: m.agent,
                 };
                 self.command(CommandKind::Ring);
-                let limit = Duration::from_secs(u64::from(self.brand.brand.ring_timeout_s.max(1)));
+                // The ring timeout as set now, for this call's service.
+                let ring_s = self
+                    .engine
+                    .registry
+                    .brand(self.brand.brand.id)
+                    .unwrap_or_else(|| self.brand.clone())
+                    .ring_timeout_s(&self.view.service);
+                let limit = Duration::from_secs(u64::from(ring_s.max(1)));
                 let agent = m.agent_id;
                 self.timer = Some(ctx.run_later(limit, move |act, ctx| {
                     act.timer = None;

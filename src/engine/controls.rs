@@ -79,10 +79,7 @@ impl Engine {
                 let s = rt.services.iter().find(|s| s.code == code).ok_or_else(|| {
                     AppError::not_found(format!("서비스 '{code}'이(가) 없습니다"))
                 })?;
-                let view = ServiceView {
-                    code: s.code.clone(),
-                    name: s.name.clone(),
-                };
+                let view = ServiceView::of(s);
                 (view, None, None)
             }
             (None, Some(id)) => {
@@ -105,10 +102,17 @@ impl Engine {
                         ),
                     ));
                 }
-                let view = ServiceView {
-                    code: call.service.clone(),
-                    name: call.service_name.clone(),
-                };
+                let view = rt
+                    .services
+                    .iter()
+                    .find(|s| s.code == call.service)
+                    .map(ServiceView::of)
+                    .unwrap_or_else(|| ServiceView {
+                        code: call.service.clone(),
+                        name: call.service_name.clone(),
+                        ring_timeout_s: None,
+                        wrap_up_limit_s: None,
+                    });
                 (view, Some(entry.addr), Some(entry.public.extension))
             }
             _ => {

@@ -210,3 +210,10 @@ impl Handler<Dequeue> for Distributor {
         }
     }
 }
+
+impl Handler<QueuesChanged> for Distributor {
+    type Result = ();
+    fn handle(&mut self, m: QueuesChanged, _: &mut Context<Self>) {
+        self.queues = m.0;
+    }
+}

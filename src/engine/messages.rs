@@ -334,3 +334,10 @@ pub struct HoldCounted {
 #[derive(Message)]
 #[rtype(result = "()")]
 pub struct MemberUpserted(pub crate::domain::model::AgentPublic);
+
+/// The brand's queues now (a service was added).
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct QueuesChanged(
+    pub Arc<std::collections::HashMap<String, Addr<super::queue::QueueActor>>>,
+);

@@ -150,10 +150,7 @@ impl Engine {
                 let q = queue::QueueActor::new(
                     engine.clone(),
                     brand.clone(),
-                    ServiceView {
-                        code: s.code.clone(),
-                        name: s.name.clone(),
-                    },
+                    ServiceView::of(s),
                     stats.clone(),
                     counts,
                 )
@@ -228,13 +225,7 @@ impl Engine {
                 continue;
             }
             if let Some(s) = b.services.iter().find(|s| s.code == code) {
-                found.push((
-                    b.clone(),
-                    ServiceView {
-                        code: s.code.clone(),
-                        name: s.name.clone(),
-                    },
-                ));
+                found.push((b.clone(), ServiceView::of(s)));
             }
         }
         match found.len() {
@@ -416,14 +407,7 @@ impl Engine {
                     results: b.results.clone(),
                     has_mall: self.shops.contains_key(&b.id),
                 },
-                services: rt
-                    .services
-                    .iter()
-                    .map(|s| ServiceView {
-                        code: s.code.clone(),
-                        name: s.name.clone(),
-                    })
-                    .collect(),
+                services: rt.services.iter().map(ServiceView::of).collect(),
                 call,
                 note,
                 stats,

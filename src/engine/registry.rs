@@ -31,6 +31,26 @@ pub struct BrandRuntime {
     pub queues: Arc<HashMap<String, Addr<QueueActor>>>,
 }
 
+impl BrandRuntime {
+    fn service(&self, code: &str) -> Option<&Service> {
+        self.services.iter().find(|s| s.code == code)
+    }
+
+    /// Seconds a call of `service` rings before it is taken back.
+    pub fn ring_timeout_s(&self, service: &str) -> u32 {
+        self.service(service)
+            .and_then(|s| s.ring_timeout_s)
+            .unwrap_or(self.brand.ring_timeout_s)
+    }
+
+    /// The wrap-up limit after a call of `service` (0: none).
+    pub fn wrap_up_limit_s(&self, service: &str) -> u32 {
+        self.service(service)
+            .and_then(|s| s.wrap_up_limit_s)
+            .unwrap_or(self.brand.wrap_up_limit_s)
+    }
+}
+
 /// What the engine and a desk socket share about that socket: when the client was last heard
 /// from, how many bytes were pushed to it and not yet taken by its writer, and whether it was
 /// dropped. Kept outside the socket's actor because that actor only runs while the connection

@@ -114,6 +114,20 @@ pub fn put_agent(tx: &WriteTransaction, a: &Agent) -> StoreResult<()> {
     put(tx, tables::AGENTS, &agent_key(a.id), a)
 }
 
+/// Every person of a brand, inside a write (a scan of the agents table: admin changes only).
+pub fn agents_of_brand(tx: &WriteTransaction, brand: BrandId) -> StoreResult<Vec<Agent>> {
+    let t = tx.open_table(tables::AGENTS)?;
+    let mut out = Vec::new();
+    for row in t.iter()? {
+        let (_, v) = row?;
+        let a: Agent = super::dec(v.value())?;
+        if a.brand_id == brand {
+            out.push(a);
+        }
+    }
+    Ok(out)
+}
+
 /// The id after the highest one in a table keyed by zero-padded ids (agents, brands).
 fn next_padded_id(tx: &WriteTransaction, t: Json) -> StoreResult<u32> {
     let table = tx.open_table(t)?;

@@ -270,3 +270,105 @@ async fn call(app: &TestApp, method: &str, path: &str, token: &str, body: &Value
         _ => app.post(path, Some(token), body.clone()).await,
     }
 }
+
+#[actix_rt::test]
+async fn a_new_service_takes_calls_at_once_with_its_agents_and_its_own_ring_timeout() {
+    let app = spawn_app().await;
+    let boss = app.login("boss").await;
+    let mut park = app.desk("park").await; // order only
+    park.set("ready").await;
+    let (s, body) = app
+        .post(
+            "/api/admin/services",
+            Some(&boss),
+            json!({"code": "vip", "name": "VIP 전용", "ringTimeoutS": 5, "serviceLevelS": 10,
+                   "agents": [3]}),
+        )
+        .await;
+    assert_eq!(s, 201, "{body}");
+    assert_eq!(body["agents"][0]["id"], 3);
+    let services = park.expect("services").await;
+    assert!(services["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|s| s["code"] == "vip" && s["ringTimeoutS"] == 5));
+    let (call_id, _) = app.call_in("vip", "010-7777-8888").await;
+    let offered = park.expect("call.offered").await;
+    assert_eq!(offered["callId"], call_id);
+    assert_eq!(offered["serviceName"], "VIP 전용");
+    // Its own 5 s ring timeout (the brand's is 30 s in this fixture).
+    let ended = park
+        .expect_where("call.ended", |f| f["by"] == "timeout")
+        .await;
+    assert_eq!(ended["callId"], call_id);
+    let (_, me) = app.get("/api/me", Some(&park.token)).await;
+    assert_eq!(me["agent"]["services"], json!(["order", "vip"]));
+    // Taking park off the list reroutes the next call.
+    let (s, body) = app
+        .put(
+            "/api/admin/services/vip",
+            &boss,
+            json!({"agents": [], "ringTimeoutS": null}),
+        )
+        .await;
+    assert_eq!(s, 200, "{body}");
+    assert_eq!(body["ringTimeoutS"], Value::Null);
+    assert_eq!(body["agents"], json!([]));
+}
+
+#[actix_rt::test]
+async fn bad_services_are_refused_and_other_brands_services_are_not_found() {
+    let app = spawn_app().await;
+    let boss = app.login("boss").await;
+    let (s, body) = app
+        .post(
+            "/api/admin/services",
+            Some(&boss),
+            json!({"code": "Bad Code", "name": "", "ringTimeoutS": 1, "serviceLevelS": 0,
+                   "agents": [20], "color": "red"}),
+        )
+        .await;
+    assert_eq!(s, 400, "{body}");
+    let f = &body["error"]["fields"];
+    for k in [
+        "code",
+        "name",
+        "ringTimeoutS",
+        "serviceLevelS",
+        "agents",
+        "body",
+    ] {
+        assert!(f[k].is_string(), "{k}: {body}");
+    }
+    let (s, _) = app
+        .post(
+            "/api/admin/services",
+            Some(&boss),
+            json!({"code": "main", "name": "중복"}),
+        )
+        .await;
+    assert_eq!(s, 409);
+    let (s, _) = app
+        .put(
+            "/api/admin/services/other",
+            &boss,
+            json!({"name": "남의 것"}),
+        )
+        .await;
+    assert_eq!(s, 404, "brand 2's service");
+    let (s, body) = app
+        .put("/api/admin/services/main", &boss, json!({"code": "main2"}))
+        .await;
+    assert_eq!(s, 400, "the code is the PBX's key: {body}");
+    let kim = app.login("kim").await;
+    assert_eq!(app.get("/api/admin/services", Some(&kim)).await.0, 403);
+    let (_, list) = app.get("/api/admin/services", Some(&boss)).await;
+    let codes: Vec<&str> = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, vec!["main", "order"], "nothing was added");
+}

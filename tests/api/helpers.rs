@@ -112,11 +112,7 @@ pub fn seed(
         session_idle_h: 12,
         session_max_days: 7,
     };
-    let svc = |b, code: &str, name: &str| Service {
-        brand_id: b,
-        code: code.into(),
-        name: name.into(),
-    };
+    let svc = |b, code: &str, name: &str| Service::new(b, code, name);
     let agent = |id, b, login: &str, name: &str, ext: &str, role, services: &[&str]| Agent {
         id,
         brand_id: b,

@@ -157,3 +157,13 @@ describe("sortAgents", () => {
     expect(out.map((a: { agentId: number }) => a.agentId)).toEqual([4, 3, 2, 5, 1]);
   });
 });
+
+describe("services frame", () => {
+  it("replaces the brand's services (a new one shows in 상담 대기중)", () => {
+    const s = applyFrame(emptyDesk, {
+      type: "services",
+      items: [{ code: "vip", name: "VIP 전용", ringTimeoutS: 5, wrapUpLimitS: null }],
+    } as ServerMsg);
+    expect(s.services.map((x) => x.code)).toEqual(["vip"]);
+  });
+});

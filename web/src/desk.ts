@@ -154,6 +154,8 @@ export function applyFrame(s: DeskState, f: ServerMsg, now: number = Date.now())
       delete clean.seq;
       return { ...s, reservations: clean };
     }
+    case "services":
+      return { ...s, services: f.items };
     case "consultations": {
       const consultations = f.full ? f.items : upsertConsultations(s.consultations, f.items);
       return {

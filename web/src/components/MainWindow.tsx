@@ -41,9 +41,11 @@ function CallCard() {
   const brand = useStore(deskStore, (s) => s.brand);
   const lastEnded = useStore(deskStore, (s) => s.lastEnded);
   const online = useStore(deskStore, (s) => s.connection === "open");
+  const services = useStore(deskStore, (s) => s.services);
+  const svc = services.find((x) => x.code === call.service);
   const elapsed = secondsSince(call.since, now);
-  const ringLeft = Math.max(0, (brand?.ringTimeoutS ?? 15) - elapsed);
-  const wrapLimit = brand?.wrapUpLimitS ?? 0;
+  const ringLeft = Math.max(0, (svc?.ringTimeoutS ?? brand?.ringTimeoutS ?? 15) - elapsed);
+  const wrapLimit = svc?.wrapUpLimitS ?? brand?.wrapUpLimitS ?? 0;
   const wrapLeft = Math.max(0, wrapLimit - elapsed);
   const title =
     call.state === "ringing" ? t("ringing") : call.state === "on_call" ? t("onCall") : call.state === "dialing" ? t("dialing") : t("wrapUp");

@@ -8,6 +8,7 @@ import type { Hello } from "./Hello";
 import type { Message } from "./Message";
 import type { QueueView } from "./QueueView";
 import type { ReservationsView } from "./ReservationsView";
+import type { ServiceView } from "./ServiceView";
 import type { StatsView } from "./StatsView";
 import type { StatusView } from "./StatusView";
 import type { JsonValue } from "./serde_json/JsonValue";
@@ -21,4 +22,4 @@ by: EndedBy, outcome: CallOutcome,
 /**
  * Whether the agent now is in wrap-up for this call.
  */
-wrapUp: boolean, } | { "type": "agents" } & AgentsView | { "type": "queue" } & QueueView | { "type": "stats" } & StatsView | { "type": "consultations" } & ConsultationsView | { "type": "reservations" } & ReservationsView | { "type": "message" } & Message | { "type": "pong", };
+wrapUp: boolean, } | { "type": "agents" } & AgentsView | { "type": "queue" } & QueueView | { "type": "stats" } & StatsView | { "type": "consultations" } & ConsultationsView | { "type": "reservations" } & ReservationsView | { "type": "message" } & Message | { "type": "pong", } | { "type": "services", items: Array<ServiceView>, };

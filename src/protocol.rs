@@ -214,6 +214,9 @@ pub enum ServerMsg {
     /// The brand's services changed (the admin console added or renamed one).
     #[serde(rename = "services")]
     Services { items: Vec<ServiceView> },
+    /// The brand's settings changed (categories, results, timings, 최고콜/전체콜).
+    #[serde(rename = "brand")]
+    Brand(Box<BrandView>),
 }
 
 impl ServerMsg {

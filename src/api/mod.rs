@@ -5,6 +5,7 @@
 pub mod account;
 pub mod admin;
 pub mod admin_services;
+pub mod admin_settings;
 pub mod agents;
 pub mod auth;
 pub mod consultations;
@@ -129,6 +130,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     account::configure(cfg);
     admin::configure(cfg);
     admin_services::configure(cfg);
+    admin_settings::configure(cfg);
     telephony::configure(cfg);
     consultations::configure(cfg);
     customers::configure(cfg);

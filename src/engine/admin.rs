@@ -151,3 +151,27 @@ impl Engine {
             .push_brand(brand, &ServerMsg::Services { items }.encode());
     }
 }
+
+impl Engine {
+    /// The brand's settings changed: every part of the engine uses them from the next event on
+    /// (ring timeouts and wrap-up limits of the next call, 최고콜/전체콜, quiet hours, session
+    /// expiry, categories and results), and desks get a `brand` frame.
+    pub fn brand_changed(&self, b: crate::domain::model::Brand) {
+        let id = b.id;
+        let b = Arc::new(b);
+        let Some(mut rt) = self.registry.brands.get_mut(&id) else {
+            return;
+        };
+        rt.brand = b.clone();
+        let stats = rt.stats.clone();
+        let queues: Vec<_> = rt.queues.values().cloned().collect();
+        drop(rt);
+        stats.do_send(BrandSettings(b.clone()));
+        for q in queues {
+            q.do_send(BrandSettings(b.clone()));
+        }
+        let view = self.brand_view(&b);
+        self.registry
+            .push_brand(id, &ServerMsg::Brand(Box::new(view)).encode());
+    }
+}

@@ -341,3 +341,8 @@ pub struct MemberUpserted(pub crate::domain::model::AgentPublic);
 pub struct QueuesChanged(
     pub Arc<std::collections::HashMap<String, Addr<super::queue::QueueActor>>>,
 );
+
+/// The brand's settings changed (admin console): actors that keep a copy take the new one.
+#[derive(Message, Clone)]
+#[rtype(result = "()")]
+pub struct BrandSettings(pub Arc<crate::domain::model::Brand>);

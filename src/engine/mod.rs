@@ -396,17 +396,7 @@ impl Engine {
             seq: 0,
             snapshot: Snapshot {
                 server_time: self.now(),
-                brand: BrandView {
-                    id: b.id,
-                    name: b.name.clone(),
-                    timezone: b.timezone.clone(),
-                    ring_timeout_s: b.ring_timeout_s,
-                    wrap_up_limit_s: b.wrap_up_limit_s,
-                    calls_mode: b.calls_mode,
-                    categories: b.categories.clone(),
-                    results: b.results.clone(),
-                    has_mall: self.shops.contains_key(&b.id),
-                },
+                brand: self.brand_view(b),
                 services: rt.services.iter().map(ServiceView::of).collect(),
                 call,
                 note,
@@ -420,6 +410,21 @@ impl Engine {
                 reservations,
             },
         })
+    }
+
+    /// The brand as desks see it.
+    pub fn brand_view(&self, b: &crate::domain::model::Brand) -> BrandView {
+        BrandView {
+            id: b.id,
+            name: b.name.clone(),
+            timezone: b.timezone.clone(),
+            ring_timeout_s: b.ring_timeout_s,
+            wrap_up_limit_s: b.wrap_up_limit_s,
+            calls_mode: b.calls_mode,
+            categories: b.categories.clone(),
+            results: b.results.clone(),
+            has_mall: self.shops.contains_key(&b.id),
+        }
     }
 
     /// My completed consultations today (newest first) with IN/OUT counts.

@@ -139,3 +139,10 @@ impl Handler<GetQueueView> for QueueActor {
         MessageResult(self.view())
     }
 }
+
+impl Handler<BrandSettings> for QueueActor {
+    type Result = ();
+    fn handle(&mut self, m: BrandSettings, _: &mut Context<Self>) {
+        self.brand = m.0;
+    }
+}

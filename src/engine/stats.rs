@@ -453,3 +453,10 @@ impl Handler<FlushSnapshot> for StatsActor {
         })
     }
 }
+
+impl Handler<BrandSettings> for StatsActor {
+    type Result = ();
+    fn handle(&mut self, m: BrandSettings, _: &mut Context<Self>) {
+        self.brand = m.0;
+    }
+}

@@ -372,3 +372,83 @@ async fn bad_services_are_refused_and_other_brands_services_are_not_found() {
         .collect();
     assert_eq!(codes, vec!["main", "order"], "nothing was added");
 }
+
+#[actix_rt::test]
+async fn brand_settings_change_at_once_and_desks_are_told() {
+    let app = spawn_app().await;
+    let boss = app.login("boss").await;
+    let (s, before) = app.get("/api/admin/settings", Some(&boss)).await;
+    assert_eq!(s, 200);
+    assert_eq!(before["ringTimeoutS"], 30);
+    assert_eq!(before["sessionIdleH"], 12);
+    let mut kim = app.desk("kim").await;
+    kim.set("ready").await;
+    let (s, after) = app
+        .put(
+            "/api/admin/settings",
+            &boss,
+            json!({"ringTimeoutS": 5, "categories": ["배송", "반품", "배송"], "callsMode": "total"}),
+        )
+        .await;
+    assert_eq!(s, 200, "{after}");
+    assert_eq!(
+        after["categories"],
+        json!(["배송", "반품"]),
+        "duplicates dropped"
+    );
+    let brand = kim.expect("brand").await;
+    assert_eq!(brand["categories"], json!(["배송", "반품"]));
+    assert_eq!(brand["callsMode"], "total");
+    assert_eq!(brand["ringTimeoutS"], 5);
+    // The next call rings for 5 s, not 30.
+    let (call_id, _) = app.call_in("main", "010-9090-9090").await;
+    kim.expect("call.offered").await;
+    let ended = kim
+        .expect_where("call.ended", |f| f["by"] == "timeout")
+        .await;
+    assert_eq!(ended["callId"], call_id);
+    // A restart keeps them (they are stored).
+    let stored = app.engine.store.brand(1).unwrap().unwrap();
+    assert_eq!(stored.ring_timeout_s, 5);
+    assert!(stored.mall.is_some(), "the mall link is kept");
+}
+
+#[actix_rt::test]
+async fn bad_settings_are_refused_field_by_field_and_change_nothing() {
+    let app = spawn_app().await;
+    let boss = app.login("boss").await;
+    let (s, body) = app
+        .put(
+            "/api/admin/settings",
+            &boss,
+            json!({"ringTimeoutS": 1, "timezone": "Mars/Base", "callsMode": "most",
+                   "categories": [], "quietStart": "25:00", "maxAttempts": 0,
+                   "sessionIdleH": 1000, "colour": "blue"}),
+        )
+        .await;
+    assert_eq!(s, 400, "{body}");
+    let f = &body["error"]["fields"];
+    for k in [
+        "ringTimeoutS",
+        "timezone",
+        "callsMode",
+        "categories",
+        "quietStart",
+        "maxAttempts",
+        "sessionIdleH",
+        "body",
+    ] {
+        assert!(f[k].is_string(), "{k}: {body}");
+    }
+    let (_, now) = app.get("/api/admin/settings", Some(&boss)).await;
+    assert_eq!(now["ringTimeoutS"], 30);
+    assert_eq!(now["timezone"], "Asia/Seoul");
+    let kim = app.login("kim").await;
+    assert_eq!(app.get("/api/admin/settings", Some(&kim)).await.0, 403);
+    assert_eq!(
+        app.put("/api/admin/settings", &kim, json!({"name": "x"}))
+            .await
+            .0,
+        403
+    );
+}

@@ -167,3 +167,24 @@ describe("services frame", () => {
     expect(s.services.map((x) => x.code)).toEqual(["vip"]);
   });
 });
+
+describe("brand frame", () => {
+  it("replaces the brand's settings (new 상담유형 show in the note form)", () => {
+    const s = applyFrame(emptyDesk, {
+      type: "brand",
+      id: 1,
+      name: "데모몰",
+      timezone: "Asia/Seoul",
+      ringTimeoutS: 5,
+      wrapUpLimitS: 60,
+      callsMode: "total",
+      categories: ["배송"],
+      results: ["완료"],
+      hasMall: true,
+      seq: 4,
+    } as unknown as ServerMsg);
+    expect(s.brand?.categories).toEqual(["배송"]);
+    expect(s.brand?.ringTimeoutS).toBe(5);
+    expect((s.brand as unknown as { seq?: number }).seq).toBeUndefined();
+  });
+});

@@ -156,6 +156,13 @@ export function applyFrame(s: DeskState, f: ServerMsg, now: number = Date.now())
     }
     case "services":
       return { ...s, services: f.items };
+    case "brand": {
+      const { type: _b, ...view } = f as ServerMsg & { seq?: number };
+      void _b;
+      const brand = { ...view } as BrandView & { seq?: number };
+      delete brand.seq;
+      return { ...s, brand };
+    }
     case "consultations": {
       const consultations = f.full ? f.items : upsertConsultations(s.consultations, f.items);
       return {

@@ -1,0 +1,233 @@
+//! `/api/admin/settings` (브랜드 설정): every setting of the brand in one form — name, time zone,
+//! ring timeout, wrap-up limit, 최고콜/전체콜, 상담유형 and 처리결과 lists, quiet hours, callback
+//! window, reservation attempts, session idle hours and lifetime. `PUT` changes the keys it is
+//! sent (others stay), names every wrong field and stores nothing then, audits what changed, and
+//! applies at once (`Engine::brand_changed`; desks get a `brand` frame).
+
+use super::auth::Authed;
+use super::{require_manager, AppState};
+use crate::domain::model::{Brand, BrandCallsMode};
+use crate::error::{AppError, AppResult};
+use crate::store::{self, StoreError};
+use actix_web::{web, HttpResponse};
+use serde_json::{json, Map, Value};
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/api/admin/settings", web::get().to(get))
+        .route("/api/admin/settings", web::put().to(put));
+}
+
+/// The form as the console shows it. The mall link and the message provider are shown by kind
+/// only (their secrets never leave the server).
+fn view(b: &Brand) -> Value {
+    json!({
+        "id": b.id,
+        "name": b.name,
+        "timezone": b.timezone,
+        "ringTimeoutS": b.ring_timeout_s,
+        "wrapUpLimitS": b.wrap_up_limit_s,
+        "callsMode": b.calls_mode,
+        "categories": b.categories,
+        "results": b.results,
+        "quietStart": b.quiet_start,
+        "quietEnd": b.quiet_end,
+        "callbackWindowMin": b.callback_window_min,
+        "maxAttempts": b.max_attempts,
+        "sessionIdleH": b.session_idle_h,
+        "sessionMaxDays": b.session_max_days,
+        "mall": b.mall.as_ref().map(|m| match m {
+            crate::shop::MallLink::Demo => "demo",
+            crate::shop::MallLink::Http(_) => "http",
+        }),
+        "messaging": b.messaging.is_some(),
+    })
+}
+
+async fn get(state: web::Data<AppState>, who: Authed) -> AppResult<HttpResponse> {
+    require_manager(&who.0, "브랜드 설정")?;
+    let b = state.engine.brand_rt(who.0.brand_id)?.brand;
+    Ok(HttpResponse::Ok().json(view(&b)))
+}
+
+/// Applies the sent keys to `b`; returns the refusals, field by field.
+fn apply(b: &mut Brand, body: &Map<String, Value>) -> Vec<(&'static str, String)> {
+    let mut errs: Vec<(&'static str, String)> = Vec::new();
+    let int = |key: &'static str, lo: u64, hi: u64, errs: &mut Vec<(&'static str, String)>| {
+        body.get(key)
+            .and_then(|v| match v.as_u64().filter(|n| (lo..=hi).contains(n)) {
+                Some(n) => Some(n as u32),
+                None => {
+                    errs.push((key, format!("{lo}~{hi} 사이의 정수여야 합니다")));
+                    None
+                }
+            })
+    };
+    let text = |key: &'static str, max: usize, errs: &mut Vec<(&'static str, String)>| {
+        body.get(key).and_then(|v| match v.as_str().map(str::trim) {
+            Some(t) if !t.is_empty() && t.chars().count() <= max => Some(t.to_string()),
+            _ => {
+                errs.push((key, format!("1~{max}자여야 합니다")));
+                None
+            }
+        })
+    };
+    let list = |key: &'static str, errs: &mut Vec<(&'static str, String)>| {
+        body.get(key).and_then(|v| {
+            let items: Option<Vec<String>> = v.as_array().and_then(|a| {
+                a.iter()
+                    .map(|x| x.as_str().map(|s| s.trim().to_string()))
+                    .collect()
+            });
+            match items {
+                Some(items)
+                    if !items.is_empty()
+                        && items.len() <= 30
+                        && items
+                            .iter()
+                            .all(|i| !i.is_empty() && i.chars().count() <= 40) =>
+                {
+                    let mut seen: Vec<String> = Vec::new();
+                    for i in items {
+                        if !seen.contains(&i) {
+                            seen.push(i);
+                        }
+                    }
+                    Some(seen)
+                }
+                _ => {
+                    errs.push((key, "1~30개, 각 1~40자의 목록이어야 합니다".into()));
+                    None
+                }
+            }
+        })
+    };
+    let hhmm = |key: &'static str, errs: &mut Vec<(&'static str, String)>| {
+        body.get(key).and_then(|v| {
+            match v
+                .as_str()
+                .filter(|s| chrono::NaiveTime::parse_from_str(s, "%H:%M").is_ok() && s.len() == 5)
+            {
+                Some(s) => Some(s.to_string()),
+                None => {
+                    errs.push((key, "HH:MM 형식이어야 합니다 (예: 21:00)".into()));
+                    None
+                }
+            }
+        })
+    };
+    const KEYS: [&str; 13] = [
+        "name",
+        "timezone",
+        "ringTimeoutS",
+        "wrapUpLimitS",
+        "callsMode",
+        "categories",
+        "results",
+        "quietStart",
+        "quietEnd",
+        "callbackWindowMin",
+        "maxAttempts",
+        "sessionIdleH",
+        "sessionMaxDays",
+    ];
+    for k in body.keys() {
+        if !KEYS.contains(&k.as_str()) && !matches!(k.as_str(), "id" | "mall" | "messaging") {
+            errs.push(("body", format!("모르는 설정입니다: {k}")));
+        }
+    }
+    if let Some(v) = text("name", 60, &mut errs) {
+        b.name = v;
+    }
+    if let Some(v) = body.get("timezone") {
+        match v.as_str().filter(|z| z.parse::<chrono_tz::Tz>().is_ok()) {
+            Some(z) => b.timezone = z.to_string(),
+            None => errs.push(("timezone", "IANA 시간대여야 합니다 (예: Asia/Seoul)".into())),
+        }
+    }
+    if let Some(v) = int("ringTimeoutS", 5, 120, &mut errs) {
+        b.ring_timeout_s = v;
+    }
+    if let Some(v) = int("wrapUpLimitS", 0, 3600, &mut errs) {
+        b.wrap_up_limit_s = v;
+    }
+    if let Some(v) = body.get("callsMode") {
+        match v.as_str() {
+            Some("top") => b.calls_mode = BrandCallsMode::Top,
+            Some("total") => b.calls_mode = BrandCallsMode::Total,
+            _ => errs.push(("callsMode", "top(최고콜) 또는 total(전체콜)입니다".into())),
+        }
+    }
+    if let Some(v) = list("categories", &mut errs) {
+        b.categories = v;
+    }
+    if let Some(v) = list("results", &mut errs) {
+        b.results = v;
+    }
+    if let Some(v) = hhmm("quietStart", &mut errs) {
+        b.quiet_start = v;
+    }
+    if let Some(v) = hhmm("quietEnd", &mut errs) {
+        b.quiet_end = v;
+    }
+    if let Some(v) = int("callbackWindowMin", 1, 1440, &mut errs) {
+        b.callback_window_min = v;
+    }
+    if let Some(v) = int("maxAttempts", 1, 10, &mut errs) {
+        b.max_attempts = v;
+    }
+    if let Some(v) = int("sessionIdleH", 1, 72, &mut errs) {
+        b.session_idle_h = v;
+    }
+    if let Some(v) = int("sessionMaxDays", 1, 90, &mut errs) {
+        b.session_max_days = v;
+    }
+    errs
+}
+
+async fn put(
+    state: web::Data<AppState>,
+    who: Authed,
+    body: web::Json<Map<String, Value>>,
+) -> AppResult<HttpResponse> {
+    require_manager(&who.0, "브랜드 설정")?;
+    let me = who.0.clone();
+    let body = body.into_inner();
+    let mut b = (*state.engine.brand_rt(me.brand_id)?.brand).clone();
+    let before = view(&b);
+    let errs = apply(&mut b, &body);
+    if !errs.is_empty() {
+        return Err(AppError::invalid_fields(errs));
+    }
+    let after = view(&b);
+    let changed: Map<String, Value> = after
+        .as_object()
+        .into_iter()
+        .flatten()
+        .filter(|(k, v)| before.get(k.as_str()) != Some(v))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    let now = state.engine.now();
+    let id = me.brand_id;
+    let saved = state
+        .engine
+        .store
+        .write(move |tx| {
+            // Mall and messaging links are kept as stored (not part of this form).
+            let mut stored: Brand = store::get_w(tx, store::tables::BRANDS, &format!("{id:010}"))?
+                .ok_or_else(|| StoreError::refused(AppError::not_found("브랜드가 없습니다")))?;
+            let (mall, messaging) = (stored.mall.take(), stored.messaging.take());
+            let mut next = b.clone();
+            next.mall = mall;
+            next.messaging = messaging;
+            store::put_brand(tx, &next)?;
+            store::audit(
+                tx,
+                &json!({"at": now, "by": me.id, "action": "brand.settings", "brand": id,
+                        "changed": changed}),
+            )?;
+            Ok(next)
+        })
+        .await?;
+    state.engine.brand_changed(saved.clone());
+    Ok(HttpResponse::Ok().json(view(&saved)))
+}

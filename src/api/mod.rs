@@ -4,6 +4,7 @@
 
 pub mod account;
 pub mod admin;
+pub mod admin_audit;
 pub mod admin_services;
 pub mod admin_settings;
 pub mod agents;
@@ -129,6 +130,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     auth::configure(cfg);
     account::configure(cfg);
     admin::configure(cfg);
+    admin_audit::configure(cfg);
     admin_services::configure(cfg);
     admin_settings::configure(cfg);
     telephony::configure(cfg);

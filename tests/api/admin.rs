@@ -452,3 +452,97 @@ async fn bad_settings_are_refused_field_by_field_and_change_nothing() {
         403
     );
 }
+
+#[actix_rt::test]
+async fn the_audit_log_lists_my_brands_changes_by_person_kind_and_day_and_downloads_as_csv() {
+    let app = spawn_app().await;
+    let boss = app.login("boss").await;
+    app.post(
+        "/api/admin/agents",
+        Some(&boss),
+        new_agent("newbie", &["main"]),
+    )
+    .await;
+    app.put("/api/admin/settings", &boss, json!({"maxAttempts": 4}))
+        .await;
+    sign_in(&app, "kim", "wrong-password").await;
+    sign_in(&app, "choi", "wrong-password").await; // brand 2
+    let (s, all) = app.get("/api/admin/audit", Some(&boss)).await;
+    assert_eq!(s, 200, "{all}");
+    let actions: Vec<&str> = all["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["action"].as_str().unwrap())
+        .collect();
+    assert!(actions.contains(&"agent.create"), "{actions:?}");
+    assert!(actions.contains(&"brand.settings"), "{actions:?}");
+    assert!(actions.contains(&"login.failed"), "{actions:?}");
+    let failed: Vec<&Value> = all["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|v| v["action"] == "login.failed")
+        .collect();
+    assert_eq!(
+        failed.len(),
+        1,
+        "brand 2's failure is not shown: {failed:?}"
+    );
+    let created = all["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["action"] == "agent.create")
+        .unwrap();
+    assert_eq!(created["byName"], "송매니저");
+    assert_eq!(created["detail"]["login"], "newbie");
+    let (_, agents_only) = app.get("/api/admin/audit?kind=agent", Some(&boss)).await;
+    assert!(agents_only["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|v| v["action"].as_str().unwrap().starts_with("agent.")));
+    let (_, by_kim) = app.get("/api/admin/audit?actor=1", Some(&boss)).await;
+    assert!(by_kim["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|v| v["by"] == 1));
+    let tomorrow = (app.clock_now() + chrono::Duration::days(2))
+        .format("%Y-%m-%d")
+        .to_string();
+    let (_, later) = app
+        .get(
+            &format!("/api/admin/audit?from={tomorrow}&to={tomorrow}"),
+            Some(&boss),
+        )
+        .await;
+    assert_eq!(later["items"], json!([]));
+    let (s, bad) = app
+        .get("/api/admin/audit?from=2026-13-01", Some(&boss))
+        .await;
+    assert_eq!(s, 400, "{bad}");
+    // CSV for Excel: a BOM, a header, one row per entry.
+    let mut res = client()
+        .get(app.url("/api/admin/audit?format=csv"))
+        .bearer_auth(&boss)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 200);
+    assert!(res
+        .headers()
+        .get("content-type")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .starts_with("text/csv"));
+    let body = res.body().await.unwrap();
+    assert!(body.starts_with(&[0xEF, 0xBB, 0xBF]));
+    let text = String::from_utf8(body[3..].to_vec()).unwrap();
+    assert!(text.lines().next().unwrap().contains("action"));
+    assert!(text.contains("agent.create"));
+    let kim = app.login("kim").await;
+    assert_eq!(app.get("/api/admin/audit", Some(&kim)).await.0, 403);
+}

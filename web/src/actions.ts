@@ -29,6 +29,9 @@ export function notify(kind: Notice["kind"], text: string): void {
 
 let socket: DeskSocket | null = null;
 
+/** Where the reason a session ended waits for the login page. */
+export const SIGNED_OUT_KEY = "calldesk.signedOutReason";
+
 /** Drops error notices: after a resync they speak of a state that is gone. */
 function clearErrors(): void {
   noticeStore.set((n) => (n.some((x) => x.kind === "error") ? n.filter((x) => x.kind !== "error") : n));
@@ -69,7 +72,13 @@ export function connectDesk(onLoggedOut: () => void): () => void {
       if (c === "open" && deskStore.get().connection !== "open") clearErrors();
       deskStore.set((s) => (s.connection === c ? s : { ...s, connection: c }));
     },
-    onSessionEnded: () => {
+    onSessionEnded: (reason) => {
+      // The login page says why (deactivated, password changed, signed out elsewhere, expired).
+      try {
+        if (reason) sessionStorage.setItem(SIGNED_OUT_KEY, reason);
+      } catch {
+        /* private mode */
+      }
       setToken(null);
       onLoggedOut();
     },

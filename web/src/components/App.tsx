@@ -1,37 +1,40 @@
-// Chooses the page by path: `/login` (or no token) the login page, `/` the desk; any other
-// path a not-found page rather than the desk under a wrong address.
+// Chooses the page by path: `/login` (or no token) the login page, `/` the desk, `/admin` the
+// admin console (managers); any other path a not-found page rather than the desk under a wrong
+// address.
 
 import { useState } from "react";
 import { getToken } from "../api";
 import { useT } from "../i18n";
+import { AdminPage } from "../admin/AdminPage";
 import { Desk } from "./Desk";
 import { LoginPage } from "./LoginPage";
 
 /** Paths the app serves; everything else is not found. */
-const KNOWN = ["/", "/login"];
+const KNOWN = ["/", "/login", "/admin"];
 
 export function App() {
   const [token, setTokenState] = useState<string | null>(() => getToken());
   const path = location.pathname.replace(/\/+$/, "") || "/";
   if (!KNOWN.includes(path)) return <NotFound />;
   const atLogin = path === "/login";
+  const loggedOut = () => {
+    history.replaceState(null, "", "/login");
+    setTokenState(null);
+  };
   if (!token || atLogin) {
     return (
       <LoginPage
         onLoggedIn={(t) => {
-          history.replaceState(null, "", "/");
+          // Signed in from /admin: back to /admin; otherwise the desk.
+          if (path !== "/admin") history.replaceState(null, "", "/");
           setTokenState(t);
         }}
       />
     );
   }
+  if (path === "/admin") return <AdminPage onLoggedOut={loggedOut} />;
   return (
-    <Desk
-      onLoggedOut={() => {
-        history.replaceState(null, "", "/login");
-        setTokenState(null);
-      }}
-    />
+    <Desk onLoggedOut={loggedOut} />
   );
 }
 

@@ -3,7 +3,7 @@
 // flash, sound and desktop notification, the disconnected banner and the notices.
 
 import { useEffect, useState } from "react";
-import { answer, chooseStatus, connectDesk, hangup, noticeStore, wrapupDone } from "../actions";
+import { answer, chooseStatus, connectDesk, hangup, wrapupDone } from "../actions";
 import { deskStore } from "../desk";
 import { useT } from "../i18n";
 import { useStore } from "../store";
@@ -13,6 +13,7 @@ import { Header } from "./Header";
 import { LeftTab } from "./LeftTab";
 import { MessageDialog } from "./MessageDialog";
 import { MainWindow } from "./MainWindow";
+import { Notices } from "./Notices";
 import { RightTab } from "./RightTab";
 import { notifyRinging, startRinging } from "../ring";
 import { ReserveDialog } from "./Reservations";
@@ -22,7 +23,6 @@ export function Desk({ onLoggedOut }: { onLoggedOut: () => void }) {
   const connection = useStore(deskStore, (s) => s.connection);
   const hasHello = useStore(deskStore, (s) => s.agent !== null);
   const call = useStore(deskStore, (s) => s.call);
-  const notices = useStore(noticeStore, (n) => n);
   const [dialOpen, setDialOpen] = useState(false);
   const [reserveOpen, setReserveOpen] = useState(false);
   const [messageOpen, setMessageOpen] = useState(false);
@@ -103,13 +103,7 @@ export function Desk({ onLoggedOut }: { onLoggedOut: () => void }) {
       {reserveOpen && <ReserveDialog onClose={() => setReserveOpen(false)} />}
       {messageOpen && <MessageDialog onClose={() => setMessageOpen(false)} />}
       {detail && <ConsultationDetail ticketId={detail} onClose={() => setDetail(null)} />}
-      <div className="notices" aria-live="polite">
-        {notices.map((n) => (
-          <div key={n.id} className={`notice ${n.kind}`}>
-            {n.text}
-          </div>
-        ))}
-      </div>
+      <Notices />
     </div>
   );
 }

@@ -228,6 +228,11 @@ export function Header({
             </div>
           )}
         </div>
+        {agent.role !== "agent" && (
+          <a className="btn ghost" href="/admin" data-testid="admin-link">
+            {t("adminTitle")}
+          </a>
+        )}
         <button className="btn ghost" data-testid="lang-switch" onClick={() => setLang(lang === "ko" ? "en" : "ko")} title={t("language")}>
           {lang === "ko" ? "EN" : "한국어"}
         </button>

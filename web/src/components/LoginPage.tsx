@@ -1,6 +1,8 @@
-// The login page: id and password; errors in Korean (English on the switch).
+// The login page: id and password; errors in Korean (English on the switch); why the last
+// session ended, when it was ended for the person (deactivated, password changed, …).
 
 import { useState } from "react";
+import { SIGNED_OUT_KEY } from "../actions";
 import { api, ApiError, setToken } from "../api";
 import { setLang, useLang, useT } from "../i18n";
 
@@ -11,6 +13,15 @@ export function LoginPage({ onLoggedIn }: { onLoggedIn: (token: string) => void 
   const [password, setPassword] = useState("");
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [endedWhy] = useState<string | null>(() => {
+    try {
+      const r = sessionStorage.getItem(SIGNED_OUT_KEY);
+      sessionStorage.removeItem(SIGNED_OUT_KEY);
+      return r;
+    } catch {
+      return null;
+    }
+  });
 
   async function submit(e: React.FormEvent) {
     e.preventDefault();
@@ -31,6 +42,11 @@ export function LoginPage({ onLoggedIn }: { onLoggedIn: (token: string) => void 
     <div className="login-page">
       <form className="login-box" onSubmit={submit}>
         <h1>{t("loginTitle")}</h1>
+        {endedWhy && (
+          <p className="login-notice" role="status" data-testid="signed-out-reason">
+            {endedWhy}
+          </p>
+        )}
         <label>
           {t("loginId")}
           <input data-testid="login-id" autoFocus value={login} onChange={(e) => setLogin(e.target.value)} autoComplete="username" />

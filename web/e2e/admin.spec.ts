@@ -1,0 +1,145 @@
+// The admin console in a real browser against the real server: the manager creates an agent and
+// a service in /admin; in a second browser the new agent signs in, goes 대기 and answers a call of
+// the new service; the manager deactivates them and their desk shows it was signed out. Agents get
+// a managers-only page. Every section is screenshotted at 1366 and 1920 px and checked with axe.
+import { expect, test, type Page } from "@playwright/test";
+import { accessible, BASE, callIn, Server, shooter, signIn } from "./server";
+
+const server = new Server();
+test.describe.configure({ mode: "serial" });
+test.beforeAll(async () => server.start());
+test.afterAll(async () => server.stop());
+
+const shot = shooter("admin-");
+
+async function openAdmin(page: Page) {
+  await signIn(page, "manager01");
+  await expect(page.getByTestId("admin-link")).toBeVisible();
+  await page.getByTestId("admin-link").click();
+  await expect(page.getByTestId("admin-agents")).toBeVisible();
+}
+
+test("a manager sets up a service and an agent who takes its call, then deactivates them", async ({ page, browser }) => {
+  await openAdmin(page);
+  await accessible(page, "admin: people");
+
+  // A new service (phone line).
+  await page.getByTestId("admin-nav-services").click();
+  await page.getByTestId("admin-service-new").click();
+  await page.getByTestId("f-code").fill("vip");
+  await page.getByTestId("f-service-name").fill("VIP 전용");
+  await page.getByTestId("f-sl").fill("15");
+  await page.getByTestId("admin-service-form-submit").click();
+  await expect(page.getByTestId("admin-services").locator('tr[data-service="vip"]')).toContainText("VIP 전용");
+
+  // A new agent serving it; a weak password is refused beside its field first.
+  await page.getByTestId("admin-nav-agents").click();
+  await page.getByTestId("admin-agent-new").click();
+  await page.getByTestId("f-login").fill("vip01");
+  await page.getByTestId("f-name").fill("한가람");
+  await page.getByTestId("f-extension").fill("2090");
+  await page.getByTestId("f-services").getByLabel("VIP 전용").check();
+  await page.getByTestId("f-password").fill("1234");
+  await page.getByTestId("admin-agent-form-submit").click();
+  await expect(page.getByTestId("admin-agent-form")).toContainText("10자 이상");
+  await page.getByTestId("f-password").fill("garam-vip-desk-2026");
+  await page.getByTestId("admin-agent-form-submit").click();
+  const row = page.getByTestId("admin-agents").locator('tr[data-person="vip01"]');
+  await expect(row).toContainText("한가람");
+  await expect(row).toContainText("VIP 전용");
+
+  // The new agent, in another browser: signs in, goes ready, answers a VIP call.
+  const other = await browser.newContext();
+  const desk = await other.newPage();
+  await desk.goto(`${BASE}/login`);
+  await desk.getByTestId("login-id").fill("vip01");
+  await desk.getByTestId("login-password").fill("garam-vip-desk-2026");
+  await desk.getByTestId("login-submit").click();
+  await expect(desk.getByTestId("agent-status")).toHaveText("상담준비");
+  await expect(desk.getByTestId("admin-link")).toHaveCount(0);
+  await desk.getByTestId("status-ready").click();
+  await callIn("vip", "010-2345-6789");
+  await expect(desk.getByTestId("call-card")).toHaveAttribute("data-state", "ringing");
+  await expect(desk.getByTestId("call-card")).toContainText("VIP 전용");
+  await desk.getByTestId("call-answer").click();
+  await expect(desk.getByTestId("agent-status")).toHaveText("통화중");
+  await desk.getByTestId("call-hangup").click();
+  await desk.getByTestId("wrapup-done").click();
+  await expect(desk.getByTestId("agent-status")).toHaveText("대기");
+
+  // Deactivated: the desk is signed out and says why; signing in again is refused.
+  await row.getByTestId("admin-agent-toggle").click();
+  await expect(page.getByTestId("confirm-dialog")).toContainText("한가람");
+  await page.getByTestId("confirm-ok").click();
+  await expect(desk.getByTestId("signed-out-reason")).toContainText("사용이 중지", { timeout: 10_000 });
+  await desk.getByTestId("login-id").fill("vip01");
+  await desk.getByTestId("login-password").fill("garam-vip-desk-2026");
+  await desk.getByTestId("login-submit").click();
+  await expect(desk.getByTestId("login-error")).toContainText("중지");
+  await expect(row).toContainText("사용 중지");
+  await other.close();
+});
+
+test("brand settings save and reach the desk; the audit log shows who did what", async ({ page, browser }) => {
+  await openAdmin(page);
+  await page.getByTestId("admin-nav-settings").click();
+  await expect(page.getByTestId("s-categories")).toHaveValue(/배송/);
+  await page.getByTestId("s-categories").fill("주문\n배송\nVIP 문의");
+  await page.getByTestId("s-ringTimeoutS").fill("3");
+  await page.getByTestId("settings-save").click();
+  await expect(page.getByTestId("admin-settings")).toContainText("5~120");
+  await page.getByTestId("s-ringTimeoutS").fill("20");
+  await page.getByTestId("settings-save").click();
+  await expect(page.locator(".notice.info")).toContainText("설정을 저장했습니다");
+  // A desk opened now offers the new 상담유형.
+  const other = await browser.newContext();
+  const desk = await other.newPage();
+  await signIn(desk, "agent11");
+  await desk.getByTestId("status-ready").click();
+  await callIn("main", "010-3456-7890");
+  await desk.getByTestId("call-answer").click();
+  await expect(desk.getByTestId("note-category").locator("option")).toContainText(["상담유형", "주문", "배송", "VIP 문의"]);
+  await desk.getByTestId("call-hangup").click();
+  await desk.getByTestId("wrapup-done").click();
+  await desk.getByTestId("status-preparing").click();
+  await other.close();
+
+  await page.getByTestId("admin-nav-audit").click();
+  await expect(page.getByTestId("audit-list")).toContainText("brand.settings");
+  await expect(page.getByTestId("audit-list")).toContainText("agent.deactivate");
+  await page.getByTestId("audit-kind").selectOption("agent");
+  await expect(page.getByTestId("audit-list")).not.toContainText("brand.settings");
+  const download = page.waitForEvent("download");
+  await page.getByTestId("audit-csv").click();
+  expect((await download).suggestedFilename()).toMatch(/^audit-.*\.csv$/);
+});
+
+test("an agent who opens /admin gets a managers-only page", async ({ page }) => {
+  await signIn(page, "agent12");
+  await expect(page.getByTestId("agent-status")).toHaveText("상담준비");
+  await page.goto(`${BASE}/admin`);
+  await expect(page.getByTestId("admin-forbidden")).toContainText("매니저");
+  await accessible(page, "admin: forbidden");
+});
+
+for (const [w, h] of [
+  [1366, 768],
+  [1920, 1080],
+] as const) {
+  test(`every admin section at ${w}×${h}`, async ({ browser }) => {
+    const ctx = await browser.newContext({ viewport: { width: w, height: h }, locale: "ko-KR", timezoneId: "Asia/Seoul" });
+    const page = await ctx.newPage();
+    await openAdmin(page);
+    for (const s of ["agents", "services", "settings", "audit"]) {
+      await page.getByTestId(`admin-nav-${s}`).click();
+      await page.waitForTimeout(300);
+      await accessible(page, `admin ${s} at ${w}`);
+      await shot(page, `${w}-${s}`);
+    }
+    await page.getByTestId("admin-nav-agents").click();
+    await page.getByTestId("admin-agent-new").click();
+    await accessible(page, `admin new-agent form at ${w}`);
+    await shot(page, `${w}-agent-form`);
+    await ctx.close();
+  });
+}

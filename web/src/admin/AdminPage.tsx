@@ -1,0 +1,93 @@
+// /admin: the admin console for managers — 상담사 (people), 서비스 (phone lines), 브랜드 설정 and
+// 감사 로그 — on the `/api/admin/…` routes. Every change takes effect in the running center at
+// once. Agents who open the address get a page saying it is for managers (the routes answer 403).
+
+import { useEffect, useState } from "react";
+import { api, ApiError, setToken } from "../api";
+import { Notices } from "../components/Notices";
+import { useT, type LabelKey } from "../i18n";
+import type { AgentPublic } from "../generated/AgentPublic";
+import { AgentsSection } from "./AgentsSection";
+import { AuditSection } from "./AuditSection";
+import { ServicesSection } from "./ServicesSection";
+import { SettingsSection } from "./SettingsSection";
+
+type Section = "agents" | "services" | "settings" | "audit";
+const SECTIONS: Section[] = ["agents", "services", "settings", "audit"];
+
+export function AdminPage({ onLoggedOut }: { onLoggedOut: () => void }) {
+  const t = useT();
+  const [me, setMe] = useState<AgentPublic | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [section, setSection] = useState<Section>(() => {
+    const h = location.hash.replace("#", "") as Section;
+    return SECTIONS.includes(h) ? h : "agents";
+  });
+
+  useEffect(() => {
+    api<{ agent: AgentPublic }>("GET", "/api/me").then(
+      (r) => setMe(r.agent),
+      (e) => {
+        if (e instanceof ApiError && e.status === 401) {
+          setToken(null);
+          onLoggedOut();
+        } else setError(e instanceof Error ? e.message : String(e));
+      },
+    );
+  }, [onLoggedOut]);
+
+  function go(s: Section) {
+    history.replaceState(null, "", `/admin#${s}`);
+    setSection(s);
+  }
+
+  if (error) return <p className="login-error">{error}</p>;
+  if (!me) return <div className="desk-loading">…</div>;
+  if (me.role === "agent") {
+    return (
+      <main className="login-page" data-testid="admin-forbidden">
+        <div className="login-box">
+          <h1>{t("adminOnly")}</h1>
+          <p>{t("adminOnlyBody")}</p>
+          <a className="btn primary" href="/">
+            {t("backToDesk")}
+          </a>
+        </div>
+      </main>
+    );
+  }
+  return (
+    <div className="admin">
+      <header className="header">
+        <div className="hdr-group">
+          <span className="brand">{t("adminTitle")}</span>
+          <span className="me">
+            <strong>{me.name}</strong>
+          </span>
+        </div>
+        <div className="hdr-group hdr-right">
+          <a className="btn" href="/" data-testid="admin-to-desk">
+            ← {t("appName")}
+          </a>
+        </div>
+      </header>
+      <div className="admin-body">
+        <nav className="admin-nav" aria-label={t("adminTitle")}>
+          {SECTIONS.map((s) => (
+            <button key={s} className={`admin-tab ${section === s ? "active" : ""}`} aria-current={section === s ? "page" : undefined} onClick={() => go(s)} data-testid={`admin-nav-${s}`}>
+              {t(`admin_${s}` as LabelKey)}
+            </button>
+          ))}
+          <p className="muted small-note admin-hint">{t("adminTemplatesHint")}</p>
+        </nav>
+        <main className="admin-main">
+          {section === "agents" && <AgentsSection me={me} />}
+          {section === "services" && <ServicesSection />}
+          {section === "settings" && <SettingsSection />}
+          {section === "audit" && <AuditSection />}
+        </main>
+      </div>
+      <Notices />
+    </div>
+  );
+}

@@ -1,0 +1,164 @@
+// 브랜드 설정: every setting of the brand in one form; saving changes only what was edited,
+// names every wrong field, and applies at once (desks get the new lists and timings).
+
+import { useEffect, useState } from "react";
+import { api } from "../api";
+import { notify } from "../actions";
+import { useT } from "../i18n";
+import { Field, fieldErrors } from "./shared";
+
+interface Settings {
+  name: string;
+  timezone: string;
+  ringTimeoutS: number;
+  wrapUpLimitS: number;
+  callsMode: "top" | "total";
+  categories: string[];
+  results: string[];
+  quietStart: string;
+  quietEnd: string;
+  callbackWindowMin: number;
+  maxAttempts: number;
+  sessionIdleH: number;
+  sessionMaxDays: number;
+  mall: string | null;
+  messaging: boolean;
+}
+
+type Form = Record<string, string>;
+
+function toForm(s: Settings): Form {
+  return {
+    name: s.name,
+    timezone: s.timezone,
+    ringTimeoutS: String(s.ringTimeoutS),
+    wrapUpLimitS: String(s.wrapUpLimitS),
+    callsMode: s.callsMode,
+    categories: s.categories.join("\n"),
+    results: s.results.join("\n"),
+    quietStart: s.quietStart,
+    quietEnd: s.quietEnd,
+    callbackWindowMin: String(s.callbackWindowMin),
+    maxAttempts: String(s.maxAttempts),
+    sessionIdleH: String(s.sessionIdleH),
+    sessionMaxDays: String(s.sessionMaxDays),
+  };
+}
+
+const NUMBERS = ["ringTimeoutS", "wrapUpLimitS", "callbackWindowMin", "maxAttempts", "sessionIdleH", "sessionMaxDays"];
+const LISTS = ["categories", "results"];
+
+export function SettingsSection() {
+  const t = useT();
+  const [loaded, setLoaded] = useState<Settings | null>(null);
+  const [form, setForm] = useState<Form>({});
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [busy, setBusy] = useState(false);
+  useEffect(() => {
+    api<Settings>("GET", "/api/admin/settings").then(
+      (s) => {
+        setLoaded(s);
+        setForm(toForm(s));
+      },
+      (e) => notify("error", (e as Error).message),
+    );
+  }, []);
+  if (!loaded) return <p className="empty">…</p>;
+  const initial = toForm(loaded);
+  const set = (k: string) => (e: React.ChangeEvent<HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement>) => setForm((f) => ({ ...f, [k]: e.target.value }));
+
+  async function save(e: React.FormEvent) {
+    e.preventDefault();
+    const body: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(form)) {
+      if (v === initial[k]) continue;
+      body[k] = NUMBERS.includes(k) ? (v.trim() === "" ? null : Number(v)) : LISTS.includes(k) ? v.split("\n").map((x) => x.trim()).filter(Boolean) : v;
+    }
+    if (Object.keys(body).length === 0) {
+      notify("info", t("nothingChanged"));
+      return;
+    }
+    setBusy(true);
+    try {
+      const s = await api<Settings>("PUT", "/api/admin/settings", body);
+      setLoaded(s);
+      setForm(toForm(s));
+      setErrors({});
+      notify("info", t("settingsSaved"));
+    } catch (err) {
+      setErrors(fieldErrors(err));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const input = (k: string, label: string, hint?: string) => (
+    <Field label={label} error={errors[k]} hint={hint}>
+      <input value={form[k] ?? ""} onChange={set(k)} data-testid={`s-${k}`} />
+    </Field>
+  );
+  return (
+    <form className="settings-form" onSubmit={save} aria-label={t("admin_settings")} data-testid="admin-settings">
+      <div className="admin-toolbar">
+        <h2>{t("admin_settings")}</h2>
+        <button className="btn primary" disabled={busy} data-testid="settings-save">
+          {t("save")}
+        </button>
+      </div>
+      <fieldset>
+        <legend>{t("setBrand")}</legend>
+        <div className="form-grid">
+          {input("name", t("brandName"))}
+          {input("timezone", t("timezone"), "Asia/Seoul")}
+          <Field label={t("callsModeLabel")} error={errors.callsMode}>
+            <select value={form.callsMode} onChange={set("callsMode")} data-testid="s-callsMode">
+              <option value="top">{t("topCalls")}</option>
+              <option value="total">{t("totalCalls")}</option>
+            </select>
+          </Field>
+        </div>
+      </fieldset>
+      <fieldset>
+        <legend>{t("setCalls")}</legend>
+        <div className="form-grid">
+          {input("ringTimeoutS", `${t("ringTimeout")} (${t("secondsUnit")})`, "5–120")}
+          {input("wrapUpLimitS", `${t("wrapUpLimit")} (${t("secondsUnit")})`, t("zeroIsNone"))}
+        </div>
+      </fieldset>
+      <fieldset>
+        <legend>{t("setNote")}</legend>
+        <div className="form-grid">
+          <Field label={t("category")} error={errors.categories} hint={t("onePerLine")}>
+            <textarea value={form.categories} onChange={set("categories")} rows={7} data-testid="s-categories" />
+          </Field>
+          <Field label={t("result")} error={errors.results} hint={t("onePerLine")}>
+            <textarea value={form.results} onChange={set("results")} rows={7} data-testid="s-results" />
+          </Field>
+        </div>
+      </fieldset>
+      <fieldset>
+        <legend>{t("setResv")}</legend>
+        <div className="form-grid">
+          {input("quietStart", t("quietStart"), "HH:MM")}
+          {input("quietEnd", t("quietEnd"), "HH:MM")}
+          {input("callbackWindowMin", t("callbackWindow"))}
+          {input("maxAttempts", t("maxAttemptsLabel"))}
+        </div>
+      </fieldset>
+      <fieldset>
+        <legend>{t("setSessions")}</legend>
+        <div className="form-grid">
+          {input("sessionIdleH", t("sessionIdle"))}
+          {input("sessionMaxDays", t("sessionMax"))}
+        </div>
+      </fieldset>
+      <fieldset>
+        <legend>{t("setLinks")}</legend>
+        <p className="muted">
+          {t("mallLink")}: {loaded.mall ?? t("none")} · {t("messagingLink")}: {loaded.messaging ? t("providerSet") : t("outboxOnly")}
+        </p>
+      </fieldset>
+      {errors.body && <p className="field-error">{errors.body}</p>}
+    </form>
+  );
+}

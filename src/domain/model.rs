@@ -54,10 +54,10 @@ pub struct Brand {
     pub results: Vec<String>,
     /// The linked shopping mall for 주문정보 (none: the menu is not shown).
     #[serde(default)]
-    pub mall: Option<crate::shop::MallLink>,
+    pub mall: Option<crate::domain::links::MallLink>,
     /// How messages (문자발송) go out (none: the built-in outbox).
     #[serde(default)]
-    pub messaging: Option<crate::messaging::MessagingLink>,
+    pub messaging: Option<crate::domain::links::MessagingLink>,
     /// Quiet hours for 대량 (marketing) dials, local `HH:MM` (default 21:00–08:00).
     #[serde(default = "default_quiet_start")]
     pub quiet_start: String,

@@ -7,7 +7,6 @@ pub mod nhn;
 pub mod outbox;
 
 use crate::domain::message::{Delivery, Message};
-use serde::{Deserialize, Serialize};
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -22,15 +21,7 @@ pub trait MessageProvider: Send + Sync {
     fn send<'a>(&'a self, m: &'a Message) -> SendFuture<'a>;
 }
 
-/// How a brand sends messages (brand setting `messaging`; none = the outbox).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum MessagingLink {
-    /// Keep and mark sent (demo, or a brand that forwards the outbox by other means).
-    Outbox,
-    /// NHN Cloud Notification (AlimTalk v2.3 and SMS v3.0 APIs).
-    Nhn(Box<nhn::NhnConfig>),
-}
+pub use crate::domain::links::MessagingLink;
 
 /// The provider for a brand's setting.
 pub fn provider_for(link: Option<&MessagingLink>) -> Arc<dyn MessageProvider> {

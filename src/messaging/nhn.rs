@@ -9,7 +9,6 @@
 
 use super::{MessageProvider, SendFuture};
 use crate::domain::message::{Delivery, Message, MessageKind, MessageStatus};
-use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use std::time::Duration;
 
@@ -17,33 +16,7 @@ use std::time::Duration;
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(5);
 const TRIES: u32 = 3;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct NhnConfig {
-    /// e.g. `https://api-alimtalk.cloud.toast.com`
-    #[serde(default = "default_alimtalk_url")]
-    pub alimtalk_url: String,
-    /// e.g. `https://api-sms.cloud.toast.com`
-    #[serde(default = "default_sms_url")]
-    pub sms_url: String,
-    /// AlimTalk app key.
-    pub app_key: String,
-    /// SMS app key.
-    pub sms_app_key: String,
-    /// `X-Secret-Key` of both services.
-    pub secret_key: String,
-    /// The Kakao channel's sender key (발신 키).
-    pub sender_key: String,
-    /// The registered caller number SMS / LMS go out from (발신번호).
-    pub send_no: String,
-}
-
-fn default_alimtalk_url() -> String {
-    "https://api-alimtalk.cloud.toast.com".into()
-}
-fn default_sms_url() -> String {
-    "https://api-sms.cloud.toast.com".into()
-}
+pub use crate::domain::links::NhnConfig;
 
 pub struct Nhn {
     config: NhnConfig,

@@ -5,59 +5,9 @@
 
 use super::{Order, OrderItem, OrderStatus, ShopError, ShopFuture, ShopProvider, LOOKUP_TIMEOUT};
 use crate::domain::phone::Phone;
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum StatusCodes {
-    Cafe24,
-    Naver,
-    Plain,
-}
-
-/// JSON pointers into the mall's answer (for one order object).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct FieldMap {
-    /// Where the order object is in the by-number answer (`""` = the answer itself).
-    #[serde(default)]
-    pub order: String,
-    /// Where the list of orders is in the by-phone answer.
-    #[serde(default)]
-    pub list: String,
-    pub order_no: String,
-    pub ordered_at: String,
-    pub status: String,
-    pub customer_name: String,
-    pub phone: String,
-    pub items: String,
-    pub item_name: String,
-    #[serde(default)]
-    pub item_option: Option<String>,
-    pub item_quantity: String,
-    pub item_price: String,
-    pub total_amount: String,
-    pub payment_method: String,
-    #[serde(default)]
-    pub shipping_company: Option<String>,
-    #[serde(default)]
-    pub tracking_no: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct HttpMallConfig {
-    /// e.g. `https://mall.example/api/orders/{orderNo}`
-    pub order_url: String,
-    /// e.g. `https://mall.example/api/orders?phone={phone}`
-    pub phone_url: String,
-    /// e.g. `["Authorization", "Bearer …"]`
-    #[serde(default)]
-    pub auth_header: Option<(String, String)>,
-    pub status_codes: StatusCodes,
-    pub fields: FieldMap,
-}
+pub use crate::domain::links::{FieldMap, HttpMallConfig, StatusCodes};
 
 pub struct HttpMall {
     config: HttpMallConfig,

@@ -174,15 +174,7 @@ pub trait ShopProvider: Send + Sync {
     fn recent_orders<'a>(&'a self, phone: &'a Phone) -> ShopFuture<'a, Vec<Order>>;
 }
 
-/// How a brand's mall is linked (brand setting `mall`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum MallLink {
-    /// The built-in demo mall (`orders.json` in the demo folder).
-    Demo,
-    /// A real mall's HTTP API.
-    Http(Box<http::HttpMallConfig>),
-}
+pub use crate::domain::links::MallLink;
 
 #[cfg(test)]
 mod tests {

@@ -60,6 +60,10 @@ enum Cmd {
         /// IANA time zone of the brand's day.
         #[arg(long, default_value = "Asia/Seoul")]
         timezone: String,
+        /// `manager` (default), or `admin` for the operator who creates further brands in the
+        /// browser.
+        #[arg(long, default_value = "manager")]
+        role: String,
     },
     /// Seed the load-test brand (agents load0001…, password load1234) into an empty data dir.
     SeedLoad {
@@ -118,7 +122,16 @@ fn main() -> std::process::ExitCode {
             brand,
             login,
             timezone,
+            role,
         } => {
+            let role = match role.as_str() {
+                "manager" => calldesk::domain::model::Role::Manager,
+                "admin" => calldesk::domain::model::Role::Admin,
+                other => {
+                    eprintln!("calldesk init: --role is manager or admin (got '{other}')");
+                    return std::process::ExitCode::from(2);
+                }
+            };
             let password = match init_password() {
                 Ok(p) => p,
                 Err(e) => {
@@ -128,7 +141,9 @@ fn main() -> std::process::ExitCode {
             };
             let res = calldesk::store::Store::open(&data_dir)
                 .map_err(|e| e.to_string())
-                .and_then(|s| calldesk::onboarding::init(&s, &brand, &login, &password, &timezone));
+                .and_then(|s| {
+                    calldesk::onboarding::init(&s, &brand, &login, &password, &timezone, role)
+                });
             match res {
                 Ok(made) => {
                     eprintln!(

@@ -14,71 +14,129 @@ pub struct Created {
     pub agent_id: AgentId,
 }
 
-/// Creates the brand `name` and its first manager `login` (name = login, extension empty).
-/// Refuses a login already in use, a brand name already there, a bad time zone and a weak
-/// password, with the reason.
+/// Checks a new brand and its first person; every wrong field is named (`name`, `login`,
+/// `timezone`, `password`). Unique names and logins are checked when written.
+pub fn check(
+    name: &str,
+    login: &str,
+    password: &str,
+    timezone: &str,
+) -> Vec<(&'static str, String)> {
+    let mut errs = Vec::new();
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 60 {
+        errs.push(("name", "브랜드 이름은 1~60자여야 합니다".to_string()));
+    }
+    let login = login.trim();
+    let login_ok = !login.is_empty()
+        && login.chars().count() <= 64
+        && login
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c));
+    if !login_ok {
+        errs.push((
+            "login",
+            "아이디는 영문, 숫자, . _ - 로 1~64자입니다".to_string(),
+        ));
+    }
+    if timezone.parse::<chrono_tz::Tz>().is_err() {
+        errs.push(("timezone", format!("알 수 없는 시간대입니다: {timezone}")));
+    }
+    if let Err(m) = password::check(password, login) {
+        errs.push(("password", m));
+    }
+    errs
+}
+
+/// Writes a new brand (every setting at its default) and its first person (`role`: manager,
+/// or admin for an operator), audited, inside one transaction. A brand name or a login already
+/// there is refused (409).
+pub fn write_brand_with_first(
+    tx: &redb::WriteTransaction,
+    name: &str,
+    login: &str,
+    password_hash: &str,
+    timezone: &str,
+    role: Role,
+    by: Option<AgentId>,
+) -> store::StoreResult<(Brand, Agent)> {
+    let taken = {
+        use redb::ReadableTable;
+        let t = tx.open_table(store::tables::BRANDS)?;
+        let mut taken = false;
+        for row in t.iter()? {
+            let (_, v) = row?;
+            let b: Brand = serde_json::from_slice(v.value())?;
+            if b.name == name {
+                taken = true;
+                break;
+            }
+        }
+        taken
+    };
+    if taken {
+        return Err(store::StoreError::refused(crate::error::AppError::new(
+            crate::error::Code::Conflict,
+            format!("브랜드 '{name}'이(가) 이미 있습니다"),
+        )));
+    }
+    let brand = Brand::with_defaults(store::next_brand_id(tx)?, name, timezone);
+    let agent = Agent {
+        id: store::next_agent_id(tx)?,
+        brand_id: brand.id,
+        login: login.to_string(),
+        name: login.to_string(),
+        extension: String::new(),
+        role,
+        services: vec![],
+        password_hash: password_hash.to_string(),
+        full_view: true,
+        active: true,
+    };
+    store::put_brand(tx, &brand)?;
+    store::put_agent(tx, &agent)?;
+    store::audit(
+        tx,
+        &serde_json::json!({"at": chrono::Utc::now(), "by": by, "action": "brand.create",
+            "brand": brand.id, "agent": agent.id, "login": login, "role": role}),
+    )?;
+    Ok((brand, agent))
+}
+
+/// `calldesk init`: creates the brand `name` and its first person `login` (name = login,
+/// extension empty) with `role` (manager; admin for the operator's own account). Refuses a
+/// login already in use, a brand name already there, a bad time zone and a weak password.
 pub fn init(
     store: &Store,
     name: &str,
     login: &str,
     password: &str,
     timezone: &str,
+    role: Role,
 ) -> Result<Created, String> {
-    let name = name.trim();
-    let login = login.trim();
-    if name.is_empty() || name.chars().count() > 60 {
-        return Err("--brand: 브랜드 이름은 1~60자여야 합니다".into());
-    }
-    crate::domain::limits::LOGIN
-        .check(login)
-        .map_err(|(_, m)| format!("--login: {m}"))?;
-    if login.is_empty()
-        || !login
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
-    {
-        return Err("--login: 아이디는 영문, 숫자, . _ - 로 씁니다".into());
-    }
-    if timezone.parse::<chrono_tz::Tz>().is_err() {
-        return Err(format!("--timezone: 알 수 없는 시간대입니다: {timezone}"));
-    }
-    password::check(password, login).map_err(|m| format!("password: {m}"))?;
-    if store
-        .brands()
-        .map_err(|e| e.to_string())?
-        .iter()
-        .any(|b| b.name == name)
-    {
-        return Err(format!("브랜드 '{name}'이(가) 이미 있습니다"));
+    let errs = check(name, login, password, timezone);
+    if let Some((field, m)) = errs.first() {
+        let flag = match *field {
+            "name" => "--brand",
+            "login" => "--login",
+            "timezone" => "--timezone",
+            _ => "password",
+        };
+        return Err(format!("{flag}: {m}"));
     }
     let hash = crate::api::auth::hash_password(password);
-    let (name, login, timezone) = (name.to_string(), login.to_string(), timezone.to_string());
+    let (name, login, timezone) = (
+        name.trim().to_string(),
+        login.trim().to_string(),
+        timezone.to_string(),
+    );
     store
         .write_blocking(move |tx| {
-            let brand_id = store::next_brand_id(tx)?;
-            let agent_id = store::next_agent_id(tx)?;
-            store::put_brand(tx, &Brand::with_defaults(brand_id, &name, &timezone))?;
-            store::put_agent(
-                tx,
-                &Agent {
-                    id: agent_id,
-                    brand_id,
-                    login: login.clone(),
-                    name: login.clone(),
-                    extension: String::new(),
-                    role: Role::Manager,
-                    services: vec![],
-                    password_hash: hash.clone(),
-                    full_view: true,
-                    active: true,
-                },
-            )?;
-            store::audit(
-                tx,
-                &serde_json::json!({"at": chrono::Utc::now(), "by": null, "action": "brand.init",
-                    "brand": brand_id, "agent": agent_id, "login": login}),
-            )?;
-            Ok(Created { brand_id, agent_id })
+            let (b, a) = write_brand_with_first(tx, &name, &login, &hash, &timezone, role, None)?;
+            Ok(Created {
+                brand_id: b.id,
+                agent_id: a.id,
+            })
         })
         .map_err(|e| e.to_string())
 }
@@ -96,6 +154,7 @@ mod tests {
             "sky.admin",
             "blue-harbor-lamp",
             "Asia/Seoul",
+            Role::Manager,
         )
         .unwrap();
         assert_eq!(
@@ -119,6 +178,7 @@ mod tests {
             "sea.admin",
             "green-river-stone",
             "Asia/Seoul",
+            Role::Manager,
         )
         .unwrap();
         assert_eq!(
@@ -133,7 +193,8 @@ mod tests {
             "하늘몰",
             "x.admin",
             "green-river-stone",
-            "Asia/Seoul"
+            "Asia/Seoul",
+            Role::Manager
         )
         .unwrap_err()
         .contains("이미 있습니다"));
@@ -142,18 +203,31 @@ mod tests {
             "산몰",
             "sea.admin",
             "green-river-stone",
-            "Asia/Seoul"
+            "Asia/Seoul",
+            Role::Manager
         )
         .unwrap_err()
         .contains("이미 사용 중"));
-        assert!(init(&store, "산몰", "m.admin", "short", "Asia/Seoul")
-            .unwrap_err()
-            .contains("10자 이상"));
-        assert!(
-            init(&store, "산몰", "m.admin", "green-river-stone", "Mars/Base")
-                .unwrap_err()
-                .contains("시간대")
-        );
+        assert!(init(
+            &store,
+            "산몰",
+            "m.admin",
+            "short",
+            "Asia/Seoul",
+            Role::Manager
+        )
+        .unwrap_err()
+        .contains("10자 이상"));
+        assert!(init(
+            &store,
+            "산몰",
+            "m.admin",
+            "green-river-stone",
+            "Mars/Base",
+            Role::Manager
+        )
+        .unwrap_err()
+        .contains("시간대"));
         assert_eq!(store.brands().unwrap().len(), 2);
     }
 }

@@ -5,6 +5,7 @@
 pub mod account;
 pub mod admin;
 pub mod admin_audit;
+pub mod admin_brands;
 pub mod admin_services;
 pub mod admin_settings;
 pub mod agents;
@@ -131,6 +132,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     account::configure(cfg);
     admin::configure(cfg);
     admin_audit::configure(cfg);
+    admin_brands::configure(cfg);
     admin_services::configure(cfg);
     admin_settings::configure(cfg);
     telephony::configure(cfg);

@@ -135,44 +135,13 @@ impl Engine {
         }));
         let agents = engine.store.agents()?;
         for brand in engine.store.brands()? {
-            let brand = Arc::new(brand);
-            let services = Arc::new(engine.store.services(brand.id)?);
-            let members: Vec<_> = agents.iter().filter(|a| a.brand_id == brand.id).collect();
-            let stats = stats::StatsActor::new(
-                engine.clone(),
-                brand.clone(),
-                members.iter().map(|a| AgentPublic::from(*a)).collect(),
-            )
-            .start();
-            let mut queues = HashMap::new();
-            for s in services.iter() {
-                let counts = stats::restored_queue_counts(&engine, &brand, &s.code);
-                let q = queue::QueueActor::new(
-                    engine.clone(),
-                    brand.clone(),
-                    ServiceView::of(s),
-                    stats.clone(),
-                    counts,
-                )
-                .start();
-                queues.insert(s.code.clone(), q);
-            }
-            let queues = Arc::new(queues);
-            let distributor = distributor::Distributor::new(queues.clone()).start();
-            engine.registry.brands.insert(
-                brand.id,
-                BrandRuntime {
-                    brand: brand.clone(),
-                    services,
-                    distributor,
-                    stats,
-                    queues,
-                },
-            );
-            engine
-                .registry
-                .brand_agents
-                .insert(brand.id, members.iter().map(|a| a.id).collect());
+            let services = engine.store.services(brand.id)?;
+            let members: Vec<AgentPublic> = agents
+                .iter()
+                .filter(|a| a.brand_id == brand.id)
+                .map(AgentPublic::from)
+                .collect();
+            engine.start_brand(brand, services, members);
         }
         // Deactivated people keep their rows and history but get no actor.
         for a in agents.iter().filter(|a| a.active) {
@@ -180,6 +149,50 @@ impl Engine {
         }
         engine.resume_outbox();
         Ok(engine)
+    }
+
+    /// Starts a brand's actors (stats, one queue per service, the distributor) and registers
+    /// its runtime; its people's actors are started separately. At start-up and when an
+    /// operator creates a brand.
+    pub(crate) fn start_brand(
+        &self,
+        brand: crate::domain::model::Brand,
+        services: Vec<crate::domain::model::Service>,
+        members: Vec<AgentPublic>,
+    ) {
+        let brand = Arc::new(brand);
+        let ids: Vec<AgentId> = members.iter().map(|a| a.id).collect();
+        let stats = stats::StatsActor::new(self.clone(), brand.clone(), members).start();
+        let mut queues = HashMap::new();
+        for s in services.iter() {
+            let counts = stats::restored_queue_counts(self, &brand, &s.code);
+            let q = queue::QueueActor::new(
+                self.clone(),
+                brand.clone(),
+                ServiceView::of(s),
+                stats.clone(),
+                counts,
+            )
+            .start();
+            queues.insert(s.code.clone(), q);
+        }
+        let queues = Arc::new(queues);
+        let distributor = distributor::Distributor::new(queues.clone()).start();
+        self.registry.brands.insert(
+            brand.id,
+            BrandRuntime {
+                brand: brand.clone(),
+                services: Arc::new(services),
+                distributor,
+                stats,
+                queues,
+            },
+        );
+        self.registry.brand_agents.insert(brand.id, ids);
+        self.messengers.insert(
+            brand.id,
+            crate::messaging::provider_for(brand.messaging.as_ref()),
+        );
     }
 
     pub(crate) fn spawn_agent(&self, public: AgentPublic) {

@@ -546,3 +546,127 @@ async fn the_audit_log_lists_my_brands_changes_by_person_kind_and_day_and_downlo
     let kim = app.login("kim").await;
     assert_eq!(app.get("/api/admin/audit", Some(&kim)).await.0, 403);
 }
+
+/// An operator account (`admin` role) in brand 1, made the way `calldesk init --role admin` does.
+async fn operator(app: &TestApp) -> String {
+    use calldesk::domain::model::{Agent, Role};
+    let hash = calldesk::api::auth::hash_password(PASSWORD);
+    let ops = Agent {
+        id: 30,
+        brand_id: 1,
+        login: "ops".into(),
+        name: "운영자".into(),
+        extension: String::new(),
+        role: Role::Admin,
+        services: vec![],
+        password_hash: hash,
+        full_view: true,
+        active: true,
+    };
+    let a = ops.clone();
+    app.engine
+        .store
+        .write(move |tx| calldesk::store::put_agent(tx, &a))
+        .await
+        .unwrap();
+    app.engine.agent_started(&ops);
+    app.login("ops").await
+}
+
+#[actix_rt::test]
+async fn an_operator_creates_a_brand_whose_manager_signs_in_at_once_behind_its_own_wall() {
+    let app = spawn_app().await;
+    let ops = operator(&app).await;
+    let (s, list) = app.get("/api/admin/brands", Some(&ops)).await;
+    assert_eq!(s, 200, "{list}");
+    assert_eq!(list["items"].as_array().unwrap().len(), 2);
+    let (s, body) = app
+        .post(
+            "/api/admin/brands",
+            Some(&ops),
+            json!({"name": "", "login": "a b", "password": "123", "timezone": "Mars/Base"}),
+        )
+        .await;
+    assert_eq!(s, 400, "{body}");
+    for k in ["name", "login", "password", "timezone"] {
+        assert!(body["error"]["fields"][k].is_string(), "{k}: {body}");
+    }
+    let (s, made) = app
+        .post(
+            "/api/admin/brands",
+            Some(&ops),
+            json!({"name": "하늘몰", "login": "sky.admin", "password": NEW_PW}),
+        )
+        .await;
+    assert_eq!(s, 201, "{made}");
+    let (s, again) = app
+        .post(
+            "/api/admin/brands",
+            Some(&ops),
+            json!({"name": "하늘몰", "login": "sky2", "password": NEW_PW}),
+        )
+        .await;
+    assert_eq!(s, 409, "{again}");
+    let (s, _) = app
+        .post(
+            "/api/admin/brands",
+            Some(&ops),
+            json!({"name": "구름몰", "login": "kim", "password": NEW_PW}),
+        )
+        .await;
+    assert_eq!(s, 409, "a taken login");
+    // The new manager signs in at once, sees only their brand, and sets it up live.
+    let (s, body) = sign_in(&app, "sky.admin", NEW_PW).await;
+    assert_eq!(s, 200, "{body}");
+    let sky = body["token"].as_str().unwrap().to_string();
+    let desk = Desk::connect(&app, &sky).await;
+    assert_eq!(desk.hello["snapshot"]["brand"]["name"], "하늘몰");
+    let (_, people) = app.get("/api/admin/agents", Some(&sky)).await;
+    assert_eq!(people["total"], 1, "{people}");
+    let (s, _) = app
+        .post(
+            "/api/admin/services",
+            Some(&sky),
+            json!({"code": "sky-main", "name": "하늘 대표번호"}),
+        )
+        .await;
+    assert_eq!(s, 201);
+    let (s, _) = app
+        .post(
+            "/api/admin/agents",
+            Some(&sky),
+            json!({"login": "sky01", "name": "하늘상담", "role": "agent",
+                   "services": ["sky-main"], "password": "sky-desk-lamp-01"}),
+        )
+        .await;
+    assert_eq!(s, 201);
+    let (s, body) = sign_in(&app, "sky01", "sky-desk-lamp-01").await;
+    assert_eq!(s, 200, "{body}");
+    let mut sky01 = Desk::connect(&app, body["token"].as_str().unwrap()).await;
+    sky01.set("ready").await;
+    let (call_id, _) = app.call_in("sky-main", "010-8080-8080").await;
+    assert_eq!(sky01.expect("call.offered").await["callId"], call_id);
+    // Brand 1's people and services are not brand 3's.
+    assert_eq!(
+        app.put("/api/admin/agents/1", &sky, json!({"name": "x"}))
+            .await
+            .0,
+        404
+    );
+    // Only operators make brands.
+    let boss = app.login("boss").await;
+    let kim = app.login("kim").await;
+    for t in [&boss, &kim, &sky] {
+        assert_eq!(app.get("/api/admin/brands", Some(t)).await.0, 403);
+        let (s, _) = app
+            .post(
+                "/api/admin/brands",
+                Some(t),
+                json!({"name": "몰래몰", "login": "sneaky", "password": NEW_PW}),
+            )
+            .await;
+        assert_eq!(s, 403);
+    }
+    // The operator manages their own brand like a manager.
+    assert_eq!(app.get("/api/admin/agents", Some(&ops)).await.0, 200);
+}

@@ -114,6 +114,33 @@ test("brand settings save and reach the desk; the audit log shows who did what",
   expect((await download).suggestedFilename()).toMatch(/^audit-.*\.csv$/);
 });
 
+test("내 계정: an agent signs their other session out and changes their password", async ({ page, browser }) => {
+  await signIn(page, "agent10");
+  await expect(page.getByTestId("agent-status")).toHaveText("상담준비");
+  const other = await browser.newContext();
+  const second = await other.newPage();
+  await signIn(second, "agent10");
+  await expect(second.getByTestId("agent-status")).toHaveText("상담준비");
+  await page.getByTestId("account-open").click();
+  await expect(page.getByTestId("acc-sessions").locator("tbody tr")).toHaveCount(2);
+  await accessible(page, "내 계정");
+  await shot(page, "account");
+  await page.getByTestId("acc-end-others").click();
+  await expect(page.getByTestId("acc-sessions").locator("tbody tr")).toHaveCount(1);
+  await expect(second.getByTestId("signed-out-reason")).toContainText("다른 곳에서", { timeout: 10_000 });
+  await other.close();
+  await page.getByTestId("acc-current").fill("wrong-password");
+  await page.getByTestId("acc-new").fill("im-chaewon-desk-77");
+  await page.getByTestId("acc-change").click();
+  await expect(page.getByTestId("account-dialog")).toContainText("현재 비밀번호가 맞지 않습니다");
+  await page.getByTestId("acc-current").fill("demo1234");
+  await page.getByTestId("acc-change").click();
+  await expect(page.locator(".notice.info")).toContainText("비밀번호를 바꿨습니다");
+  await page.keyboard.press("Escape");
+  await expect(page.getByTestId("account-dialog")).toHaveCount(0);
+  await expect(page.getByTestId("agent-status")).toHaveText("상담준비");
+});
+
 test("an agent who opens /admin gets a managers-only page", async ({ page }) => {
   await signIn(page, "agent12");
   await expect(page.getByTestId("agent-status")).toHaveText("상담준비");

@@ -312,6 +312,17 @@ const ko = {
   auditTruncated: "기록이 많아 앞부분만 보입니다. 기간을 줄이거나 CSV로 받으세요.",
   noAudit: "기록이 없습니다.",
   detailLabel: "내용",
+  myAccount: "내 계정",
+  changePassword: "비밀번호 변경",
+  currentPassword: "현재 비밀번호",
+  passwordChanged: "비밀번호를 바꿨습니다. 다른 곳의 로그인 {n}개가 종료되었습니다.",
+  mySessions: "로그인된 곳",
+  deviceLabel: "기기",
+  signedInAt: "로그인",
+  lastUsed: "마지막 사용",
+  thisSession: "지금 이 화면",
+  signOutThat: "로그아웃",
+  signOutOthers: "다른 곳 모두 로그아웃",
 } as const;
 
 export type LabelKey = keyof typeof ko;
@@ -599,6 +610,17 @@ const en: Record<LabelKey, string> = {
   auditTruncated: "Too many entries: narrow the dates or download the CSV.",
   noAudit: "No entries.",
   detailLabel: "Detail",
+  myAccount: "My account",
+  changePassword: "Change password",
+  currentPassword: "Current password",
+  passwordChanged: "Password changed; {n} other sessions ended.",
+  mySessions: "Signed-in sessions",
+  deviceLabel: "Device",
+  signedInAt: "Signed in",
+  lastUsed: "Last used",
+  thisSession: "This session",
+  signOutThat: "Sign out",
+  signOutOthers: "Sign out everywhere else",
 };
 
 const tables: Record<Lang, Record<LabelKey, string>> = { ko, en };

@@ -9,6 +9,7 @@ import { deskStore, inServiceAgents, sortAgents } from "../desk";
 import { displayPhone, mmss, timeOfDay } from "../format";
 import { AUX_REASONS, auxLabel, setLang, statusLabel, useLang, useT } from "../i18n";
 import { useEscape } from "../hooks";
+import { AccountDialog } from "./AccountDialog";
 import { ringVolumeStore, setRingVolume, testRing } from "../ring";
 import { useStore } from "../store";
 import type { AgentRow } from "../generated/AgentRow";
@@ -38,6 +39,7 @@ export function Header({
   const consultations = useStore(deskStore, (s) => s.consultations);
   const resv = useStore(deskStore, (s) => s.reservations);
   const [panel, setPanel] = useState<Panel>(null);
+  const [accountOpen, setAccountOpen] = useState(false);
   const online = useStore(deskStore, (s) => s.connection === "open");
   const offlineTitle = online ? undefined : t("offlineAction");
   const ref = useRef<HTMLElement>(null);
@@ -61,13 +63,14 @@ export function Header({
     <header className="header" ref={ref}>
       <div className="hdr-group">
         <span className="brand">{brand?.name}</span>
-        <span className="me">
+        <button className="me link-like" onClick={() => setAccountOpen(true)} title={t("myAccount")} data-testid="account-open">
           <strong>{agent.name}</strong>
           <span className="muted">
             {" "}
             {t("extension")} {agent.extension}
           </span>
-        </span>
+        </button>
+        {accountOpen && <AccountDialog onClose={() => setAccountOpen(false)} />}
         <span className={`badge st-${status.status}`} data-testid="agent-status">
           {statusLabel(lang, status.status, status.reason)}
         </span>

@@ -3,6 +3,7 @@
 // 전화하기 (F-DIAL), 예약하기 and 문자발송 (F-MESSAGE); 상담중 / 전체 상담사 lists (F-AGENTS-*); 상담 현황 (F-CONS-SUMMARY).
 
 import { useEffect, useRef, useState } from "react";
+import { createPortal } from "react-dom";
 import { chooseStatus, clearNext, logout } from "../actions";
 import { secondsSince, useNow } from "../clock";
 import { deskStore, inServiceAgents, sortAgents } from "../desk";
@@ -70,7 +71,8 @@ export function Header({
             {t("extension")} {agent.extension}
           </span>
         </button>
-        {accountOpen && <AccountDialog onClose={() => setAccountOpen(false)} />}
+        {/* Outside the header's DOM: the header's light-on-navy colours must not reach it. */}
+        {accountOpen && createPortal(<AccountDialog onClose={() => setAccountOpen(false)} />, document.body)}
         <span className={`badge st-${status.status}`} data-testid="agent-status">
           {statusLabel(lang, status.status, status.reason)}
         </span>

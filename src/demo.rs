@@ -268,7 +268,7 @@ mod tests {
         assert!(seed_if_empty(&store, dir).unwrap());
         assert!(!seed_if_empty(&store, dir).unwrap());
         let agents = store.agents().unwrap();
-        assert_eq!(agents.len(), 13);
+        assert_eq!(agents.len(), 14, "12 agents, a manager and an operator");
         let a1 = store.agent_by_login("agent01").unwrap().unwrap();
         assert_eq!(a1.extension, "2001");
         assert_eq!(a1.services, vec!["main", "order", "return"]);
@@ -278,6 +278,8 @@ mod tests {
         ));
         let m = store.agent_by_login("manager01").unwrap().unwrap();
         assert_eq!(m.role, Role::Manager);
+        let ops = store.agent_by_login("admin01").unwrap().unwrap();
+        assert_eq!(ops.role, Role::Admin);
         let names: Vec<String> = store
             .services(1)
             .unwrap()

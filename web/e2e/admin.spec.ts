@@ -170,3 +170,30 @@ for (const [w, h] of [
     await ctx.close();
   });
 }
+
+test("an operator creates a brand whose manager then signs in to it", async ({ page, browser }) => {
+  await signIn(page, "admin01");
+  await page.getByTestId("admin-link").click();
+  await page.getByTestId("admin-nav-brands").click();
+  await expect(page.getByTestId("admin-brands")).toContainText("데모몰");
+  await page.getByTestId("admin-brand-new").click();
+  await page.getByTestId("b-name").fill("하늘몰");
+  await page.getByTestId("b-login").fill("sky.manager");
+  await page.getByTestId("b-password").fill("sky-blue-lamp-2026");
+  await page.getByTestId("admin-brand-form-submit").click();
+  await expect(page.getByTestId("admin-brands")).toContainText("하늘몰");
+  await accessible(page, "admin: brands");
+  await shot(page, "brands");
+  const other = await browser.newContext();
+  const sky = await other.newPage();
+  await sky.goto(`${BASE}/login`);
+  await sky.getByTestId("login-id").fill("sky.manager");
+  await sky.getByTestId("login-password").fill("sky-blue-lamp-2026");
+  await sky.getByTestId("login-submit").click();
+  await expect(sky.getByTestId("agent-status")).toHaveText("상담준비");
+  await sky.getByTestId("admin-link").click();
+  await expect(sky.getByTestId("admin-agents")).toContainText("sky.manager");
+  await expect(sky.getByTestId("admin-agents")).not.toContainText("agent01");
+  await expect(sky.getByTestId("admin-nav-brands")).toHaveCount(0);
+  await other.close();
+});

@@ -323,6 +323,11 @@ const ko = {
   thisSession: "지금 이 화면",
   signOutThat: "로그아웃",
   signOutOthers: "다른 곳 모두 로그아웃",
+  admin_brands: "브랜드",
+  newBrand: "새 브랜드",
+  peopleActive: "사용 중인 계정",
+  firstManagerLogin: "첫 매니저 아이디",
+  brandCreated: "브랜드 '{name}'을(를) 만들었습니다. {login} 계정으로 로그인해 설정하세요.",
 } as const;
 
 export type LabelKey = keyof typeof ko;
@@ -621,6 +626,11 @@ const en: Record<LabelKey, string> = {
   thisSession: "This session",
   signOutThat: "Sign out",
   signOutOthers: "Sign out everywhere else",
+  admin_brands: "Brands",
+  newBrand: "New brand",
+  peopleActive: "Active people",
+  firstManagerLogin: "First manager's login",
+  brandCreated: "Brand '{name}' created; sign in as {login} to set it up.",
 };
 
 const tables: Record<Lang, Record<LabelKey, string>> = { ko, en };

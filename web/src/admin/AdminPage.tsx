@@ -1,5 +1,5 @@
 // /admin: the admin console for managers — 상담사 (people), 서비스 (phone lines), 브랜드 설정 and
-// 감사 로그 — on the `/api/admin/…` routes. Every change takes effect in the running center at
+// 감사 로그; operators (admin role) also 브랜드 (new brands) — on the `/api/admin/…` routes. Every change takes effect in the running center at
 // once. Agents who open the address get a page saying it is for managers (the routes answer 403).
 
 import { useEffect, useState } from "react";
@@ -9,11 +9,12 @@ import { useT, type LabelKey } from "../i18n";
 import type { AgentPublic } from "../generated/AgentPublic";
 import { AgentsSection } from "./AgentsSection";
 import { AuditSection } from "./AuditSection";
+import { BrandsSection } from "./BrandsSection";
 import { ServicesSection } from "./ServicesSection";
 import { SettingsSection } from "./SettingsSection";
 
-type Section = "agents" | "services" | "settings" | "audit";
-const SECTIONS: Section[] = ["agents", "services", "settings", "audit"];
+type Section = "agents" | "services" | "settings" | "audit" | "brands";
+const SECTIONS: Section[] = ["agents", "services", "settings", "audit", "brands"];
 
 export function AdminPage({ onLoggedOut }: { onLoggedOut: () => void }) {
   const t = useT();
@@ -73,7 +74,7 @@ export function AdminPage({ onLoggedOut }: { onLoggedOut: () => void }) {
       </header>
       <div className="admin-body">
         <nav className="admin-nav" aria-label={t("adminTitle")}>
-          {SECTIONS.map((s) => (
+          {SECTIONS.filter((s) => s !== "brands" || me.role === "admin").map((s) => (
             <button key={s} className={`admin-tab ${section === s ? "active" : ""}`} aria-current={section === s ? "page" : undefined} onClick={() => go(s)} data-testid={`admin-nav-${s}`}>
               {t(`admin_${s}` as LabelKey)}
             </button>
@@ -85,6 +86,7 @@ export function AdminPage({ onLoggedOut }: { onLoggedOut: () => void }) {
           {section === "services" && <ServicesSection />}
           {section === "settings" && <SettingsSection />}
           {section === "audit" && <AuditSection />}
+          {section === "brands" && me.role === "admin" && <BrandsSection />}
         </main>
       </div>
       <Notices />

@@ -3,7 +3,7 @@
 import { useCallback, useEffect, useState } from "react";
 import { api, ApiError, getToken } from "../api";
 import { notify } from "../actions";
-import { dateOfDay } from "../format";
+import { clockTime, dateOfDay } from "../format";
 import { useT } from "../i18n";
 import type { Person } from "./AgentsSection";
 
@@ -105,8 +105,8 @@ export function AuditSection() {
           <tbody>
             {items.map((e, i) => (
               <tr key={i}>
-                <td className="nowrap">{e.at ? new Date(e.at).toLocaleString("ko-KR", { timeZone: "Asia/Seoul", hour12: false }) : "—"}</td>
-                <td>{e.byName ?? (e.by === null ? "—" : `#${e.by}`)}</td>
+                <td className="nowrap">{e.at ? `${dateOfDay(e.at)} ${clockTime(e.at)}` : "—"}</td>
+                <td className="nowrap">{e.byName ?? (e.by === null ? "—" : `#${e.by}`)}</td>
                 <td>
                   <code>{e.action}</code>
                 </td>

@@ -28,16 +28,8 @@ pub fn check(
         errs.push(("name", "브랜드 이름은 1~60자여야 합니다".to_string()));
     }
     let login = login.trim();
-    let login_ok = !login.is_empty()
-        && login.chars().count() <= 64
-        && login
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c));
-    if !login_ok {
-        errs.push((
-            "login",
-            "아이디는 영문, 숫자, . _ - 로 1~64자입니다".to_string(),
-        ));
+    if let Err(m) = password::check_login(login) {
+        errs.push(("login", m));
     }
     if timezone.parse::<chrono_tz::Tz>().is_err() {
         errs.push(("timezone", format!("알 수 없는 시간대입니다: {timezone}")));

@@ -7,7 +7,7 @@ use super::AppState;
 use crate::domain::model::Agent;
 use crate::domain::password;
 use crate::error::{AppError, AppResult, Code};
-use crate::store::{self, StoreError};
+use crate::store;
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 use serde_json::json;
@@ -78,12 +78,7 @@ pub async fn set_password_hash(
         .engine
         .store
         .write(move |tx| {
-            let mut a: Agent = store::get_w(tx, store::tables::AGENTS, &store::agent_key(agent))?
-                .ok_or_else(|| {
-                StoreError::refused(AppError::not_found(format!(
-                    "상담사 {agent}이(가) 없습니다"
-                )))
-            })?;
+            let mut a = store::agent_of_brand(tx, agent, None)?;
             a.password_hash = hash.clone();
             store::put_agent(tx, &a)?;
             store::audit(

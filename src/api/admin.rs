@@ -10,7 +10,7 @@ use super::{require_manager, AppState};
 use crate::domain::model::{Agent, AgentId, AgentPublic, Role};
 use crate::domain::password;
 use crate::error::{AppError, AppResult, Code};
-use crate::store::{self, StoreError};
+use crate::store;
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -183,7 +183,8 @@ fn check_fields(
     Ok(role)
 }
 
-fn dedup(list: &[String]) -> Vec<String> {
+/// The list without repeats, in its order.
+pub(super) fn dedup(list: &[String]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for s in list {
         if !out.contains(s) {
@@ -202,16 +203,8 @@ async fn create_agent(
     let b = body.into_inner();
     let mut errs = Vec::new();
     let login = b.login.trim().to_string();
-    let login_ok = !login.is_empty()
-        && login.chars().count() <= 64
-        && login
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c));
-    if !login_ok {
-        errs.push((
-            "login",
-            "아이디는 영문, 숫자, . _ - 로 1~64자입니다".to_string(),
-        ));
+    if let Err(m) = password::check_login(&login) {
+        errs.push(("login", m));
     }
     let fields = UpdateBody {
         name: Some(b.name.clone()),
@@ -286,9 +279,7 @@ async fn update_agent(
         .engine
         .store
         .write(move |tx| {
-            let mut a: Agent = store::get_w(tx, store::tables::AGENTS, &store::agent_key(id))?
-                .filter(|a: &Agent| a.brand_id == brand)
-                .ok_or_else(|| StoreError::refused(AppError::not_found("상담사가 없습니다")))?;
+            let mut a = store::agent_of_brand(tx, id, Some(brand))?;
             let mut changed = serde_json::Map::new();
             if let Some(n) = &b.name {
                 a.name = n.trim().to_string();
@@ -369,9 +360,7 @@ async fn set_active(
         .engine
         .store
         .write(move |tx| {
-            let mut a: Agent = store::get_w(tx, store::tables::AGENTS, &store::agent_key(id))?
-                .filter(|a: &Agent| a.brand_id == brand)
-                .ok_or_else(|| StoreError::refused(AppError::not_found("상담사가 없습니다")))?;
+            let mut a = store::agent_of_brand(tx, id, Some(brand))?;
             a.active = active;
             store::put_agent(tx, &a)?;
             let action = if active {

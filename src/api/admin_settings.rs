@@ -86,13 +86,7 @@ fn apply(b: &mut Brand, body: &Map<String, Value>) -> Vec<(&'static str, String)
                             .iter()
                             .all(|i| !i.is_empty() && i.chars().count() <= 40) =>
                 {
-                    let mut seen: Vec<String> = Vec::new();
-                    for i in items {
-                        if !seen.contains(&i) {
-                            seen.push(i);
-                        }
-                    }
-                    Some(seen)
+                    Some(super::admin::dedup(&items))
                 }
                 _ => {
                     errs.push((key, "1~30개, 각 1~40자의 목록이어야 합니다".into()));

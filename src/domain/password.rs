@@ -57,6 +57,20 @@ const COMMON: &[&str] = &[
     "rlaalswns1",
 ];
 
+/// Why a login is refused (letters, digits, `.`, `_`, `-`; 1–64 characters), or Ok.
+pub fn check_login(login: &str) -> Result<(), String> {
+    let ok = !login.is_empty()
+        && login.chars().count() <= 64
+        && login
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c));
+    if ok {
+        Ok(())
+    } else {
+        Err("아이디는 영문, 숫자, . _ - 로 1~64자입니다".into())
+    }
+}
+
 /// Why a password is refused (the message for its field), or Ok.
 pub fn check(password: &str, login: &str) -> Result<(), String> {
     let n = password.chars().count();

@@ -503,6 +503,20 @@ impl Engine {
         }
     }
 
+    /// A consultation of the agent's brand that is their own: not found for other brands'
+    /// tickets, 403 for a colleague's.
+    fn own_consultation(&self, agent: &AgentPublic, ticket_id: &str) -> AppResult<Consultation> {
+        let c = self
+            .store
+            .consultation(ticket_id)?
+            .filter(|c| c.brand_id == agent.brand_id)
+            .ok_or_else(|| AppError::not_found(format!("상담 {ticket_id}이(가) 없습니다")))?;
+        if c.agent_id != Some(agent.id) {
+            return Err(AppError::forbidden(NOT_YOUR_CONSULTATION));
+        }
+        Ok(c)
+    }
+
     /// Saves a consultation note. Only the consultation's own agent may.
     pub async fn save_note(
         &self,
@@ -513,14 +527,7 @@ impl Engine {
         content: String,
     ) -> AppResult<Consultation> {
         validate_note(&category, &result, &content)?;
-        let existing = self
-            .store
-            .consultation(ticket_id)?
-            .filter(|c| c.brand_id == agent.brand_id)
-            .ok_or_else(|| AppError::not_found(format!("상담 {ticket_id}이(가) 없습니다")))?;
-        if existing.agent_id != Some(agent.id) {
-            return Err(AppError::forbidden(NOT_YOUR_CONSULTATION));
-        }
+        self.own_consultation(agent, ticket_id)?;
         let me = agent.id;
         let now = self.now();
         let t = ticket_id.to_string();
@@ -577,14 +584,7 @@ impl Engine {
         content: String,
     ) -> AppResult<DraftKept> {
         validate_note(&category, &result, &content)?;
-        let existing = self
-            .store
-            .consultation(ticket_id)?
-            .filter(|c| c.brand_id == agent.brand_id)
-            .ok_or_else(|| AppError::not_found(format!("상담 {ticket_id}이(가) 없습니다")))?;
-        if existing.agent_id != Some(agent.id) {
-            return Err(AppError::forbidden(NOT_YOUR_CONSULTATION));
-        }
+        self.own_consultation(agent, ticket_id)?;
         let (_, call) = self.agent_addr(agent.id)?.send(GetAgentView).await?;
         let held = call.is_some_and(|c| c.ticket_id == ticket_id);
         let draft = crate::domain::model::NoteDraft {

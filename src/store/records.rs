@@ -114,6 +114,20 @@ pub fn put_agent(tx: &WriteTransaction, a: &Agent) -> StoreResult<()> {
     put(tx, tables::AGENTS, &agent_key(a.id), a)
 }
 
+/// A person of `brand`, inside a write; a missing one (or another brand's) is refused as not
+/// found.
+pub fn agent_of_brand(
+    tx: &WriteTransaction,
+    id: AgentId,
+    brand: Option<BrandId>,
+) -> StoreResult<Agent> {
+    get_w::<Agent>(tx, tables::AGENTS, &agent_key(id))?
+        .filter(|a| brand.is_none_or(|b| a.brand_id == b))
+        .ok_or_else(|| {
+            StoreError::refused(AppError::not_found(format!("상담사 {id}이(가) 없습니다")))
+        })
+}
+
 /// Every person of a brand, inside a write (a scan of the agents table: admin changes only).
 pub fn agents_of_brand(tx: &WriteTransaction, brand: BrandId) -> StoreResult<Vec<Agent>> {
     let t = tx.open_table(tables::AGENTS)?;

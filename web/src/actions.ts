@@ -123,6 +123,11 @@ export function editNote(patch: Partial<Pick<NoteState, "category" | "result" | 
   draftTimer = setTimeout(() => void flushDraft(), DRAFT_DELAY_MS);
 }
 
+/** The same note, field for field (nothing typed since `n` was sent). */
+function sameNote(a: NoteState, b: NoteState): boolean {
+  return a.ticketId === b.ticketId && a.category === b.category && a.result === b.result && a.content === b.content;
+}
+
 /** Sends one note as a draft; marks the note clean if it has not changed since. */
 async function sendDraft(n: NoteState): Promise<boolean> {
   if (!socket || !socket.online || !n.ticketId) return false;
@@ -135,7 +140,7 @@ async function sendDraft(n: NoteState): Promise<boolean> {
       content: n.content,
     });
     noteStore.set((cur) =>
-      cur.ticketId === n.ticketId && cur.category === n.category && cur.result === n.result && cur.content === n.content
+      sameNote(cur, n)
         ? { ...cur, dirty: false, ...(r.saved ? { savedAt: r.at, draftAt: null } : { draftAt: r.at }) }
         : cur,
     );
@@ -204,7 +209,7 @@ export async function saveNote(): Promise<boolean> {
   });
   if (r === undefined) return false;
   noteStore.set((cur) =>
-    cur.ticketId === n.ticketId && cur.category === n.category && cur.result === n.result && cur.content === n.content
+    sameNote(cur, n)
       ? { ...cur, dirty: false, savedAt: r.updatedAt, draftAt: null }
       : cur,
   );

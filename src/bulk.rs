@@ -1,9 +1,13 @@
-//! Bulk reservation files (F-BULK): reads CSV (UTF-8, or CP949 as Korean Excel saves it —
-//! detected) and .xlsx (calamine) into rows, repairs numbers that lost their leading 0 in Excel,
-//! and checks every row (bad number, time in the past, unknown agent, duplicate) so a manager sees
-//! a row-by-row preview before anything is saved. Columns by header: 전화번호 (number), 이름
-//! (name), 예약일시 (scheduledAt, `YYYY-MM-DD HH:mm` local time), 메모 (memo), 상담사 (agent:
-//! login or name).
+//! Bulk files (F-BULK, 상담사 일괄 등록): reads CSV (UTF-8, or CP949 as Korean Excel saves it —
+//! detected) and .xlsx (calamine) into rows by a `Layout` of header words, each read bounded in
+//! bytes, rows, columns, cells and time. This file: the reader, and 대량 예약 — repairs numbers
+//! that lost their leading 0 in Excel and checks every row (bad number, time in the past,
+//! unknown agent, duplicate) so a manager sees a row-by-row preview before anything is saved.
+//! Its columns by header: 전화번호 (number), 이름 (name), 예약일시 (scheduledAt,
+//! `YYYY-MM-DD HH:mm` local time), 메모 (memo), 상담사 (agent: login or name). People files:
+//! `people`.
+
+pub mod people;
 
 use crate::domain::limits;
 use crate::domain::phone::Phone;
@@ -73,16 +77,63 @@ pub struct GoodRow {
     pub repaired: bool,
 }
 
-fn column(header: &str) -> Option<usize> {
+/// One column a file may have: the field it fills and the header words that name it (compared
+/// trimmed and lower-cased).
+pub struct Column {
+    pub field: &'static str,
+    pub headers: &'static [&'static str],
+}
+
+/// The columns of one kind of file, which of them a header must have, and what to say when one
+/// is missing.
+pub struct Layout {
+    pub columns: &'static [Column],
+    pub required: &'static [usize],
+    pub missing: &'static str,
+}
+
+/// One data row of a file: its 1-based line (the header is line 1) and a cell per layout column
+/// (empty when the file has no such column).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    pub line: usize,
+    pub cells: Vec<String>,
+}
+
+/// 대량 예약: 전화번호, 이름, 예약일시, 메모, 상담사.
+pub const RESERVATIONS: Layout = Layout {
+    columns: &[
+        Column {
+            field: "number",
+            headers: &["전화번호", "번호", "연락처", "number", "phone"],
+        },
+        Column {
+            field: "name",
+            headers: &["이름", "고객명", "name"],
+        },
+        Column {
+            field: "scheduledAt",
+            headers: &["예약일시", "일시", "예약시간", "scheduledat", "time"],
+        },
+        Column {
+            field: "memo",
+            headers: &["메모", "memo"],
+        },
+        Column {
+            field: "agent",
+            headers: &["상담사", "담당", "agent"],
+        },
+    ],
+    required: &[0, 2],
+    missing: "머리글에 전화번호와 예약일시 열이 있어야 합니다",
+};
+
+fn column(layout: &Layout, header: &str) -> Option<usize> {
     let h = header.trim().trim_start_matches('\u{feff}').to_lowercase();
-    match h.as_str() {
-        "전화번호" | "번호" | "연락처" | "number" | "phone" => Some(0),
-        "이름" | "고객명" | "name" => Some(1),
-        "예약일시" | "일시" | "예약시간" | "scheduledat" | "time" => Some(2),
-        "메모" | "memo" => Some(3),
-        "상담사" | "담당" | "agent" => Some(4),
-        _ => None,
-    }
+    layout
+        .columns
+        .iter()
+        .position(|c| c.headers.iter().any(|x| *x == h))
 }
 
 /// A cell's text, trimmed and cut at `MAX_CELL_CHARS + 1` characters.
@@ -94,33 +145,53 @@ fn cap(s: &str) -> String {
     }
 }
 
-/// Maps header cells (by column) to the five fields; refuses a header without 전화번호 and 예약일시.
-fn header_map(cells: &[(usize, String)]) -> Result<Vec<Option<usize>>, String> {
+/// Maps header cells (by file column) to layout columns; refuses a header without the
+/// layout's required columns.
+fn header_map(layout: &Layout, cells: &[(usize, String)]) -> Result<Vec<Option<usize>>, String> {
     let mut map = vec![None; MAX_COLS];
     for (c, h) in cells {
         if *c < MAX_COLS {
-            map[*c] = column(h);
+            map[*c] = column(layout, h);
         }
     }
-    if !map.contains(&Some(0)) || !map.contains(&Some(2)) {
-        return Err("머리글에 전화번호와 예약일시 열이 있어야 합니다".into());
+    if layout.required.iter().any(|r| !map.contains(&Some(*r))) {
+        return Err(layout.missing.into());
     }
     Ok(map)
 }
 
-fn raw_row(line: usize, f: [String; 5]) -> Option<RawRow> {
-    if f.iter().all(String::is_empty) {
-        return None;
+/// A row, unless every cell is empty.
+fn row(line: usize, cells: Vec<String>) -> Option<Row> {
+    (!cells.iter().all(String::is_empty)).then_some(Row { line, cells })
+}
+
+impl From<Row> for RawRow {
+    fn from(r: Row) -> RawRow {
+        let mut c = r.cells.into_iter();
+        let mut next = || c.next().unwrap_or_default();
+        RawRow {
+            line: r.line,
+            number: next(),
+            name: next(),
+            at: next(),
+            memo: next(),
+            agent: next(),
+        }
     }
-    let [number, name, at, memo, agent] = f;
-    Some(RawRow {
-        line,
-        number,
-        name,
-        at,
-        memo,
-        agent,
-    })
+}
+
+/// A reservations CSV (see `read_table_csv`).
+pub fn read_csv(bytes: &[u8]) -> Result<(Vec<RawRow>, &'static str), String> {
+    let (rows, enc) = read_table_csv(bytes, &RESERVATIONS)?;
+    Ok((rows.into_iter().map(RawRow::from).collect(), enc))
+}
+
+/// A reservations .xlsx (see `read_table_xlsx`).
+pub fn read_xlsx(bytes: &[u8]) -> Result<Vec<RawRow>, String> {
+    Ok(read_table_xlsx(bytes, &RESERVATIONS)?
+        .into_iter()
+        .map(RawRow::from)
+        .collect())
 }
 
 fn too_many_rows() -> String {
@@ -134,9 +205,9 @@ fn too_slow() -> String {
     )
 }
 
-/// Reads a CSV file (UTF-8 or CP949) record by record, without copying the file: only the five
-/// known columns of each row are decoded and kept, each cut at `MAX_CELL_CHARS`.
-pub fn read_csv(bytes: &[u8]) -> Result<(Vec<RawRow>, &'static str), String> {
+/// Reads a CSV file (UTF-8 or CP949) record by record, without copying the file: only the
+/// layout's columns of each row are decoded and kept, each cut at `MAX_CELL_CHARS`.
+pub fn read_table_csv(bytes: &[u8], layout: &Layout) -> Result<(Vec<Row>, &'static str), String> {
     let started = Instant::now();
     let b = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let utf8 = std::str::from_utf8(b).is_ok();
@@ -172,16 +243,16 @@ pub fn read_csv(bytes: &[u8]) -> Result<(Vec<RawRow>, &'static str), String> {
                 .enumerate()
                 .map(|(c, raw)| (c, text(raw)))
                 .collect();
-            map = Some(header_map(&cells)?);
+            map = Some(header_map(layout, &cells)?);
             continue;
         };
-        let mut f: [String; 5] = Default::default();
+        let mut f = vec![String::new(); layout.columns.len()];
         for (c, raw) in rec.iter().take(MAX_COLS).enumerate() {
             if let Some(k) = map[c] {
                 f[k] = text(raw);
             }
         }
-        if let Some(row) = raw_row(index, f) {
+        if let Some(row) = row(index, f) {
             out.push(row);
             if out.len() > MAX_ROWS {
                 return Err(too_many_rows());
@@ -197,7 +268,7 @@ pub fn read_csv(bytes: &[u8]) -> Result<(Vec<RawRow>, &'static str), String> {
 /// Reads the first sheet of an .xlsx file. The zip is first inflated into nothing to measure it
 /// (entries, bytes, shared strings), then the sheet is streamed cell by cell: a sparse sheet
 /// whose last cell is XFD1048576 costs its two cells, not the range between them.
-pub fn read_xlsx(bytes: &[u8]) -> Result<Vec<RawRow>, String> {
+pub fn read_table_xlsx(bytes: &[u8], layout: &Layout) -> Result<Vec<Row>, String> {
     use calamine::{Reader, Xlsx};
     let started = Instant::now();
     prescan_xlsx(bytes, started)?;
@@ -210,7 +281,7 @@ pub fn read_xlsx(bytes: &[u8]) -> Result<Vec<RawRow>, String> {
     let mut header_row: Option<u32> = None;
     let mut header: Vec<(usize, String)> = Vec::new();
     let mut map: Option<Vec<Option<usize>>> = None;
-    let mut rows: BTreeMap<u32, [String; 5]> = BTreeMap::new();
+    let mut rows: BTreeMap<u32, Vec<String>> = BTreeMap::new();
     let mut count = 0usize;
     while let Some(cell) = cells
         .next_cell()
@@ -240,21 +311,23 @@ pub fn read_xlsx(bytes: &[u8]) -> Result<Vec<RawRow>, String> {
             continue;
         }
         if map.is_none() {
-            map = Some(header_map(&header)?);
+            map = Some(header_map(layout, &header)?);
         }
         if let Some(Some(k)) = map.as_ref().map(|m| m[c]) {
-            rows.entry(r).or_default()[k] = cell_text(cell.get_value());
+            rows.entry(r)
+                .or_insert_with(|| vec![String::new(); layout.columns.len()])[k] =
+                cell_text(cell.get_value());
         }
     }
     if header_row.is_none() {
         return Err("빈 파일입니다".into());
     }
     if map.is_none() {
-        header_map(&header)?;
+        header_map(layout, &header)?;
     }
     Ok(rows
         .into_iter()
-        .filter_map(|(r, f)| raw_row(r as usize + 1, f))
+        .filter_map(|(r, f)| row(r as usize + 1, f))
         .collect())
 }
 
@@ -433,7 +506,7 @@ pub fn repair_number(raw: &str) -> Option<(Phone, bool)> {
 }
 
 /// A cell as quoted in an error: at most 40 characters.
-fn shown(s: &str) -> String {
+pub(crate) fn shown(s: &str) -> String {
     match s.char_indices().nth(40) {
         Some((i, _)) => format!("{}…", &s[..i]),
         None => s.to_string(),

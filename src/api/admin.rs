@@ -8,7 +8,7 @@ use super::account::set_password_hash;
 use super::auth::{hash_password, Authed};
 use super::{require_manager, AppState};
 use crate::domain::model::{Agent, AgentId, AgentPublic, Role};
-use crate::domain::password;
+use crate::domain::{password, people};
 use crate::error::{AppError, AppResult, Code};
 use crate::store;
 use actix_web::{web, HttpResponse};
@@ -142,27 +142,24 @@ fn check_fields(
     errs: &mut Vec<(&'static str, String)>,
 ) -> AppResult<Option<Role>> {
     if let Some(n) = &b.name {
-        let n = n.trim();
-        if n.is_empty() || n.chars().count() > 50 {
-            errs.push(("name", "이름은 1~50자여야 합니다".into()));
+        if let Err(m) = people::check_name(n) {
+            errs.push(("name", m));
         }
     }
     if let Some(x) = &b.extension {
-        let ok = x.chars().count() <= 20 && x.chars().all(|c| c.is_ascii_digit() || c == '-');
-        if !ok {
-            errs.push(("extension", "내선번호는 숫자와 - 로 20자까지입니다".into()));
+        if let Err(m) = people::check_extension(x) {
+            errs.push(("extension", m));
         }
     }
-    let role = match b.role.as_deref() {
+    let role = match b
+        .role
+        .as_deref()
+        .map(|r| people::parse_role(r, me.role == Role::Admin))
+    {
         None => None,
-        Some("agent") => Some(Role::Agent),
-        Some("manager") => Some(Role::Manager),
-        Some("admin") if me.role == Role::Admin => Some(Role::Admin),
-        Some(other) => {
-            errs.push((
-                "role",
-                format!("역할은 agent 또는 manager입니다 (got '{other}')"),
-            ));
+        Some(Ok(r)) => Some(r),
+        Some(Err(m)) => {
+            errs.push(("role", m));
             None
         }
     };

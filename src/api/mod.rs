@@ -6,6 +6,7 @@ pub mod account;
 pub mod admin;
 pub mod admin_audit;
 pub mod admin_brands;
+pub mod admin_import;
 pub mod admin_services;
 pub mod admin_settings;
 pub mod agents;
@@ -130,6 +131,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     health::configure(cfg);
     auth::configure(cfg);
     account::configure(cfg);
+    admin_import::configure(cfg);
     admin::configure(cfg);
     admin_audit::configure(cfg);
     admin_brands::configure(cfg);

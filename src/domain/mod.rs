@@ -9,6 +9,7 @@ pub mod links;
 pub mod message;
 pub mod model;
 pub mod password;
+pub mod people;
 pub mod phone;
 pub mod rate;
 pub mod reservation;

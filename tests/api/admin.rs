@@ -670,3 +670,167 @@ async fn an_operator_creates_a_brand_whose_manager_signs_in_at_once_behind_its_o
     // The operator manages their own brand like a manager.
     assert_eq!(app.get("/api/admin/agents", Some(&ops)).await.0, 200);
 }
+
+// ---- 상담사 일괄 등록 -----------------------------------------------------------------------------
+
+async fn import(app: &TestApp, token: &str, query: &str, body: Vec<u8>) -> (u16, Value) {
+    app.post_bytes(&format!("/api/admin/agents/import?{query}"), token, body)
+        .await
+}
+
+const PEOPLE: &str = "로그인,이름,내선번호,역할,서비스,비밀번호\n\
+                      sky01,김하늘,2101,상담사,주문/배송 문의,\n\
+                      sea02,이바다,2102,매니저,main;order,Quiet-river-42\n\
+                      kim,중복,2103,,,\n\
+                      land03,박땅,21a,boss,nowhere,short\n";
+
+#[actix_rt::test]
+async fn a_people_file_is_previewed_row_by_row_then_everyone_is_created_and_live() {
+    let app = spawn_app().await;
+    let boss = app.login("boss").await;
+    let (cp949, _, _) = encoding_rs::EUC_KR.encode(PEOPLE);
+    let (s, p) = import(
+        &app,
+        &boss,
+        "filename=people.csv&preview=true",
+        cp949.to_vec(),
+    )
+    .await;
+    assert_eq!(s, 200, "{p}");
+    assert_eq!(p["encoding"], "CP949");
+    assert_eq!(p["rows"], 4);
+    assert_eq!(p["valid"], 2, "{p}");
+    assert_eq!(p["generated"], 1, "sky01 has no password in the file");
+    let errs: Vec<(u64, &str)> = p["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["line"].as_u64().unwrap(), e["field"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        errs,
+        vec![
+            (4, "login"),
+            (5, "extension"),
+            (5, "role"),
+            (5, "services"),
+            (5, "password")
+        ]
+    );
+    assert_eq!(
+        p["sample"][0]["services"],
+        json!(["order"]),
+        "named by its name"
+    );
+    assert!(
+        p["sample"][1].get("password").is_none(),
+        "passwords are never echoed"
+    );
+    assert_eq!(
+        sign_in(&app, "sea02", "Quiet-river-42").await.0,
+        401,
+        "a preview creates nobody"
+    );
+    // With errors, nothing is created unless the bad rows are skipped.
+    let (s, e) = import(
+        &app,
+        &boss,
+        "filename=people.csv",
+        PEOPLE.as_bytes().to_vec(),
+    )
+    .await;
+    assert_eq!(s, 400, "{e}");
+    assert!(e["error"]["message"].as_str().unwrap().contains("4행"));
+    let (s, made) = import(
+        &app,
+        &boss,
+        "filename=people.csv&skipInvalid=true",
+        PEOPLE.as_bytes().to_vec(),
+    )
+    .await;
+    assert_eq!(s, 201, "{made}");
+    assert_eq!(made["created"], 2);
+    assert_eq!(made["skipped"], 5);
+    let sky = &made["agents"][0];
+    assert_eq!(sky["login"], "sky01");
+    let generated = sky["password"]
+        .as_str()
+        .expect("a generated password, once");
+    assert!(
+        made["agents"][1]["password"].is_null(),
+        "the file's own is not echoed"
+    );
+    // The generated password works, and the new agent takes a call of their service at once.
+    let (s, body) = sign_in(&app, "sky01", generated).await;
+    assert_eq!(s, 200, "{body}");
+    let mut desk = Desk::connect(&app, body["token"].as_str().unwrap()).await;
+    desk.set("ready").await;
+    let (call_id, _) = app.call_in("order", "010-4444-5555").await;
+    let offered = desk.expect("call.offered").await;
+    assert_eq!(offered["callId"], call_id);
+    let (s, sea) = sign_in(&app, "sea02", "Quiet-river-42").await;
+    assert_eq!(s, 200);
+    assert_eq!(sea["agent"]["role"], "manager");
+    // Each creation is audited.
+    let (_, audit) = app
+        .get("/api/admin/audit?kind=agent.create", Some(&boss))
+        .await;
+    let logins: Vec<&str> = audit["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|a| a["detail"]["login"].as_str())
+        .collect();
+    assert!(
+        logins.contains(&"sky01") && logins.contains(&"sea02"),
+        "{audit}"
+    );
+    // The same file again: every login is now taken.
+    let (_, again) = import(
+        &app,
+        &boss,
+        "filename=people.csv&preview=true",
+        PEOPLE.as_bytes().to_vec(),
+    )
+    .await;
+    assert_eq!(again["valid"], 0);
+}
+
+#[actix_rt::test]
+async fn a_people_xlsx_is_read_and_agents_may_not_import() {
+    let app = spawn_app().await;
+    let boss = app.login("boss").await;
+    let file = crate::xlsx::rows(&[
+        ["로그인", "이름", "서비스"],
+        ["wave04", "최파도", "main"],
+        ["wave05", "정물결", "order"],
+    ]);
+    let (s, p) = import(
+        &app,
+        &boss,
+        "filename=people.xlsx&preview=true",
+        file.clone(),
+    )
+    .await;
+    assert_eq!(s, 200, "{p}");
+    assert_eq!(p["encoding"], "xlsx");
+    assert_eq!(p["valid"], 2);
+    let kim = app.login("kim").await;
+    let (s, e) = import(&app, &kim, "filename=people.xlsx", file).await;
+    assert_eq!(s, 403, "{e}");
+    assert_eq!(e["error"]["code"], "forbidden");
+    let (s, e) = import(&app, &boss, "filename=people.pdf", b"x".to_vec()).await;
+    assert_eq!(s, 400, "{e}");
+    let (s, e) = import(
+        &app,
+        &boss,
+        "filename=people.csv",
+        "이름,메모\n김,x\n".as_bytes().to_vec(),
+    )
+    .await;
+    assert_eq!(s, 400);
+    assert!(
+        e["error"]["message"].as_str().unwrap().contains("로그인"),
+        "{e}"
+    );
+}

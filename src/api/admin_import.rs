@@ -101,6 +101,7 @@ async fn import(
             "valid": good.len(),
             "generated": good.iter().filter(|g| g.password_generated).count(),
             "errorCount": errors.len(),
+            "invalidRows": rows - good.len(),
             "errors": &errors[..errors.len().min(bulk::MAX_LISTED_ERRORS)],
             "sample": good.iter().take(20).collect::<Vec<_>>(),
         })));
@@ -151,7 +152,11 @@ async fn import(
             active: true,
         })
         .collect();
-    let skipped = errors.len();
+    let skipped = errors
+        .iter()
+        .map(|e| e.line)
+        .collect::<std::collections::BTreeSet<_>>()
+        .len();
     let made = state
         .engine
         .store

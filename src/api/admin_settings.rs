@@ -1,6 +1,7 @@
 //! `/api/admin/settings` (브랜드 설정): every setting of the brand in one form — name, time zone,
 //! ring timeout, wrap-up limit, 최고콜/전체콜, 상담유형 and 처리결과 lists, quiet hours, callback
-//! window, reservation attempts, session idle hours and lifetime. `PUT` changes the keys it is
+//! window, reservation attempts, session idle hours and lifetime, the mall link and the message
+//! carrier (`admin_links`). `PUT` changes the keys it is
 //! sent (others stay), names every wrong field and stores nothing then, audits what changed, and
 //! applies at once (`Engine::brand_changed`; desks get a `brand` frame).
 
@@ -17,8 +18,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/api/admin/settings", web::put().to(put));
 }
 
-/// The form as the console shows it. The mall link and the message provider are shown by kind
-/// only (their secrets never leave the server).
+/// The form as the console shows it. The mall link and the message provider are shown without
+/// their secrets (`admin_links`).
 fn view(b: &Brand) -> Value {
     json!({
         "id": b.id,
@@ -35,11 +36,8 @@ fn view(b: &Brand) -> Value {
         "maxAttempts": b.max_attempts,
         "sessionIdleH": b.session_idle_h,
         "sessionMaxDays": b.session_max_days,
-        "mall": b.mall.as_ref().map(|m| match m {
-            crate::shop::MallLink::Demo => "demo",
-            crate::shop::MallLink::Http(_) => "http",
-        }),
-        "messaging": b.messaging.is_some(),
+        "mall": super::admin_links::mall_view(b.mall.as_ref()),
+        "messaging": super::admin_links::messaging_view(b.messaging.as_ref()),
     })
 }
 
@@ -175,6 +173,17 @@ fn apply(b: &mut Brand, body: &Map<String, Value>) -> Vec<(&'static str, String)
     if let Some(v) = int("sessionMaxDays", 1, 90, &mut errs) {
         b.session_max_days = v;
     }
+    if let Some(v) = body.get("mall") {
+        if let Some(link) = super::admin_links::parse_mall(v, b.mall.as_ref(), &mut errs) {
+            b.mall = link;
+        }
+    }
+    if let Some(v) = body.get("messaging") {
+        if let Some(link) = super::admin_links::parse_messaging(v, b.messaging.as_ref(), &mut errs)
+        {
+            b.messaging = link;
+        }
+    }
     errs
 }
 
@@ -188,31 +197,54 @@ async fn put(
     let body = body.into_inner();
     let mut b = (*state.engine.brand_rt(me.brand_id)?.brand).clone();
     let before = view(&b);
+    let links_before = (b.mall.clone(), b.messaging.clone());
     let errs = apply(&mut b, &body);
     if !errs.is_empty() {
         return Err(AppError::invalid_fields(errs));
     }
+    if b.mall
+        .as_ref()
+        .is_some_and(|l| matches!(l, crate::domain::links::MallLink::Demo))
+        && !matches!(links_before.0, Some(crate::domain::links::MallLink::Demo))
+    {
+        if let Err(e) = crate::shop::provider_for(
+            &crate::domain::links::MallLink::Demo,
+            &state.engine.settings.demo_dir,
+        ) {
+            return Err(AppError::invalid_fields(vec![("mall.kind", e)]));
+        }
+    }
     let after = view(&b);
-    let changed: Map<String, Value> = after
+    let mut changed: Map<String, Value> = after
         .as_object()
         .into_iter()
         .flatten()
         .filter(|(k, v)| before.get(k.as_str()) != Some(v))
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
+    // A new secret shows only as changed (never its value).
+    if b.mall != links_before.0 && !changed.contains_key("mall") {
+        changed.insert("mall".into(), json!("secret changed"));
+    }
+    if b.messaging != links_before.1 && !changed.contains_key("messaging") {
+        changed.insert("messaging".into(), json!("secret changed"));
+    }
     let now = state.engine.now();
     let id = me.brand_id;
     let saved = state
         .engine
         .store
         .write(move |tx| {
-            // Mall and messaging links are kept as stored (not part of this form).
-            let mut stored: Brand = store::get_w(tx, store::tables::BRANDS, &format!("{id:010}"))?
+            // Links not sent are kept as stored.
+            let stored: Brand = store::get_w(tx, store::tables::BRANDS, &format!("{id:010}"))?
                 .ok_or_else(|| StoreError::refused(AppError::not_found("브랜드가 없습니다")))?;
-            let (mall, messaging) = (stored.mall.take(), stored.messaging.take());
             let mut next = b.clone();
-            next.mall = mall;
-            next.messaging = messaging;
+            if !body.contains_key("mall") {
+                next.mall = stored.mall;
+            }
+            if !body.contains_key("messaging") {
+                next.messaging = stored.messaging;
+            }
             store::put_brand(tx, &next)?;
             store::audit(
                 tx,

@@ -7,6 +7,7 @@ pub mod admin;
 pub mod admin_audit;
 pub mod admin_brands;
 pub mod admin_import;
+pub mod admin_links;
 pub mod admin_services;
 pub mod admin_settings;
 pub mod agents;
@@ -132,6 +133,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     auth::configure(cfg);
     account::configure(cfg);
     admin_import::configure(cfg);
+    admin_links::configure(cfg);
     admin::configure(cfg);
     admin_audit::configure(cfg);
     admin_brands::configure(cfg);

@@ -158,6 +158,25 @@ impl Engine {
     /// expiry, categories and results), and desks get a `brand` frame.
     pub fn brand_changed(&self, b: crate::domain::model::Brand) {
         let id = b.id;
+        // The mall and the message carrier, as the brand now links them.
+        match b
+            .mall
+            .as_ref()
+            .map(|l| crate::shop::provider_for(l, &self.settings.demo_dir))
+        {
+            Some(Ok(p)) => {
+                self.shops.insert(id, p);
+            }
+            Some(Err(e)) => {
+                tracing::error!(brand_id = id, error = %e, "mall not linked");
+                self.shops.remove(&id);
+            }
+            None => {
+                self.shops.remove(&id);
+            }
+        }
+        self.messengers
+            .insert(id, crate::messaging::provider_for(b.messaging.as_ref()));
         let b = Arc::new(b);
         let Some(mut rt) = self.registry.brands.get_mut(&id) else {
             return;

@@ -101,23 +101,14 @@ impl Engine {
         }
         let shops = dashmap::DashMap::new();
         for b in store.brands()? {
-            let provider: Arc<dyn crate::shop::ShopProvider> = match &b.mall {
-                None => continue,
-                Some(crate::shop::MallLink::Demo) => {
-                    match crate::shop::demo::DemoMall::load(&settings.demo_dir.join("orders.json"))
-                    {
-                        Ok(m) => Arc::new(m),
-                        Err(e) => {
-                            tracing::error!(brand_id = b.id, error = %e, "demo mall not loaded");
-                            continue;
-                        }
+            if let Some(link) = &b.mall {
+                match crate::shop::provider_for(link, &settings.demo_dir) {
+                    Ok(p) => {
+                        shops.insert(b.id, p);
                     }
+                    Err(e) => tracing::error!(brand_id = b.id, error = %e, "mall not linked"),
                 }
-                Some(crate::shop::MallLink::Http(c)) => {
-                    Arc::new(crate::shop::http::HttpMall::new((**c).clone()))
-                }
-            };
-            shops.insert(b.id, provider);
+            }
         }
         let messengers = dashmap::DashMap::new();
         for b in store.brands()? {

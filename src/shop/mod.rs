@@ -176,6 +176,20 @@ pub trait ShopProvider: Send + Sync {
 
 pub use crate::domain::links::MallLink;
 
+/// The provider for a brand's mall link; the demo mall reads `orders.json` in `demo_dir`.
+pub fn provider_for(
+    link: &MallLink,
+    demo_dir: &std::path::Path,
+) -> Result<std::sync::Arc<dyn ShopProvider>, String> {
+    Ok(match link {
+        MallLink::Demo => std::sync::Arc::new(
+            demo::DemoMall::load(&demo_dir.join("orders.json"))
+                .map_err(|e| format!("데모 쇼핑몰을 읽을 수 없습니다: {e}"))?,
+        ),
+        MallLink::Http(c) => std::sync::Arc::new(http::HttpMall::new((**c).clone())),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,6 +1,7 @@
 //! The one integration-test binary: every feature through a real server (`spawn_app`).
 
 mod admin;
+mod admin_links;
 mod auth;
 mod bulk;
 mod consultations;

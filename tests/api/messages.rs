@@ -291,14 +291,14 @@ async fn managers_keep_alimtalk_templates_and_agents_fill_their_variables() {
 // ---- the NHN-shaped provider against a stub --------------------------------------------------
 
 #[derive(Default)]
-struct Seen {
-    requests: Vec<(String, String, Value)>,
+pub(crate) struct Seen {
+    pub(crate) requests: Vec<(String, String, Value)>,
 }
 
 /// A stub of NHN Cloud's AlimTalk and SMS APIs: template `UNAPPROVED` is refused, recipient
 /// 01000000000 is refused by the SMS API, recipient 01055555555 gets HTTP 500, and path segment
 /// `slow` never answers in time.
-async fn stub_nhn(seen: Arc<Mutex<Seen>>) -> String {
+pub(crate) async fn stub_nhn(seen: Arc<Mutex<Seen>>) -> String {
     let server = HttpServer::new(move || {
         let seen = seen.clone();
         App::new()

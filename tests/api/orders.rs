@@ -55,7 +55,7 @@ fn cafe24_order(no: &str) -> Value {
     })
 }
 
-fn mall_config(base: &str, order_path: &str) -> HttpMallConfig {
+pub(crate) fn mall_config(base: &str, order_path: &str) -> HttpMallConfig {
     HttpMallConfig {
         order_url: format!("{base}{order_path}/{{orderNo}}"),
         phone_url: format!("{base}/orders?phone={{phone}}"),
@@ -82,7 +82,7 @@ fn mall_config(base: &str, order_path: &str) -> HttpMallConfig {
     }
 }
 
-async fn stub_mall(keys: Arc<Mutex<Vec<String>>>) -> String {
+pub(crate) async fn stub_mall(keys: Arc<Mutex<Vec<String>>>) -> String {
     let server = HttpServer::new(move || {
         let keys = keys.clone();
         App::new()

@@ -114,6 +114,73 @@ test("brand settings save and reach the desk; the audit log shows who did what",
   expect((await download).suggestedFilename()).toMatch(/^audit-.*\.csv$/);
 });
 
+test("people are added from a file after a row-by-row preview; a generated password signs in", async ({ page, browser }) => {
+  await openAdmin(page);
+  await page.getByTestId("admin-agent-import").click();
+  const csv = "로그인,이름,내선번호,역할,서비스,비밀번호\n" + "bulk01,윤새봄,2201,상담사,main,\n" + "manager01,중복,2202,,,\n" + "bulk02,,22x,팀원,nowhere,short\n";
+  await page.getByTestId("people-file").setInputFiles({ name: "people.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
+  await page.getByTestId("people-preview-btn").click();
+  const preview = page.getByTestId("people-preview");
+  await expect(preview).toContainText("3행 · 정상 1 · 오류 6");
+  await expect(preview.getByTestId("bulk-errors")).toContainText("이미 사용 중인 로그인");
+  await expect(preview.getByTestId("bulk-errors")).toContainText("없는 서비스입니다: nowhere");
+  await expect(preview).toContainText("윤새봄");
+  await accessible(page, "people import preview");
+  await shot(page, "people-import-preview");
+  await page.getByTestId("people-create").click();
+  const made = page.getByTestId("people-created");
+  await expect(made).toContainText("1명 등록했습니다");
+  const password = (await made.getByTestId("people-passwords").locator("tbody tr td.mono").first().textContent()) ?? "";
+  expect(password).toHaveLength(12);
+  const download = page.waitForEvent("download");
+  await page.getByTestId("people-passwords-csv").click();
+  expect((await download).suggestedFilename()).toMatch(/\.csv$/);
+  await shot(page, "people-import-created");
+  await page.keyboard.press("Escape");
+  await expect(page.getByTestId("admin-agents").locator('tr[data-person="bulk01"]')).toContainText("윤새봄");
+
+  const other = await browser.newContext();
+  const desk = await other.newPage();
+  await desk.goto(`${BASE}/login`);
+  await desk.getByTestId("login-id").fill("bulk01");
+  await desk.getByTestId("login-password").fill(password);
+  await desk.getByTestId("login-submit").click();
+  await expect(desk.getByTestId("agent-status")).toHaveText("상담준비");
+  await other.close();
+});
+
+test("the mall and message links are tested as typed before they are saved", async ({ page }) => {
+  await openAdmin(page);
+  await page.getByTestId("admin-nav-settings").click();
+  const mall = page.getByTestId("link-mall");
+  await expect(page.getByTestId("mall-kind")).toHaveValue("demo");
+  await page.getByTestId("mall-test-phone").fill("010-2345-6789");
+  await page.getByTestId("mall-test").click();
+  await expect(mall.getByTestId("link-test-result")).toContainText(/✓ 쇼핑몰 응답 \d+ ms · 주문 \d+건/);
+  // An HTTP mall typed without its addresses: each field says what is missing.
+  await page.getByTestId("mall-kind").selectOption("http");
+  await page.getByTestId("mall-test").click();
+  await expect(mall).toContainText("http:// 또는 https://");
+  await expect(mall).toContainText("필수 항목의 위치가 비어 있습니다: 주문번호");
+  await page.getByTestId("mall-kind").selectOption("demo");
+
+  const msg = page.getByTestId("link-messaging");
+  await page.getByTestId("msg-test-to").fill("010-1234-5678");
+  await page.getByTestId("msg-test").click();
+  await expect(msg.getByTestId("link-test-result")).toContainText("보관함 방식");
+  await page.getByTestId("msg-kind").selectOption("nhn");
+  await page.getByTestId("msg-appKey").fill("app-key-1");
+  await page.getByTestId("msg-save").click();
+  await expect(msg).toContainText("Secret Key를 입력하세요");
+  await expect(msg).toContainText("발신번호");
+  await accessible(page, "links");
+  await msg.scrollIntoViewIfNeeded();
+  await shot(page, "links-errors");
+  await page.getByTestId("msg-kind").selectOption("outbox");
+  await page.getByTestId("msg-save").click();
+  await expect(page.locator(".notice.info")).toContainText("설정을 저장했습니다");
+});
+
 test("내 계정: an agent signs their other session out and changes their password", async ({ page, browser }) => {
   await signIn(page, "agent10");
   await expect(page.getByTestId("agent-status")).toHaveText("상담준비");
@@ -162,11 +229,19 @@ for (const [w, h] of [
       await page.waitForTimeout(300);
       await accessible(page, `admin ${s} at ${w}`);
       await shot(page, `${w}-${s}`);
+      if (s === "settings") {
+        await page.getByTestId("link-mall").scrollIntoViewIfNeeded();
+        await shot(page, `${w}-settings-links`);
+      }
     }
     await page.getByTestId("admin-nav-agents").click();
     await page.getByTestId("admin-agent-new").click();
     await accessible(page, `admin new-agent form at ${w}`);
     await shot(page, `${w}-agent-form`);
+    await page.keyboard.press("Escape");
+    await page.getByTestId("admin-agent-import").click();
+    await accessible(page, `admin people import at ${w}`);
+    await shot(page, `${w}-people-import`);
     await ctx.close();
   });
 }

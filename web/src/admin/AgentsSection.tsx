@@ -1,6 +1,6 @@
 // 상담사: the brand's people — search, create (login, name, extension, role, services, first
-// password), edit, password reset, deactivate / reactivate (confirmed; a person on a call is
-// signed out when it ends).
+// password), add many from a file (PeopleImport), edit, password reset, deactivate / reactivate
+// (confirmed; a person on a call is signed out when it ends).
 
 import { useCallback, useEffect, useState } from "react";
 import { api } from "../api";
@@ -9,6 +9,7 @@ import { ConfirmDialog } from "../components/ConfirmDialog";
 import { statusLabel, useLang, useT } from "../i18n";
 import type { AgentPublic } from "../generated/AgentPublic";
 import { Field, FieldGroup, fieldErrors, FormModal } from "./shared";
+import { PeopleImport } from "./PeopleImport";
 
 export interface Person {
   id: number;
@@ -37,6 +38,7 @@ export function AgentsSection({ me }: { me: AgentPublic }) {
   const [editing, setEditing] = useState<Person | "new" | null>(null);
   const [resetting, setResetting] = useState<Person | null>(null);
   const [toggling, setToggling] = useState<Person | null>(null);
+  const [importing, setImporting] = useState(false);
 
   const reload = useCallback(async () => {
     try {
@@ -80,6 +82,9 @@ export function AgentsSection({ me }: { me: AgentPublic }) {
           {t("admin_agents")} <span className="muted">({total})</span>
         </h2>
         <input value={q} onChange={(e) => setQ(e.target.value)} placeholder={t("agentSearch")} aria-label={t("agentSearch")} data-testid="admin-agent-search" />
+        <button className="btn" onClick={() => setImporting(true)} data-testid="admin-agent-import">
+          {t("peopleImport")}
+        </button>
         <button className="btn primary" onClick={() => setEditing("new")} data-testid="admin-agent-new">
           + {t("newAgent")}
         </button>
@@ -128,6 +133,7 @@ export function AgentsSection({ me }: { me: AgentPublic }) {
         </tbody>
       </table>
       {editing && <PersonForm person={editing === "new" ? null : editing} services={services} onClose={() => setEditing(null)} onSaved={() => void reload()} />}
+      {importing && <PeopleImport svcName={svcName} onClose={() => setImporting(false)} onDone={() => void reload()} />}
       {resetting && <ResetPassword person={resetting} onClose={() => setResetting(null)} />}
       {toggling && (
         <ConfirmDialog

@@ -1,11 +1,13 @@
 // 브랜드 설정: every setting of the brand in one form; saving changes only what was edited,
-// names every wrong field, and applies at once (desks get the new lists and timings).
+// names every wrong field, and applies at once (desks get the new lists and timings). The mall
+// and message links below it (LinksSection) save on their own, after a test if wanted.
 
 import { useEffect, useState } from "react";
 import { api } from "../api";
 import { notify } from "../actions";
 import { useT } from "../i18n";
 import { Field, fieldErrors } from "./shared";
+import { LinksSection, type MallView, type MessagingView } from "./LinksSection";
 
 interface Settings {
   name: string;
@@ -21,8 +23,8 @@ interface Settings {
   maxAttempts: number;
   sessionIdleH: number;
   sessionMaxDays: number;
-  mall: string | null;
-  messaging: boolean;
+  mall: MallView | null;
+  messaging: MessagingView;
 }
 
 type Form = Record<string, string>;
@@ -54,6 +56,7 @@ export function SettingsSection() {
   const [form, setForm] = useState<Form>({});
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [busy, setBusy] = useState(false);
+  const [generation, setGeneration] = useState(0);
   useEffect(() => {
     api<Settings>("GET", "/api/admin/settings").then(
       (s) => {
@@ -62,7 +65,7 @@ export function SettingsSection() {
       },
       (e) => notify("error", (e as Error).message),
     );
-  }, []);
+  }, [generation]);
   if (!loaded) return <p className="empty">…</p>;
   const initial = toForm(loaded);
   const set = (k: string) => (e: React.ChangeEvent<HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement>) => setForm((f) => ({ ...f, [k]: e.target.value }));
@@ -98,6 +101,7 @@ export function SettingsSection() {
     </Field>
   );
   return (
+    <>
     <form className="settings-form" onSubmit={save} aria-label={t("admin_settings")} data-testid="admin-settings">
       <div className="admin-toolbar">
         <h2>{t("admin_settings")}</h2>
@@ -152,13 +156,10 @@ export function SettingsSection() {
           {input("sessionMaxDays", t("sessionMax"))}
         </div>
       </fieldset>
-      <fieldset>
-        <legend>{t("setLinks")}</legend>
-        <p className="muted">
-          {t("mallLink")}: {loaded.mall ?? t("none")} · {t("messagingLink")}: {loaded.messaging ? t("providerSet") : t("outboxOnly")}
-        </p>
-      </fieldset>
       {errors.body && <p className="field-error">{errors.body}</p>}
     </form>
+    <h3 className="links-title">{t("setLinks")}</h3>
+    <LinksSection key={generation} mall={loaded.mall} messaging={loaded.messaging} onSaved={() => setGeneration((g) => g + 1)} />
+    </>
   );
 }

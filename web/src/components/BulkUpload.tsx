@@ -3,12 +3,13 @@
 // progress bar. The server reads the file and does not keep it.
 
 import { useState } from "react";
-import { getToken } from "../api";
 import { notify } from "../actions";
 import { deskStore } from "../desk";
 import { displayPhone } from "../format";
 import { useT } from "../i18n";
 import { useStore } from "../store";
+import { sendFile, type RowError } from "../upload";
+import { RowErrors } from "./RowErrors";
 
 interface Preview {
   encoding: string;
@@ -17,30 +18,8 @@ interface Preview {
   repaired: number;
   /** Every row error; `errors` lists the first ones (the server caps the list). */
   errorCount: number;
-  errors: { line: number; field: string; message: string }[];
+  errors: RowError[];
   sample: { line: number; number: string; name: string | null; scheduledAt: string }[];
-}
-
-/** POSTs the file with upload progress (fetch has none). */
-function send(file: File, query: string, onProgress: (p: number) => void): Promise<{ status: number; body: unknown }> {
-  return new Promise((resolve, reject) => {
-    const xhr = new XMLHttpRequest();
-    xhr.open("POST", `/api/reservations/import?filename=${encodeURIComponent(file.name)}&${query}`);
-    xhr.setRequestHeader("authorization", `Bearer ${getToken() ?? ""}`);
-    xhr.setRequestHeader("content-type", "application/octet-stream");
-    xhr.upload.onprogress = (e) => e.lengthComputable && onProgress(e.loaded / e.total);
-    xhr.onload = () => {
-      let body: unknown = null;
-      try {
-        body = JSON.parse(xhr.responseText);
-      } catch {
-        body = null;
-      }
-      resolve({ status: xhr.status, body });
-    };
-    xhr.onerror = () => reject(new Error("업로드하지 못했습니다"));
-    xhr.send(file);
-  });
 }
 
 export function BulkUpload() {
@@ -57,7 +36,7 @@ export function BulkUpload() {
     if (!file) return;
     setProgress(0);
     try {
-      const r = await send(file, query(previewOnly ? "preview=true" : "skipInvalid=true"), setProgress);
+      const r = await sendFile("/api/reservations/import", file, query(previewOnly ? "preview=true" : "skipInvalid=true"), setProgress);
       const err = (r.body as { error?: { message: string } })?.error;
       if (r.status >= 400) notify("error", err?.message ?? `HTTP ${r.status}`);
       else if (previewOnly) setPreview(r.body as Preview);
@@ -120,23 +99,7 @@ export function BulkUpload() {
             {preview.rows}행 · 정상 <strong>{preview.valid}</strong> · 오류 <strong className={preview.errorCount ? "warn" : ""}>{preview.errorCount}</strong>
             {preview.repaired > 0 && ` · 번호 보정 ${preview.repaired}`} · {preview.encoding}
           </p>
-          {preview.errors.length > 0 && (
-            <table className="grid" data-testid="bulk-errors">
-              <tbody>
-                {preview.errors.slice(0, 100).map((e, i) => (
-                  <tr key={i}>
-                    <td className="num">{e.line}행</td>
-                    <td className="warn">{e.message}</td>
-                  </tr>
-                ))}
-                {preview.errorCount > Math.min(100, preview.errors.length) && (
-                  <tr>
-                    <td colSpan={2}>외 {preview.errorCount - Math.min(100, preview.errors.length)}건 — 파일을 고친 뒤 다시 올리세요</td>
-                  </tr>
-                )}
-              </tbody>
-            </table>
-          )}
+          <RowErrors errors={preview.errors} total={preview.errorCount} />
           <table className="grid">
             <tbody>
               {preview.sample.slice(0, 5).map((r) => (

@@ -92,10 +92,25 @@ pub enum ClientRequest {
     WrapupDone {},
     #[serde(rename = "ping")]
     Ping {},
+    /// Agent rows while a list is open: `on: true` with an optional filter (a service the agent
+    /// serves, a status or `in_service`, and a name / login / extension fragment) answers with an
+    /// `agents` frame `reset: true` holding every matching row, then pushes their changes
+    /// (rows entering or changing in `changed`, rows leaving the filter in `removed`). A new
+    /// `on: true` replaces the filter; `on: false` stops the rows (counts keep coming).
+    #[serde(rename = "agents.watch")]
+    AgentsWatch {
+        on: bool,
+        #[serde(default)]
+        service: Option<String>,
+        #[serde(default)]
+        state: Option<String>,
+        #[serde(default)]
+        q: Option<String>,
+    },
 }
 
 /// The request types a desk may send (for error messages).
-pub const CLIENT_TYPES: [&str; 13] = [
+pub const CLIENT_TYPES: [&str; 14] = [
     "status.set",
     "status.next",
     "call.answer",
@@ -109,6 +124,7 @@ pub const CLIENT_TYPES: [&str; 13] = [
     "note.draft",
     "wrapup.done",
     "ping",
+    "agents.watch",
 ];
 
 /// Decodes one request frame: its `id` (when it has a numeric one) and the request, or the
@@ -269,8 +285,11 @@ pub struct Snapshot {
     pub note: Option<NoteView>,
     pub stats: StatsView,
     pub queues: Vec<QueueView>,
-    /// Every agent of the brand (전체 상담사); `inService` marks 상담중 상담사.
+    /// Always empty: agent rows come with `agents.watch` while a list is open (a desk of a
+    /// 5,000-seat floor does not carry 5,000 rows). Kept for the contract.
     pub agents: Vec<AgentRow>,
+    /// 상담중 N, 전체 N and how many agents are in each status.
+    pub agent_counts: AgentCounts,
     pub consultations: ConsultationsView,
     pub reservations: ReservationsView,
 }
@@ -391,16 +410,38 @@ pub struct AgentRow {
     pub in_service: bool,
 }
 
-/// Agent-list changes (pushed coalesced, at most 4 a second).
+/// The floor in figures: 상담중 N, 전체 N, and agents per status.
+#[derive(Debug, Clone, Default, Serialize, PartialEq, TS)]
+#[ts(export)]
+#[serde(rename_all = "camelCase")]
+pub struct AgentCounts {
+    /// 상담중 상담사 (N).
+    pub in_service_count: u32,
+    /// 전체 상담사 (N).
+    pub all_count: u32,
+    /// Agents per status (`ready`, `on_call`, …, `logged_out`); statuses with none are left out.
+    #[ts(type = "Record<string, number>")]
+    pub by_state: std::collections::BTreeMap<Status, u32>,
+}
+
+/// The agent lists' frame (pushed coalesced, at most 4 a second). Every desk gets the counts
+/// when they change; rows only a desk watching a list gets (`agents.watch`): with `reset` the
+/// full list for its filter, then what changed in it and which rows left it.
 #[derive(Debug, Clone, Serialize, TS)]
 #[ts(export)]
 #[serde(rename_all = "camelCase")]
 pub struct AgentsView {
     pub changed: Vec<AgentRow>,
+    /// Rows that left the watched filter (or the brand).
+    pub removed: Vec<AgentId>,
+    /// `changed` is the whole list for the filter: replace what is shown.
+    pub reset: bool,
     /// 상담중 상담사 (N).
     pub in_service_count: u32,
     /// 전체 상담사 (N).
     pub all_count: u32,
+    #[ts(type = "Record<string, number>")]
+    pub by_state: std::collections::BTreeMap<Status, u32>,
 }
 
 /// One service's queue (상담 대기중).

@@ -297,8 +297,20 @@ async fn cancel(
     Ok(HttpResponse::Ok().json(saved))
 }
 
+/// The do-not-call list, each entry with the name of who added it (`byName`).
 async fn dnc_list(state: web::Data<AppState>, who: Authed) -> AppResult<HttpResponse> {
-    Ok(HttpResponse::Ok().json(json!({ "items": state.engine.store.dnc_list(who.0.brand_id)? })))
+    let mut items = state.engine.store.dnc_list(who.0.brand_id)?;
+    for e in items.iter_mut() {
+        let name = e
+            .get("by")
+            .and_then(|v| v.as_u64())
+            .and_then(|id| state.engine.registry.agent(id as u32))
+            .map(|a| a.public.name);
+        if let (Some(o), Some(n)) = (e.as_object_mut(), name) {
+            o.insert("byName".into(), json!(n));
+        }
+    }
+    Ok(HttpResponse::Ok().json(json!({ "items": items })))
 }
 
 #[derive(Deserialize)]

@@ -279,10 +279,24 @@ pub struct CallCounted {
 #[rtype(result = "()")]
 pub struct QueueFigures(pub QueueView);
 
+/// An agent's figures (with the brand's) and the floor's counts.
 #[derive(Message)]
-#[rtype(result = "StatsView")]
+#[rtype(result = "(StatsView, crate::protocol::AgentCounts)")]
 pub struct GetStats {
     pub agent_id: AgentId,
+    /// The brand's figures as of now; otherwise they may be up to one push interval old (a
+    /// desk's `hello`, so a shift start of thousands of desks costs one computation a tick).
+    pub fresh: bool,
+}
+
+/// A desk socket opens (`Some` filter) or closes (`None`) its agent list; answers with how many
+/// rows the list holds.
+#[derive(Message)]
+#[rtype(result = "usize")]
+pub struct WatchAgents {
+    pub agent_id: AgentId,
+    pub session: u64,
+    pub filter: Option<super::watch::AgentFilter>,
 }
 
 #[derive(Message)]

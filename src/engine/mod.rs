@@ -13,6 +13,7 @@ pub mod queue;
 pub mod registry;
 pub mod reservations;
 pub mod stats;
+pub mod watch;
 
 use crate::domain::clock::SharedClock;
 use crate::domain::ledger::local_date;
@@ -379,8 +380,13 @@ impl Engine {
             .ok_or_else(|| AppError::not_found("상담사가 없습니다"))?;
         let rt = self.brand_rt(entry.public.brand_id)?;
         let (status, call) = entry.addr.send(GetAgentView).await?;
-        let stats = rt.stats.send(GetStats { agent_id }).await?;
-        let agents = rt.stats.send(GetAgentRows).await?;
+        let (stats, agent_counts) = rt
+            .stats
+            .send(GetStats {
+                agent_id,
+                fresh: false,
+            })
+            .await?;
         let mut queues = Vec::new();
         for s in rt.services.iter() {
             if let Some(q) = rt.queues.get(&s.code) {
@@ -406,7 +412,8 @@ impl Engine {
                 note,
                 stats,
                 queues,
-                agents,
+                agents: Vec::new(),
+                agent_counts,
                 consultations: ConsultationsView {
                     full: true,
                     ..consultations
@@ -414,6 +421,42 @@ impl Engine {
                 reservations,
             },
         })
+    }
+
+    /// Opens (`on`) or closes a desk socket's agent list (`agents.watch`); answers with how
+    /// many rows the list holds. The rows come as an `agents` frame `reset: true`.
+    pub async fn watch_agents(
+        &self,
+        agent: &AgentPublic,
+        session: u64,
+        on: bool,
+        service: Option<String>,
+        state: Option<String>,
+        q: Option<String>,
+    ) -> AppResult<usize> {
+        let rt = self.brand_rt(agent.brand_id)?;
+        let filter = if on {
+            let codes: Vec<String> = rt.services.iter().map(|s| s.code.clone()).collect();
+            Some(
+                watch::AgentFilter::parse(
+                    service.as_deref(),
+                    state.as_deref(),
+                    q.as_deref(),
+                    &codes,
+                )
+                .map_err(AppError::bad_request)?,
+            )
+        } else {
+            None
+        };
+        Ok(rt
+            .stats
+            .send(WatchAgents {
+                agent_id: agent.id,
+                session,
+                filter,
+            })
+            .await?)
     }
 
     /// The brand as desks see it.

@@ -1,6 +1,6 @@
 //! `QueueActor`: one per service. Keeps the queue's live picture for 상담 대기중 and the
 //! wallboard — which calls wait and since when, calls answered and abandoned today — and
-//! pushes `queue` frames to the brand's desks, coalesced to at most four a second.
+//! pushes `queue` frames to the brand's desks, coalesced to at most two a second.
 
 use super::messages::*;
 use super::stats::StatsActor;
@@ -15,6 +15,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 pub const PUSH_INTERVAL: Duration = Duration::from_millis(250);
+/// Most often a queue's picture goes to every desk of the brand (the stats actor hears each
+/// change at once; desks run the longest-wait timer themselves from `oldestSince`).
+pub const QUEUE_PUSH_EVERY: Duration = Duration::from_millis(500);
 
 pub struct QueueActor {
     engine: Engine,
@@ -96,7 +99,7 @@ impl Actor for QueueActor {
     fn started(&mut self, ctx: &mut Self::Context) {
         ctx.set_mailbox_capacity(100_000);
         self.changed();
-        ctx.run_interval(PUSH_INTERVAL, |act, _| act.flush());
+        ctx.run_interval(QUEUE_PUSH_EVERY, |act, _| act.flush());
     }
 }
 

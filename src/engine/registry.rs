@@ -306,6 +306,59 @@ impl Registry {
         }
     }
 
+    /// Sends one frame to one socket of an agent (same bound as `push_agent`); false when the
+    /// socket is gone.
+    pub fn push_session(&self, agent: AgentId, session: u64, frame: &Arc<str>) -> bool {
+        let Some(handle) = self
+            .sessions
+            .get(&agent)
+            .and_then(|v| v.iter().find(|s| s.id == session).cloned())
+        else {
+            return false;
+        };
+        let before = handle
+            .link
+            .pending
+            .fetch_add(frame.len(), Ordering::Relaxed);
+        if before + frame.len() > MAX_PENDING_BYTES {
+            self.drop_session(agent, &handle, REASON_SLOW);
+            return false;
+        }
+        handle.push.do_send(Push(frame.clone()));
+        true
+    }
+
+    /// Sends one frame to every socket of a brand but the `skip`ped ones.
+    pub fn push_brand_except(
+        &self,
+        brand: BrandId,
+        frame: &Arc<str>,
+        skip: &std::collections::HashSet<u64>,
+    ) {
+        if skip.is_empty() {
+            return self.push_brand(brand, frame);
+        }
+        let Some(ids) = self.brand_agents.get(&brand).map(|v| v.clone()) else {
+            return;
+        };
+        let mut over = Vec::new();
+        for id in ids {
+            if let Some(v) = self.sessions.get(&id) {
+                for s in v.iter().filter(|s| !skip.contains(&s.id)) {
+                    let before = s.link.pending.fetch_add(frame.len(), Ordering::Relaxed);
+                    if before + frame.len() > MAX_PENDING_BYTES {
+                        over.push((id, s.clone()));
+                    } else {
+                        s.push.do_send(Push(frame.clone()));
+                    }
+                }
+            }
+        }
+        for (id, s) in over {
+            self.drop_session(id, &s, REASON_SLOW);
+        }
+    }
+
     /// Closes every socket of an agent (logout).
     pub fn close_agent(&self, agent: AgentId, reason: &str) {
         self.close_where(agent, reason, |_| true);

@@ -1,26 +1,36 @@
 //! `StatsActor`: one per brand. Turns status transitions and call events into today's figures
 //! (per agent: talk total/average, ready, wrap-up, away by reason, calls IN/OUT; per brand: top,
-//! total and average calls, answered, abandoned, waiting). Keeps the agent lists (상담중 / 전체),
-//! pushes `stats` and `agents` frames coalesced to at most four a second per desk, rolls the day
-//! over at local midnight, and snapshots today's counters to the store every second so a restart
-//! keeps them.
+//! total and average calls, answered, abandoned, waiting). Keeps the agent lists (상담중 / 전체)
+//! and who watches them (`watch`), rolls the day over at local midnight, and snapshots today's
+//! counters to the store every second so a restart keeps them.
+//!
+//! What it sends, coalesced every `PUSH_INTERVAL`: the `agents` counts to every desk when they
+//! change (rows only to desks watching a list, filtered); a desk's own `stats` when its own
+//! figures change; the brand's figures to every desk at most every `BRAND_STATS_EVERY`. So an
+//! idle desk's traffic does not grow with the size of the floor.
 
 use super::messages::*;
 use super::queue::PUSH_INTERVAL;
+use super::watch::Watchers;
 use super::Engine;
 use crate::domain::ledger::{
     local_date, state_key, AgentDay, AgentFigures, CallSpread, Ledger, HOLD_KEY,
 };
 use crate::domain::model::{AgentId, AgentPublic, Brand, Channel};
 use crate::domain::status::{AuxReason, Status};
-use crate::protocol::{AgentRow, AgentsView, BrandFigures, QueueView, ServerMsg, StatsView};
+use crate::protocol::{
+    AgentCounts, AgentRow, AgentsView, BrandFigures, QueueView, ServerMsg, StatsView,
+};
 use crate::store;
 use actix::prelude::*;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
+
+/// Most often every desk is sent the brand's figures (a desk's own figures go at once).
+pub const BRAND_STATS_EVERY: Duration = Duration::from_secs(1);
 
 struct Tracked {
     public: AgentPublic,
@@ -62,6 +72,13 @@ pub struct StatsActor {
     dirty_agents: HashSet<AgentId>,
     changed_rows: BTreeSet<AgentId>,
     brand_dirty: bool,
+    /// When every desk was last sent the brand's figures.
+    brand_pushed: Instant,
+    /// The brand's figures as last computed (reused by `hello` within one push interval).
+    brand_cache: Option<(Instant, BrandFigures)>,
+    /// The counts every desk was last sent.
+    counts: AgentCounts,
+    watchers: Watchers,
     snapshot_in_flight: bool,
     snapshot_needed: bool,
 }
@@ -105,9 +122,106 @@ impl StatsActor {
             dirty_agents: HashSet::new(),
             changed_rows: BTreeSet::new(),
             brand_dirty: false,
+            brand_pushed: Instant::now(),
+            brand_cache: None,
+            counts: AgentCounts::default(),
+            watchers: Watchers::default(),
             snapshot_in_flight: false,
             snapshot_needed: true,
         }
+    }
+
+    fn agent_counts(&self) -> AgentCounts {
+        let mut c = AgentCounts {
+            all_count: self.agents.len() as u32,
+            ..Default::default()
+        };
+        for t in self.agents.values() {
+            *c.by_state.entry(t.status).or_default() += 1;
+            if t.status.in_service() {
+                c.in_service_count += 1;
+            }
+        }
+        c
+    }
+
+    fn agents_frame(
+        counts: &AgentCounts,
+        changed: Vec<AgentRow>,
+        removed: Vec<AgentId>,
+        reset: bool,
+    ) -> std::sync::Arc<str> {
+        ServerMsg::Agents(AgentsView {
+            changed,
+            removed,
+            reset,
+            in_service_count: counts.in_service_count,
+            all_count: counts.all_count,
+            by_state: counts.by_state.clone(),
+        })
+        .encode()
+    }
+
+    /// The brand's figures, computed at most once per push interval.
+    fn brand_figures_cached(&mut self, now: DateTime<Utc>) -> BrandFigures {
+        match &self.brand_cache {
+            Some((at, f)) if at.elapsed() < PUSH_INTERVAL => f.clone(),
+            _ => {
+                let f = self.brand_figures(now);
+                self.brand_cache = Some((Instant::now(), f.clone()));
+                f
+            }
+        }
+    }
+
+    /// Sends the changed rows to each watching desk (filtered), and the counts to every desk
+    /// when they changed.
+    fn push_agents(&mut self) {
+        let counts = self.agent_counts();
+        let counts_changed = counts != self.counts;
+        if !counts_changed && self.changed_rows.is_empty() {
+            return;
+        }
+        let registry = &self.engine.registry;
+        if counts_changed {
+            let frame = Self::agents_frame(&counts, Vec::new(), Vec::new(), false);
+            let skip: HashSet<u64> = self.watchers.by_session.keys().copied().collect();
+            registry.push_brand_except(self.brand.id, &frame, &skip);
+        }
+        let changed: Vec<AgentId> = self.changed_rows.iter().copied().collect();
+        let rows: HashMap<AgentId, AgentRow> = changed
+            .iter()
+            .filter_map(|id| self.agents.get(id).map(|t| (*id, Self::row(t))))
+            .collect();
+        let agents = &self.agents;
+        let mut gone = Vec::new();
+        for (session, w) in self.watchers.by_session.iter_mut() {
+            let d = Watchers::delta(w, &changed, |id| {
+                let row = rows.get(&id)?;
+                let t = agents.get(&id)?;
+                Some((row, t.public.services.as_slice(), t.public.login.as_str()))
+            });
+            if d.changed.is_empty() && d.removed.is_empty() && !counts_changed {
+                continue;
+            }
+            let frame = Self::agents_frame(
+                &counts,
+                d.changed
+                    .iter()
+                    .filter_map(|id| rows.get(id).cloned())
+                    .collect(),
+                d.removed,
+                false,
+            );
+            if !registry.push_session(w.agent_id, *session, &frame) {
+                gone.push(*session);
+            }
+        }
+        for s in gone {
+            self.watchers.unwatch(s);
+        }
+        self.counts = counts;
+        self.changed_rows.clear();
     }
 
     /// An agent's day so far, including the open status up to `now`.
@@ -222,28 +336,12 @@ impl StatsActor {
     fn flush(&mut self) {
         let now = self.engine.now();
         self.rollover(now);
+        self.push_agents();
         let registry = &self.engine.registry;
-        if !self.changed_rows.is_empty() {
-            let changed: Vec<AgentRow> = self
-                .changed_rows
-                .iter()
-                .filter_map(|id| self.agents.get(id).map(Self::row))
-                .collect();
-            let in_service = self
-                .agents
-                .values()
-                .filter(|t| t.status.in_service())
-                .count();
-            let frame = ServerMsg::Agents(AgentsView {
-                changed,
-                in_service_count: in_service as u32,
-                all_count: self.agents.len() as u32,
-            })
-            .encode();
-            registry.push_brand(self.brand.id, &frame);
-            self.changed_rows.clear();
-        }
-        let targets: Vec<AgentId> = if self.brand_dirty {
+        // Everyone gets the brand's figures at most every BRAND_STATS_EVERY; a desk whose own
+        // figures changed gets its frame now.
+        let brand_due = self.brand_dirty && self.brand_pushed.elapsed() >= BRAND_STATS_EVERY;
+        let targets: Vec<AgentId> = if brand_due {
             self.agents.keys().copied().collect()
         } else {
             self.dirty_agents.iter().copied().collect()
@@ -253,13 +351,16 @@ impl StatsActor {
             .filter(|id| registry.has_sessions(*id))
             .collect();
         if !targets.is_empty() {
-            let brand = self.brand_figures(now);
+            let brand = self.brand_figures_cached(now);
             for id in targets {
                 let frame = ServerMsg::Stats(Box::new(self.stats_for(id, now, &brand))).encode();
-                registry.push_agent(id, &frame);
+                self.engine.registry.push_agent(id, &frame);
             }
         }
-        self.brand_dirty = false;
+        if brand_due {
+            self.brand_dirty = false;
+            self.brand_pushed = Instant::now();
+        }
         self.dirty_agents.clear();
     }
 
@@ -425,8 +526,12 @@ impl Handler<GetStats> for StatsActor {
     fn handle(&mut self, m: GetStats, _: &mut Context<Self>) -> Self::Result {
         let now = self.engine.now();
         self.rollover(now);
-        let brand = self.brand_figures(now);
-        MessageResult(self.stats_for(m.agent_id, now, &brand))
+        let brand = if m.fresh {
+            self.brand_figures(now)
+        } else {
+            self.brand_figures_cached(now)
+        };
+        MessageResult((self.stats_for(m.agent_id, now, &brand), self.agent_counts()))
     }
 }
 
@@ -434,6 +539,50 @@ impl Handler<GetAgentRows> for StatsActor {
     type Result = MessageResult<GetAgentRows>;
     fn handle(&mut self, _: GetAgentRows, _: &mut Context<Self>) -> Self::Result {
         MessageResult(self.rows())
+    }
+}
+
+impl Handler<WatchAgents> for StatsActor {
+    type Result = usize;
+    fn handle(&mut self, m: WatchAgents, _: &mut Context<Self>) -> usize {
+        let Some(filter) = m.filter else {
+            self.watchers.unwatch(m.session);
+            return 0;
+        };
+        let rows: Vec<(AgentRow, &[String], &str)> = self
+            .agents
+            .values()
+            .map(|t| {
+                (
+                    Self::row(t),
+                    t.public.services.as_slice(),
+                    t.public.login.as_str(),
+                )
+            })
+            .collect();
+        let ids = self.watchers.watch(
+            m.session,
+            m.agent_id,
+            filter,
+            rows.iter().map(|(r, s, l)| (r, *s, *l)),
+        );
+        let wanted: HashSet<AgentId> = ids.iter().copied().collect();
+        let list: Vec<AgentRow> = rows
+            .into_iter()
+            .map(|(r, _, _)| r)
+            .filter(|r| wanted.contains(&r.agent_id))
+            .collect();
+        let n = list.len();
+        let counts = self.agent_counts();
+        let frame = Self::agents_frame(&counts, list, Vec::new(), true);
+        if !self
+            .engine
+            .registry
+            .push_session(m.agent_id, m.session, &frame)
+        {
+            self.watchers.unwatch(m.session);
+        }
+        n
     }
 }
 

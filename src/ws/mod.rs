@@ -160,7 +160,7 @@ impl DeskSession {
         let agent = self.agent.clone();
         // Requests of one socket run one at a time, in order; each is spawned on its own so
         // that it runs to its end even if this socket closes while it runs.
-        let task = actix::spawn(run(engine, agent, req));
+        let task = actix::spawn(run(engine, agent, self.id, req));
         ctx.wait(
             async move {
                 task.await
@@ -180,6 +180,7 @@ fn to_json<T: serde::Serialize>(v: T) -> Option<serde_json::Value> {
 async fn run(
     engine: Engine,
     agent: AgentPublic,
+    session: u64,
     req: ClientRequest,
 ) -> Result<Option<serde_json::Value>, AppError> {
     let addr = engine.agent_addr(agent.id)?;
@@ -293,6 +294,17 @@ async fn run(
         )),
         ClientRequest::WrapupDone {} => Ok(to_json(addr.send(WrapupDone).await??)),
         ClientRequest::Ping {} => Ok(None),
+        ClientRequest::AgentsWatch {
+            on,
+            service,
+            state,
+            q,
+        } => {
+            let n = engine
+                .watch_agents(&agent, session, on, service, state, q)
+                .await?;
+            Ok(to_json(serde_json::json!({ "rows": n })))
+        }
     }
 }
 
@@ -355,6 +367,14 @@ impl Actor for DeskSession {
         self.engine
             .registry
             .deregister_session(self.agent.id, self.id);
+        // Its agent list, if one was open, stops.
+        if let Some(rt) = self.engine.registry.brand(self.agent.brand_id) {
+            rt.stats.do_send(WatchAgents {
+                agent_id: self.agent.id,
+                session: self.id,
+                filter: None,
+            });
+        }
         Running::Stop
     }
 }

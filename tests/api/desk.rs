@@ -11,7 +11,7 @@ async fn hello_carries_everything_the_desk_shows() {
     lee.set("ready").await;
     app.call_in("order", "010-5555-6666").await;
     settle().await;
-    let desk = app.desk("kim").await;
+    let mut desk = app.desk("kim").await;
     let h = &desk.hello;
     assert_eq!(h["seq"], 0);
     assert_eq!(h["agent"]["name"], "김상담");
@@ -29,17 +29,31 @@ async fn hello_carries_everything_the_desk_shows() {
         queues.iter().all(|q| q["waiting"] == 0),
         "lee took the call: {queues:?}"
     );
-    let agents = snap["agents"].as_array().unwrap();
-    assert_eq!(agents.len(), 4, "every agent of the brand, none of brand 2");
+    // The floor in counts only: rows come with a watch.
+    assert_eq!(snap["agents"], json!([]));
+    let counts = &snap["agentCounts"];
+    assert_eq!(
+        counts["allCount"], 4,
+        "every agent of the brand, none of brand 2"
+    );
+    assert_eq!(counts["inServiceCount"], 1);
+    assert_eq!(counts["byState"]["ringing"], 1);
+    assert_eq!(counts["byState"]["preparing"], 1, "kim herself");
+    assert_eq!(counts["byState"]["logged_out"], 2);
+    assert_eq!(snap["consultations"]["full"], true);
+    assert_eq!(snap["consultations"]["total"], 0);
+    assert!(snap["call"].is_null());
+    let ack = desk.ok(json!({"type": "agents.watch", "on": true})).await;
+    assert_eq!(ack["data"]["rows"], 4);
+    let list = desk.expect_where("agents", |f| f["reset"] == true).await;
+    let agents = list["changed"].as_array().unwrap();
+    assert_eq!(agents.len(), 4);
     let lee_row = agents.iter().find(|a| a["name"] == "이상담").unwrap();
     assert_eq!(lee_row["status"], "ringing");
     assert_eq!(lee_row["inService"], true);
     let park = agents.iter().find(|a| a["name"] == "박상담").unwrap();
     assert_eq!(park["status"], "logged_out");
     assert_eq!(park["inService"], false);
-    assert_eq!(snap["consultations"]["full"], true);
-    assert_eq!(snap["consultations"]["total"], 0);
-    assert!(snap["call"].is_null());
 }
 
 #[actix_rt::test]

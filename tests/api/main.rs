@@ -8,6 +8,7 @@ mod consultations;
 mod controls;
 mod customers;
 mod desk;
+mod floor;
 mod hardening;
 mod helpers;
 mod messages;

@@ -35,6 +35,7 @@ async fn the_whole_inbound_loop_from_ready_to_ready() {
     let app = spawn_app().await;
     let mut kim = app.desk("kim").await;
     let mut boss = app.desk("boss").await;
+    boss.ok(json!({"type": "agents.watch", "on": true})).await;
     kim.set("ready").await;
     let (call_id, ticket) = app.call_in("main", "010-2222-3333").await;
     kim.expect("call.offered").await;

@@ -78,6 +78,39 @@ test("the whole inbound loop, and another agent sees it live", async ({ page, br
   await other.close();
 });
 
+test("the agent lists load their rows when opened and filter them on the server", async ({ page, browser }) => {
+  await login(page, "agent07");
+  const other = await browser.newContext();
+  const page2 = await other.newPage();
+  await login(page2, "agent08");
+  await page2.getByTestId("status-ready").click();
+  await page.getByRole("button", { name: /전체 상담사/ }).click();
+  const list = page.getByTestId("agent-list-all");
+  await expect(list.locator("tr[data-agent]").first()).toBeVisible();
+  const all = await list.locator("tr[data-agent]").count();
+  expect(all).toBeGreaterThan(5);
+  // A name fragment: only the matching people.
+  await page.getByTestId("agent-list-search").fill("윤지");
+  await expect(list.locator("tr[data-agent]")).toHaveCount(1);
+  await expect(list.locator("tr[data-agent]")).toContainText("윤지민");
+  await page.getByTestId("agent-list-search").fill("");
+  await expect(list.locator("tr[data-agent]")).toHaveCount(all);
+  // A status: only 대기 rows, and the list follows agent08 leaving it.
+  await page.getByTestId("agent-list-state").selectOption("ready");
+  await expect(list.locator('tr[data-agent="8"]')).toContainText("대기");
+  const states = await list.locator("tr[data-agent] .badge").allTextContents();
+  expect(states.every((s) => s === "대기")).toBe(true);
+  await shot(page, "agent-list-ready-filter");
+  await page2.getByTestId("status-preparing").click();
+  await expect(list.locator('tr[data-agent="8"]')).toHaveCount(0);
+  // Nobody matches: the list says so.
+  await page.getByTestId("agent-list-search").fill("없는사람");
+  await expect(list).toContainText("조건에 맞는 상담사가 없습니다");
+  await page.keyboard.press("Escape");
+  await expect(page.getByTestId("agent-list-all")).toHaveCount(0);
+  await other.close();
+});
+
 test("outbound: dialing then on call", async ({ page }) => {
   await login(page, "agent03");
   await page.getByTestId("dial-open").click();

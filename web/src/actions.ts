@@ -63,6 +63,8 @@ export function connectDesk(onLoggedOut: () => void): () => void {
       // Edits of a call this desk no longer holds still reach the server (as the note).
       if (before.dirty && before.ticketId && noteStore.get().ticketId !== before.ticketId) void sendDraft(before);
       if (f.type === "hello" && noteStore.get().dirty) void flushDraft();
+      // A fresh hello carries counts only: an open list asks for its rows again.
+      if (f.type === "hello" && watches.length > 0) sendWatch();
       if (f.type === "message" && f.status === "failed") {
         notify("error", `${label(langStore.get(), "msgSendFailed")}: ${f.reason ?? ""}`);
       }
@@ -89,6 +91,53 @@ export function connectDesk(onLoggedOut: () => void): () => void {
     socket = null;
     deskStore.set(() => emptyDesk);
     noteStore.set(() => followDesk(noteStore.get(), null));
+  };
+}
+
+// ---- agent lists (agents.watch) ----------------------------------------------------------------
+
+/** What an open agent list shows: a service, a status (or `in_service` / `signed_in`), a name. */
+export interface AgentFilter {
+  service?: string;
+  state?: string;
+  q?: string;
+}
+
+/** Open lists, newest last: the socket watches the newest one's filter. */
+let watches: { id: number; filter: AgentFilter }[] = [];
+let watchSeq = 0;
+
+function sendWatch(): void {
+  if (!socket?.online) return; // the next hello sends it
+  const top = watches[watches.length - 1];
+  const body: Record<string, unknown> = top ? { type: "agents.watch", on: true } : { type: "agents.watch", on: false };
+  if (top) for (const [k, v] of Object.entries(top.filter)) if (v) body[k] = v;
+  socket.request(body).catch((e) => {
+    if (e instanceof RequestError && !GONE.includes(e.code) && e.code !== "timeout") notify("error", e.message);
+  });
+}
+
+/**
+ * Opens an agent list: the server sends its rows (`deskStore.agents`) and their changes until
+ * it is released. Lists nest (a dialog over an open list): the newest one's filter is watched,
+ * and releasing it goes back to the one below.
+ */
+export function watchAgents(filter: AgentFilter): { update: (f: AgentFilter) => void; release: () => void } {
+  const id = ++watchSeq;
+  watches = [...watches, { id, filter }];
+  sendWatch();
+  return {
+    update: (f) => {
+      watches = watches.map((w) => (w.id === id ? { id, filter: f } : w));
+      if (watches[watches.length - 1]?.id === id) sendWatch();
+    },
+    release: () => {
+      const wasTop = watches[watches.length - 1]?.id === id;
+      watches = watches.filter((w) => w.id !== id);
+      if (!wasTop) return;
+      if (watches.length === 0) deskStore.set((s) => ({ ...s, agents: {} }));
+      sendWatch();
+    },
   };
 }
 

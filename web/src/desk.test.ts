@@ -47,7 +47,8 @@ function hello(): DeskState {
       call: null,
       stats: null,
       queues: [{ service: "main", serviceName: "대표번호", waiting: 2, longestWaitS: 3, oldestSince: null, answered: 0, abandoned: 0 }],
-      agents: [row(1, "preparing", false), row(2, "ready", true)],
+      agents: [],
+      agentCounts: { inServiceCount: 1, allCount: 2, byState: { preparing: 1, ready: 1 } },
       consultations: { items: [], full: true, inCount: 0, outCount: 0, total: 0 },
     },
   } as unknown as ServerMsg;
@@ -63,7 +64,8 @@ describe("applyFrame", () => {
     expect(s.agent?.name).toBe("김민준");
     expect(s.status?.status).toBe("preparing");
     expect(waitingTotal(s)).toBe(2);
-    expect(inServiceAgents(s).map((a) => a.agentId)).toEqual([2]);
+    expect(s.agentCounts.inServiceCount).toBe(1);
+    expect(s.agents).toEqual({});
     expect(s.clockOffsetMs).toBe(1000);
   });
 
@@ -88,11 +90,20 @@ describe("applyFrame", () => {
     expect(s.call).toBeNull();
   });
 
-  it("merges agent list changes and queue pictures", () => {
+  it("keeps counts for every desk and rows only for a watched list: reset, changes, leavers", () => {
     let s = hello();
-    s = applyFrame(s, frame({ type: "agents", changed: [row(1, "ready", true)], inServiceCount: 2, allCount: 2, seq: 1 }));
+    s = applyFrame(s, frame({ type: "agents", changed: [], removed: [], reset: false, inServiceCount: 2, allCount: 2, byState: { ready: 2 }, seq: 1 }));
+    expect(s.agentCounts.inServiceCount).toBe(2);
+    expect(s.agents).toEqual({});
+    s = applyFrame(s, frame({ type: "agents", changed: [row(1, "ready", true), row(2, "ready", true)], removed: [], reset: true, inServiceCount: 2, allCount: 2, byState: { ready: 2 }, seq: 2 }));
     expect(inServiceAgents(s).length).toBe(2);
-    s = applyFrame(s, frame({ type: "queue", service: "main", serviceName: "대표번호", waiting: 0, longestWaitS: 0, oldestSince: null, answered: 1, abandoned: 0, seq: 2 }));
+    s = applyFrame(s, frame({ type: "agents", changed: [row(1, "on_call", true)], removed: [2], reset: false, inServiceCount: 2, allCount: 2, byState: { ready: 1, on_call: 1 }, seq: 3 }));
+    expect(Object.keys(s.agents)).toEqual(["1"]);
+    expect(s.agents[1].status).toBe("on_call");
+    // A new filter's reset replaces the list.
+    s = applyFrame(s, frame({ type: "agents", changed: [row(2, "aux", false)], removed: [], reset: true, inServiceCount: 1, allCount: 2, byState: { aux: 1, on_call: 1 }, seq: 4 }));
+    expect(Object.keys(s.agents)).toEqual(["2"]);
+    s = applyFrame(s, frame({ type: "queue", service: "main", serviceName: "대표번호", waiting: 0, longestWaitS: 0, oldestSince: null, answered: 1, abandoned: 0, seq: 5 }));
     expect(waitingTotal(s)).toBe(0);
   });
 

@@ -1,6 +1,7 @@
 // The desk's state and the pure reducer that applies server frames to it. The socket's
 // handlers only call `applyFrame`; components only read `deskStore`.
 
+import type { AgentCounts } from "./generated/AgentCounts";
 import type { AgentPublic } from "./generated/AgentPublic";
 import type { AgentRow } from "./generated/AgentRow";
 import type { BrandView } from "./generated/BrandView";
@@ -26,6 +27,9 @@ export interface DeskState {
   services: ServiceView[];
   stats: StatsView | null;
   queues: Record<string, QueueView>;
+  /** 상담중 N, 전체 N and per status: every desk has these. */
+  agentCounts: AgentCounts;
+  /** Agent rows: only while a list is open (`watchAgents`), for its filter. */
   agents: Record<number, AgentRow>;
   consultations: ConsultationSummary[];
   consCounts: { inCount: number; outCount: number; total: number };
@@ -48,6 +52,7 @@ export const emptyDesk: DeskState = {
   services: [],
   stats: null,
   queues: {},
+  agentCounts: { inServiceCount: 0, allCount: 0, byState: {} },
   agents: {},
   consultations: [],
   consCounts: { inCount: 0, outCount: 0, total: 0 },
@@ -73,6 +78,7 @@ export function applyFrame(s: DeskState, f: ServerMsg, now: number = Date.now())
   switch (f.type) {
     case "hello": {
       const snap = f.snapshot;
+      // Rows come again when the open list re-watches (actions.ts does on every hello).
       const agents: Record<number, AgentRow> = {};
       for (const a of snap.agents) agents[a.agentId] = a;
       const queues: Record<string, QueueView> = {};
@@ -88,6 +94,7 @@ export function applyFrame(s: DeskState, f: ServerMsg, now: number = Date.now())
         stats: snap.stats,
         queues,
         agents,
+        agentCounts: snap.agentCounts,
         consultations: snap.consultations.items,
         consCounts: {
           inCount: snap.consultations.inCount,
@@ -129,9 +136,12 @@ export function applyFrame(s: DeskState, f: ServerMsg, now: number = Date.now())
       return { ...s, call, lastEnded: { callId: f.callId, ticketId: f.ticketId, by: f.by, outcome: f.outcome } };
     }
     case "agents": {
-      const agents = { ...s.agents };
+      const agentCounts = { inServiceCount: f.inServiceCount, allCount: f.allCount, byState: f.byState };
+      if (!f.reset && f.changed.length === 0 && f.removed.length === 0) return { ...s, agentCounts };
+      const agents: Record<number, AgentRow> = f.reset ? {} : { ...s.agents };
       for (const a of f.changed) agents[a.agentId] = a;
-      return { ...s, agents };
+      for (const id of f.removed) delete agents[id];
+      return { ...s, agents, agentCounts };
     }
     case "queue": {
       const { type: _q, ...q } = f as ServerMsg & { seq?: number };

@@ -380,6 +380,9 @@ const ko = {
   map_paymentMethod: "결제수단",
   map_shippingCompany: "택배사",
   map_trackingNo: "송장번호",
+  allServices: "모든 서비스",
+  allStates: "모든 상태",
+  noAgentsMatch: "조건에 맞는 상담사가 없습니다",
 } as const;
 
 export type LabelKey = keyof typeof ko;
@@ -735,6 +738,9 @@ const en: Record<LabelKey, string> = {
   map_paymentMethod: "Payment",
   map_shippingCompany: "Carrier",
   map_trackingNo: "Tracking no.",
+  allServices: "All services",
+  allStates: "All states",
+  noAgentsMatch: "No agents match",
 };
 
 const tables: Record<Lang, Record<LabelKey, string>> = { ko, en };

@@ -4,10 +4,9 @@
 
 import { useState } from "react";
 import { notify } from "../actions";
-import { deskStore } from "../desk";
 import { displayPhone } from "../format";
 import { useT } from "../i18n";
-import { useStore } from "../store";
+import { useAgentDirectory } from "../hooks";
 import { sendFile, type RowError } from "../upload";
 import { RowErrors } from "./RowErrors";
 
@@ -24,7 +23,8 @@ interface Preview {
 
 export function BulkUpload() {
   const t = useT();
-  const agents = useStore(deskStore, (s) => s.agents);
+  // Who is signed in now: the rows without a named agent are dealt to the ones chosen.
+  const agents = useAgentDirectory({ state: "signed_in" });
   const [file, setFile] = useState<File | null>(null);
   const [chosen, setChosen] = useState<number[]>([]);
   const [preview, setPreview] = useState<Preview | null>(null);
@@ -66,9 +66,7 @@ export function BulkUpload() {
         }}
       />
       <div className="chips">
-        {Object.values(agents)
-          .filter((a) => a.status !== undefined)
-          .map((a) => (
+        {agents.map((a) => (
             <label key={a.agentId} className={`chip ${chosen.includes(a.agentId) ? "on" : ""}`}>
               <input
                 type="checkbox"

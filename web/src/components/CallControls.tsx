@@ -7,7 +7,7 @@ import { secondsSince, useNow } from "../clock";
 import { deskStore } from "../desk";
 import { mmss } from "../format";
 import { statusLabel, useLang, useT } from "../i18n";
-import { useEscape } from "../hooks";
+import { useAgentWatch, useEscape } from "../hooks";
 import { useStore } from "../store";
 import type { CallView } from "../generated/CallView";
 
@@ -86,6 +86,8 @@ function TransferDialog({ call, onClose }: { call: CallView; onClose: () => void
   const t = useT();
   const lang = useLang();
   const services = useStore(deskStore, (s) => s.services);
+  // Signed-in agents, live while the dialog is open.
+  useAgentWatch({ state: "signed_in" });
   const agents = useStore(deskStore, (s) => s.agents);
   const me = useStore(deskStore, (s) => s.agent?.id);
   const [busy, setBusy] = useState(false);

@@ -4,21 +4,19 @@
 import { useEffect, useState } from "react";
 import { api, ApiError } from "../api";
 import { notify } from "../actions";
-import { deskStore } from "../desk";
 import { displayPhone, formatAsTyped } from "../format";
 import { useT } from "../i18n";
-import { useStore } from "../store";
 
 interface DncEntry {
   number: string;
   reason: string;
   at: string;
   by: number;
+  byName?: string;
 }
 
 export function DncList() {
   const t = useT();
-  const agents = useStore(deskStore, (s) => s.agents);
   const [open, setOpen] = useState(false);
   const [items, setItems] = useState<DncEntry[]>([]);
   const [number, setNumber] = useState("");
@@ -85,7 +83,7 @@ export function DncList() {
                     </td>
                     <td className="muted small nowrap">
                       {new Date(d.at).toLocaleDateString("ko-KR", { timeZone: "Asia/Seoul" })}
-                      <div>{agents[d.by]?.name ?? d.by}</div>
+                      <div>{d.byName ?? d.by}</div>
                     </td>
                     <td>
                       <button className="btn small-btn" onClick={() => void remove(d.number)} aria-label={t("delete")}>

@@ -6,14 +6,14 @@ import { useEffect, useRef, useState } from "react";
 import { createPortal } from "react-dom";
 import { chooseStatus, clearNext, logout } from "../actions";
 import { secondsSince, useNow } from "../clock";
-import { deskStore, inServiceAgents, sortAgents } from "../desk";
+import { deskStore } from "../desk";
+import { AgentList } from "./AgentList";
 import { displayPhone, mmss, timeOfDay } from "../format";
 import { AUX_REASONS, auxLabel, setLang, statusLabel, useLang, useT } from "../i18n";
 import { useEscape } from "../hooks";
 import { AccountDialog } from "./AccountDialog";
 import { ringVolumeStore, setRingVolume, testRing } from "../ring";
 import { useStore } from "../store";
-import type { AgentRow } from "../generated/AgentRow";
 import { ReservationSummary } from "./Reservations";
 
 type Panel = "other" | "inService" | "all" | "cons" | "resv" | "help" | null;
@@ -35,7 +35,7 @@ export function Header({
   const agent = useStore(deskStore, (s) => s.agent)!;
   const brand = useStore(deskStore, (s) => s.brand);
   const status = useStore(deskStore, (s) => s.status)!;
-  const agentsMap = useStore(deskStore, (s) => s.agents);
+  const agentCounts = useStore(deskStore, (s) => s.agentCounts);
   const counts = useStore(deskStore, (s) => s.consCounts);
   const consultations = useStore(deskStore, (s) => s.consultations);
   const resv = useStore(deskStore, (s) => s.reservations);
@@ -53,8 +53,6 @@ export function Header({
     return () => document.removeEventListener("mousedown", away);
   }, []);
 
-  const all = sortAgents(Object.values(agentsMap));
-  const inService = sortAgents(inServiceAgents(deskStore.get()));
   const onACall = ["ringing", "on_call", "dialing"].includes(status.status);
   const toggle = (p: Panel) => setPanel((cur) => (cur === p ? null : p));
   useEscape(() => setPanel(null), panel !== null);
@@ -156,11 +154,11 @@ export function Header({
       </div>
 
       <div className="hdr-group hdr-right">
-        <ListButton label={t("agentsInService")} count={inService.length} testid="agents-in-service-count" open={panel === "inService"} onClick={() => toggle("inService")}>
-          <AgentTable rows={inService} now={now} me={agent.id} />
+        <ListButton label={t("agentsInService")} count={agentCounts.inServiceCount} testid="agents-in-service-count" open={panel === "inService"} onClick={() => toggle("inService")}>
+          <AgentList mode="inService" now={now} me={agent.id} />
         </ListButton>
-        <ListButton label={t("agentsAll")} count={all.length} testid="agents-all-count" open={panel === "all"} onClick={() => toggle("all")}>
-          <AgentTable rows={all} now={now} me={agent.id} />
+        <ListButton label={t("agentsAll")} count={agentCounts.allCount} testid="agents-all-count" open={panel === "all"} onClick={() => toggle("all")}>
+          <AgentList mode="all" now={now} me={agent.id} />
         </ListButton>
         <ListButton
           label={t("resvSummary")}
@@ -299,48 +297,5 @@ function ListButton(props: {
       </button>
       {props.open && <div className="menu wide">{props.children}</div>}
     </div>
-  );
-}
-
-function AgentTable({ rows, now, me }: { rows: AgentRow[]; now: number; me: number }) {
-  const t = useT();
-  const lang = useLang();
-  const working = rows.filter((a) => a.status !== "logged_out");
-  const out = rows.filter((a) => a.status === "logged_out");
-  const row = (a: AgentRow) => (
-    <tr key={a.agentId} data-agent={a.agentId} className={a.agentId === me ? "me-row" : undefined} aria-current={a.agentId === me ? "true" : undefined}>
-      <td>
-        {a.name}
-        {a.agentId === me && <span className="me-mark"> ({t("me")})</span>}
-      </td>
-      <td>{a.extension}</td>
-      <td>
-        <span className={`badge sm st-${a.status}`}>{statusLabel(lang, a.status, a.reason)}</span>
-      </td>
-      <td className="num">{a.status === "logged_out" ? "" : mmss(secondsSince(a.since, now))}</td>
-    </tr>
-  );
-  return (
-    <table className="grid">
-      <thead>
-        <tr>
-          <th>{t("name")}</th>
-          <th>{t("extension")}</th>
-          <th>{t("state")}</th>
-          <th className="num">{t("since")}</th>
-        </tr>
-      </thead>
-      <tbody>{working.map(row)}</tbody>
-      {out.length > 0 && (
-        <tbody className="logged-out" data-testid="agents-logged-out">
-          <tr>
-            <th colSpan={4}>
-              {t("loggedOutAgents")} ({out.length})
-            </th>
-          </tr>
-          {out.map(row)}
-        </tbody>
-      )}
-    </table>
   );
 }

@@ -12,7 +12,7 @@ import { deskStore } from "../desk";
 import { displayPhone, formatAsTyped, normalizePhone } from "../format";
 import { useT, type LabelKey } from "../i18n";
 import { useStore } from "../store";
-import { useEscape } from "../hooks";
+import { useAgentDirectory, useEscape } from "../hooks";
 import type { Reservation } from "../generated/Reservation";
 import { BulkUpload } from "./BulkUpload";
 import { DncList } from "./DncList";
@@ -100,9 +100,9 @@ export function ReserveDialog({ onClose, target }: { onClose: () => void; target
   const [memo, setMemo] = useState("");
   const [errors, setErrors] = useState<Record<string, string>>({});
   const me = useStore(deskStore, (s) => s.agent);
-  const agents = useStore(deskStore, (s) => s.agents);
   const isManager = me?.role === "manager" || me?.role === "admin";
   const [owner, setOwner] = useState<number | null>(me?.id ?? null);
+  const agents = useAgentDirectory(isManager ? {} : null);
 
   async function submit(e: React.FormEvent) {
     e.preventDefault();
@@ -148,7 +148,7 @@ export function ReserveDialog({ onClose, target }: { onClose: () => void; target
           <label>
             {t("agent")}
             <select value={owner ?? ""} onChange={(e) => setOwner(Number(e.target.value))} data-testid="resv-owner">
-              {Object.values(agents).map((a) => (
+              {agents.map((a) => (
                 <option key={a.agentId} value={a.agentId}>
                   {a.name} ({a.extension})
                 </option>

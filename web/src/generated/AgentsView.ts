@@ -2,9 +2,19 @@
 import type { AgentRow } from "./AgentRow";
 
 /**
- * Agent-list changes (pushed coalesced, at most 4 a second).
+ * The agent lists' frame (pushed coalesced, at most 4 a second). Every desk gets the counts
+ * when they change; rows only a desk watching a list gets (`agents.watch`): with `reset` the
+ * full list for its filter, then what changed in it and which rows left it.
  */
 export type AgentsView = { changed: Array<AgentRow>, 
+/**
+ * Rows that left the watched filter (or the brand).
+ */
+removed: Array<number>, 
+/**
+ * `changed` is the whole list for the filter: replace what is shown.
+ */
+reset: boolean, 
 /**
  * 상담중 상담사 (N).
  */
@@ -12,4 +22,4 @@ inServiceCount: number,
 /**
  * 전체 상담사 (N).
  */
-allCount: number, };
+allCount: number, byState: Record<string, number>, };

@@ -2,8 +2,12 @@
 # Runs the calldesk load test end to end on this machine: builds in release mode, seeds a fresh
 # load brand with $LOAD_DESKS agents into a temp data dir, starts the server on loopback without
 # the simulator, runs goose (desks over WebSocket + callers through the gateway), stops the
-# server, and prints the figures and the command that produced them.
-# Usage: load-tests/run.sh [RUN_SECONDS]   (env: LOAD_DESKS, LOAD_CALLS_PER_SEC, LOAD_CALLERS)
+# server, and prints the figures and the command that produced them, ending with one line
+# `RESULT desks=… rate=… offer_p50_ms=… … rss_kib=… rss_per_desk_kib=…`.
+# Two spare logins beyond the desks (e.g. load1001, load1002 for 1,000 desks; same password)
+# are seeded for outside observers; the driver never uses them.
+# Usage: load-tests/run.sh [RUN_SECONDS]
+#   (env: LOAD_DESKS, LOAD_CALLS_PER_SEC, LOAD_CALLERS, LOAD_MANAGERS, LOAD_IDLE, LOAD_PORT)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUN_S=${1:-60}
@@ -14,20 +18,24 @@ export LOAD_WARMUP_S=${LOAD_WARMUP_S:-12}
 export LOAD_TELEPHONY_KEY=load-telephony-key
 PORT=${LOAD_PORT:-18080}
 DATA=$(mktemp -d /tmp/calldesk-load.XXXXXX)
-ulimit -n 65536 2>/dev/null || ulimit -n 8192 || true
+# As many descriptors as the hard limit allows (the driver holds two per desk).
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 
 cargo build --release -p calldesk -p calldesk-load-tests
-./target/release/calldesk seed-load --data-dir "$DATA" --agents "$LOAD_DESKS"
+./target/release/calldesk seed-load --data-dir "$DATA" --agents "$((LOAD_DESKS + 2))"
 ./target/release/calldesk serve --data-dir "$DATA" --listen "127.0.0.1:$PORT" --no-simulator \
   --telephony-key "$LOAD_TELEPHONY_KEY" > "$DATA/server.log" 2>&1 &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null || true; wait $SERVER 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.1; done
+RSS0=$(ps -o rss= -p $SERVER | tr -d ' ')
 
 CMD="LOAD_DESKS=$LOAD_DESKS LOAD_CALLS_PER_SEC=$LOAD_CALLS_PER_SEC LOAD_CALLERS=$LOAD_CALLERS ./target/release/calldesk-load --host http://127.0.0.1:$PORT --run-time ${RUN_S}s"
 echo "== $CMD"
 ./target/release/calldesk-load --host "http://127.0.0.1:$PORT" --run-time "${RUN_S}s" \
   --report-file "$DATA/report.html" 2>&1 | tee "$DATA/goose.txt"
-echo "== server RSS (kB): $(ps -o rss= -p $SERVER || echo '?')"
+RSS=$(ps -o rss= -p $SERVER | tr -d ' ')
+echo "== server RSS (kB): $RSS (at start: $RSS0)"
 echo "== calls created: $(curl -s "http://127.0.0.1:$PORT/metrics" | awk '/^calldesk_calls_total/ {print $2}')"
 echo "== report: $DATA/report.html; goose output: $DATA/goose.txt; server log: $DATA/server.log"
+echo "$(grep '^RESULT' "$DATA/goose.txt" || echo RESULT) rss_kib=$RSS rss_per_desk_kib=$(( (RSS - RSS0) / LOAD_DESKS ))"

@@ -215,6 +215,12 @@ fn report_seed(res: Result<bool, String>, data_dir: &std::path::Path) -> std::pr
 }
 
 async fn serve(settings: Settings) -> Result<(), String> {
+    // Every desk holds a socket (and its browser an HTTP connection): a 5,000-seat floor needs
+    // more descriptors than the usual soft limit of 1,024. Take what the hard limit allows.
+    match rlimit::increase_nofile_limit(u64::MAX) {
+        Ok(n) => tracing::info!(open_files = n, "descriptor limit"),
+        Err(e) => tracing::warn!(error = %e, "descriptor limit not raised"),
+    }
     let demo = settings.demo;
     let key = settings.telephony_key.clone();
     let app = Application::build(settings, Arc::new(SystemClock)).await?;

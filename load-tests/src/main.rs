@@ -5,9 +5,17 @@
 //! - callers: post inbound calls through the telephony gateway at a set total rate, with
 //!   `externalId` = the send time in microseconds since the epoch.
 //!
+//! Desks behave like people: most keep their agent lists closed; one in twenty keeps the 상담중
+//! list open (`agents.watch` `in_service`), the first `LOAD_MANAGERS` (10) watch the whole floor
+//! and take no calls, and the last `LOAD_IDLE` (5) sign in but never go ready — their traffic is what an idle desk
+//! with its lists closed receives.
+//!
 //! Non-HTTP timings go into goose's report through `record_custom_request_duration`:
 //! `WS offer_latency` (receipt of `call.offered` minus the time in `externalId`) and
-//! `WS note_draft_ack` (note.draft sent → ack) and `WS note_save_ack` (note.save sent → ack). Settings come from the environment:
+//! `WS note_draft_ack` (note.draft sent → ack) and `WS note_save_ack` (note.save sent → ack).
+//! The closing summary adds the fan-out (a watched row's receipt minus its `since`), `hello`
+//! sizes, and the idle desks' bytes and frames per second, and ends with one `RESULT` line.
+//! Settings come from the environment:
 //! `LOAD_DESKS` (default 1000), `LOAD_CALLS_PER_SEC` (50), `LOAD_CALLERS` (10),
 //! `LOAD_WARMUP_S` (callers wait this long for desks to log in, default 12),
 //! `LOAD_TELEPHONY_KEY` (`load-telephony-key`), `LOAD_PASSWORD` (`load1234`).
@@ -27,6 +35,8 @@ type Ws =
 
 struct Conf {
     desks: usize,
+    managers: usize,
+    idle: usize,
     calls_per_sec: f64,
     callers: usize,
     warmup: Duration,
@@ -46,6 +56,8 @@ fn conf() -> &'static Conf {
     static C: OnceLock<Conf> = OnceLock::new();
     C.get_or_init(|| Conf {
         desks: env_or("LOAD_DESKS", 1000),
+        managers: env_or("LOAD_MANAGERS", 10),
+        idle: env_or("LOAD_IDLE", 5),
         calls_per_sec: env_or("LOAD_CALLS_PER_SEC", 50.0),
         callers: env_or("LOAD_CALLERS", 10usize).max(1),
         warmup: Duration::from_secs(env_or("LOAD_WARMUP_S", 12)),
@@ -59,6 +71,17 @@ static NEXT_DESK: AtomicUsize = AtomicUsize::new(1);
 /// Offer latencies (µs) with the instant each offer was received, for the closing summary.
 static OFFERS: std::sync::Mutex<Vec<(Instant, u64)>> = std::sync::Mutex::new(Vec::new());
 static ERRORS: AtomicU64 = AtomicU64::new(0);
+static CONNECT_FAILURES: AtomicU64 = AtomicU64::new(0);
+/// Watched rows' fan-out (µs: receipt minus the row's `since`).
+static FANOUT: std::sync::Mutex<Vec<u64>> = std::sync::Mutex::new(Vec::new());
+/// note.save acks (µs).
+static SAVES: std::sync::Mutex<Vec<u64>> = std::sync::Mutex::new(Vec::new());
+/// `hello` sizes (bytes).
+static HELLOS: std::sync::Mutex<Vec<u64>> = std::sync::Mutex::new(Vec::new());
+/// What the idle desks received after the warm-up: bytes, frames, and since when.
+static IDLE_BYTES: AtomicU64 = AtomicU64::new(0);
+static IDLE_FRAMES: AtomicU64 = AtomicU64::new(0);
+static IDLE_FROM: OnceLock<Instant> = OnceLock::new();
 static SERVICES: [&str; 3] = ["main", "order", "return"];
 
 fn now_micros() -> u64 {
@@ -68,9 +91,74 @@ fn now_micros() -> u64 {
         .unwrap_or(0)
 }
 
+/// What a desk does besides taking calls.
+#[derive(Clone, Copy, PartialEq)]
+enum Role {
+    /// Takes calls; lists closed.
+    Plain,
+    /// Takes calls with the 상담중 list open.
+    Watcher,
+    /// Watches the whole floor and takes no calls (a manager); times the fan-out.
+    Manager,
+    /// Signed in, never ready, lists closed: measures an idle desk's traffic.
+    Idle,
+}
+
+fn role_of(n: usize) -> Role {
+    let c = conf();
+    if n > c.desks.saturating_sub(c.idle) {
+        Role::Idle
+    } else if n <= c.managers {
+        Role::Manager
+    } else if n.is_multiple_of(20) {
+        Role::Watcher
+    } else {
+        Role::Plain
+    }
+}
+
 struct DeskInner {
     ws: Mutex<Ws>,
     next_id: AtomicU64,
+    role: Role,
+}
+
+/// Looks at every frame a desk receives: counts an idle desk's traffic, and times watched rows.
+fn observe(role: Role, text: &str) {
+    match role {
+        Role::Idle => {
+            let c = conf();
+            if c.started.elapsed() >= c.warmup {
+                IDLE_FROM.get_or_init(Instant::now);
+                IDLE_BYTES.fetch_add(text.len() as u64, Ordering::Relaxed);
+                IDLE_FRAMES.fetch_add(1, Ordering::Relaxed);
+            }
+        }
+        Role::Manager => {
+            if !text.starts_with("{\"type\":\"agents\"") || text.contains("\"reset\":true") {
+                return;
+            }
+            let Ok(v) = serde_json::from_str::<Value>(text) else {
+                return;
+            };
+            let now = now_micros();
+            let mut lat = Vec::new();
+            for r in v["changed"].as_array().into_iter().flatten() {
+                if let Some(since) = r["since"]
+                    .as_str()
+                    .and_then(|s| chrono::DateTime::parse_from_rfc3339(s).ok())
+                {
+                    let since = since.timestamp_micros().max(0) as u64;
+                    lat.push(now.saturating_sub(since));
+                }
+            }
+            if let Ok(mut f) = FANOUT.lock() {
+                f.extend(lat);
+            }
+        }
+        // A watcher reads its frames late while it is on a call: not a fan-out measure.
+        Role::Plain | Role::Watcher => {}
+    }
 }
 
 #[derive(Clone)]
@@ -112,9 +200,13 @@ async fn desk_login(user: &mut GooseUser) -> TransactionResult {
     url.set_path("/api/ws");
     url.set_query(Some(&format!("token={token}")));
     let started = Instant::now();
-    let (mut ws, _) = tokio_tungstenite::connect_async(url.as_str())
-        .await
-        .map_err(|e| fail(format!("socket: {e}")))?;
+    let (mut ws, _) = match tokio_tungstenite::connect_async(url.as_str()).await {
+        Ok(w) => w,
+        Err(e) => {
+            CONNECT_FAILURES.fetch_add(1, Ordering::Relaxed);
+            return Err(fail(format!("socket: {e}")));
+        }
+    };
     let hello = next_text(&mut ws, Duration::from_secs(10)).await;
     let ok = hello
         .as_deref()
@@ -122,13 +214,34 @@ async fn desk_login(user: &mut GooseUser) -> TransactionResult {
     user.record_custom_request_duration("WS", "connect_hello", started.elapsed(), ok, None, None)
         .await?;
     if !ok {
+        CONNECT_FAILURES.fetch_add(1, Ordering::Relaxed);
         return Err(fail("no hello"));
     }
+    if let (Some(h), Ok(mut all)) = (hello.as_deref(), HELLOS.lock()) {
+        all.push(h.len() as u64);
+    }
+    let role = role_of(n);
     let desk = Desk(Arc::new(DeskInner {
         ws: Mutex::new(ws),
         next_id: AtomicU64::new(1),
+        role,
     }));
-    request(&desk, json!({"type": "status.set", "status": "ready"})).await?;
+    match role {
+        Role::Manager => {
+            request(&desk, json!({"type": "agents.watch", "on": true})).await?;
+        }
+        Role::Watcher => {
+            request(
+                &desk,
+                json!({"type": "agents.watch", "on": true, "state": "in_service"}),
+            )
+            .await?;
+        }
+        _ => {}
+    }
+    if matches!(role, Role::Plain | Role::Watcher) {
+        request(&desk, json!({"type": "status.set", "status": "ready"})).await?;
+    }
     user.set_session_data(desk);
     Ok(())
 }
@@ -160,6 +273,7 @@ async fn request(desk: &Desk, mut body: Value) -> Result<Duration, Box<Transacti
         let t = next_text(&mut ws, Duration::from_secs(10))
             .await
             .ok_or_else(|| fail("socket closed while waiting for an ack"))?;
+        observe(desk.0.role, &t);
         if (t.starts_with("{\"type\":\"ack\"") || t.starts_with("{\"type\":\"error\""))
             && t.contains(&ack)
         {
@@ -186,7 +300,10 @@ async fn desk_work(user: &mut GooseUser) -> TransactionResult {
             let Some(t) = next_text(&mut ws, left).await else {
                 break;
             };
-            if t.starts_with("{\"type\":\"call.offered\"") {
+            observe(desk.0.role, &t);
+            if matches!(desk.0.role, Role::Plain | Role::Watcher)
+                && t.starts_with("{\"type\":\"call.offered\"")
+            {
                 found = Some((now_micros(), t));
                 break;
             }
@@ -260,25 +377,41 @@ async fn desk_work(user: &mut GooseUser) -> TransactionResult {
         None,
     )
     .await?;
-    if saved.is_err() {
-        ERRORS.fetch_add(1, Ordering::Relaxed);
+    match &saved {
+        Ok(d) => {
+            if let Ok(mut all) = SAVES.lock() {
+                all.push(d.as_micros() as u64);
+            }
+        }
+        Err(_) => {
+            ERRORS.fetch_add(1, Ordering::Relaxed);
+        }
     }
     request(&desk, json!({"type": "wrapup.done"})).await?;
     Ok(())
 }
 
-/// Prints offer latency p50/p95/p99/max, calls routed per second and errors.
+/// A percentile (0–100) of sorted values, in the values' unit; 0 when empty.
+fn pct(sorted: &[u64], p: f64) -> u64 {
+    if sorted.is_empty() {
+        return 0;
+    }
+    sorted[((p / 100.0) * (sorted.len() - 1) as f64).round() as usize]
+}
+
+fn sorted(m: &std::sync::Mutex<Vec<u64>>) -> Vec<u64> {
+    let mut v = m.lock().map(|v| v.clone()).unwrap_or_default();
+    v.sort_unstable();
+    v
+}
+
+/// Prints offer latency, fan-out, note-save acks, `hello` sizes, an idle desk's traffic and
+/// errors, then one machine-readable `RESULT` line (run.sh adds the relay and the server's RSS).
 fn summary() {
     let offers = OFFERS.lock().map(|o| o.clone()).unwrap_or_default();
     let mut lat: Vec<u64> = offers.iter().map(|(_, l)| *l).collect();
     lat.sort_unstable();
-    let pct = |p: f64| -> f64 {
-        if lat.is_empty() {
-            return 0.0;
-        }
-        let i = ((p / 100.0) * (lat.len() - 1) as f64).round() as usize;
-        lat[i] as f64 / 1000.0
-    };
+    let ms = |us: u64| us as f64 / 1000.0;
     let span = match (offers.first(), offers.last()) {
         (Some(a), Some(b)) if b.0 > a.0 => (b.0 - a.0).as_secs_f64(),
         _ => 0.0,
@@ -288,24 +421,74 @@ fn summary() {
     } else {
         0.0
     };
+    let fan = sorted(&FANOUT);
+    let saves = sorted(&SAVES);
+    let hellos = sorted(&HELLOS);
     let c = conf();
+    let idle_s = IDLE_FROM
+        .get()
+        .map(|t| t.elapsed().as_secs_f64())
+        .unwrap_or(0.0);
+    let idle_desks = c.idle.min(c.desks).max(1) as f64;
+    let (idle_bps, idle_fps) = if idle_s > 0.0 {
+        (
+            IDLE_BYTES.load(Ordering::Relaxed) as f64 / idle_s / idle_desks,
+            IDLE_FRAMES.load(Ordering::Relaxed) as f64 / idle_s / idle_desks,
+        )
+    } else {
+        (0.0, 0.0)
+    };
     println!();
     println!(
-        "== calldesk summary: {} desks, target {} calls/s",
-        c.desks, c.calls_per_sec
+        "== calldesk summary: {} desks ({} managers watching the floor, every 20th with 상담중 open, {} idle), target {} calls/s",
+        c.desks, c.managers, c.idle, c.calls_per_sec
     );
     println!(
         "== offer latency ms: p50 {:.2} | p95 {:.2} | p99 {:.2} | max {:.2} ({} offers)",
-        pct(50.0),
-        pct(95.0),
-        pct(99.0),
-        pct(100.0),
+        ms(pct(&lat, 50.0)),
+        ms(pct(&lat, 95.0)),
+        ms(pct(&lat, 99.0)),
+        ms(pct(&lat, 100.0)),
         lat.len()
     );
     println!("== calls routed per second: {rate:.1} (over {span:.0} s)");
     println!(
-        "== desk errors (answer / note refused): {}",
-        ERRORS.load(Ordering::Relaxed)
+        "== fan-out to watching desks ms: p50 {:.1} | p99 {:.1} | max {:.1} ({} rows)",
+        ms(pct(&fan, 50.0)),
+        ms(pct(&fan, 99.0)),
+        ms(pct(&fan, 100.0)),
+        fan.len()
+    );
+    println!(
+        "== note.save ack ms: p50 {:.2} | p99 {:.2}",
+        ms(pct(&saves, 50.0)),
+        ms(pct(&saves, 99.0))
+    );
+    println!(
+        "== hello bytes: p50 {} | max {} ({} desks)",
+        pct(&hellos, 50.0),
+        pct(&hellos, 100.0),
+        hellos.len()
+    );
+    println!("== idle desk (lists closed): {idle_bps:.0} bytes/s, {idle_fps:.1} frames/s");
+    println!(
+        "== desk errors (answer / note refused): {}; connect failures: {}",
+        ERRORS.load(Ordering::Relaxed),
+        CONNECT_FAILURES.load(Ordering::Relaxed)
+    );
+    println!(
+        "RESULT desks={} rate={:.1} offer_p50_ms={:.2} offer_p99_ms={:.2} fanout_p99_ms={:.1} save_p99_ms={:.2} errors={} connect_failures={} hello_max_bytes={} idle_bytes_per_s={:.0} idle_frames_per_s={:.1}",
+        c.desks,
+        rate,
+        ms(pct(&lat, 50.0)),
+        ms(pct(&lat, 99.0)),
+        ms(pct(&fan, 99.0)),
+        ms(pct(&saves, 99.0)),
+        ERRORS.load(Ordering::Relaxed),
+        CONNECT_FAILURES.load(Ordering::Relaxed),
+        pct(&hellos, 100.0),
+        idle_bps,
+        idle_fps
     );
 }
 

@@ -12,10 +12,11 @@ use actix::{Addr, Message};
 use chrono::{DateTime, Utc};
 use std::sync::Arc;
 
-/// An encoded server frame for a desk socket (the session adds `seq`).
+/// Encoded server frames for a desk socket, written together in one turn (the session adds
+/// `seq` to each): a floor tick's counts, queues and figures reach a desk as one write.
 #[derive(Message, Clone)]
 #[rtype(result = "()")]
-pub struct Push(pub Arc<str>);
+pub struct Push(pub Vec<Arc<str>>);
 
 /// Asks a desk socket to close (logout, token revoked).
 #[derive(Message, Clone)]

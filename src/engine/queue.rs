@@ -1,13 +1,14 @@
 //! `QueueActor`: one per service. Keeps the queue's live picture for 상담 대기중 and the
 //! wallboard — which calls wait and since when, calls answered and abandoned today — and
-//! pushes `queue` frames to the brand's desks, coalesced to at most two a second.
+//! reports every change to the brand's `StatsActor`, which carries it to the desks on its floor
+//! tick (coalesced, with the counts, in one write per desk).
 
 use super::messages::*;
 use super::stats::StatsActor;
 use super::Engine;
 use crate::domain::ledger::local_date;
 use crate::domain::model::{Brand, CallId};
-use crate::protocol::{QueueView, ServerMsg, ServiceView};
+use crate::protocol::{QueueView, ServiceView};
 use actix::prelude::*;
 use chrono::{DateTime, NaiveDate, Utc};
 use std::collections::{BTreeSet, HashMap};
@@ -15,9 +16,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 pub const PUSH_INTERVAL: Duration = Duration::from_millis(250);
-/// Most often a queue's picture goes to every desk of the brand (the stats actor hears each
-/// change at once; desks run the longest-wait timer themselves from `oldestSince`).
-pub const QUEUE_PUSH_EVERY: Duration = Duration::from_millis(500);
 
 pub struct QueueActor {
     engine: Engine,
@@ -29,7 +27,6 @@ pub struct QueueActor {
     answered: u32,
     abandoned: u32,
     date: NaiveDate,
-    dirty: bool,
 }
 
 impl QueueActor {
@@ -51,7 +48,6 @@ impl QueueActor {
             answered,
             abandoned,
             date,
-            dirty: true,
         }
     }
 
@@ -69,12 +65,13 @@ impl QueueActor {
         }
     }
 
-    /// Marks the picture changed: the stats actor hears at once, desks at the next flush.
+    /// The picture changed: the stats actor hears at once and carries it to the desks on its
+    /// next floor tick.
     fn changed(&mut self) {
-        self.dirty = true;
         self.stats.do_send(QueueFigures(self.view()));
     }
 
+    /// Starts a new day at local midnight.
     fn flush(&mut self) {
         let today = local_date(self.engine.now(), self.brand.tz());
         if today != self.date {
@@ -83,14 +80,6 @@ impl QueueActor {
             self.abandoned = 0;
             self.changed();
         }
-        if !self.dirty {
-            return;
-        }
-        self.dirty = false;
-        let v = self.view();
-        self.engine
-            .registry
-            .push_brand(self.brand.id, &ServerMsg::Queue(v).encode());
     }
 }
 
@@ -99,7 +88,7 @@ impl Actor for QueueActor {
     fn started(&mut self, ctx: &mut Self::Context) {
         ctx.set_mailbox_capacity(100_000);
         self.changed();
-        ctx.run_interval(QUEUE_PUSH_EVERY, |act, _| act.flush());
+        ctx.run_interval(PUSH_INTERVAL, |act, _| act.flush());
     }
 }
 

@@ -281,19 +281,53 @@ impl Registry {
     /// Sends one frame to every open socket of an agent. A socket whose waiting output would
     /// pass `MAX_PENDING_BYTES` is dropped instead: memory stays bounded whatever a client does.
     pub fn push_agent(&self, agent: AgentId, frame: &Arc<str>) {
+        self.push_frames(agent, std::slice::from_ref(frame));
+    }
+
+    /// Sends frames to every open socket of an agent, as one message (one write) per socket;
+    /// the same bound as `push_agent`.
+    pub fn push_frames(&self, agent: AgentId, frames: &[Arc<str>]) {
+        if frames.is_empty() {
+            return;
+        }
+        let bytes: usize = frames.iter().map(|f| f.len()).sum();
         let mut over = Vec::new();
         if let Some(v) = self.sessions.get(&agent) {
             for s in v.iter() {
-                let before = s.link.pending.fetch_add(frame.len(), Ordering::Relaxed);
-                if before + frame.len() > MAX_PENDING_BYTES {
+                let before = s.link.pending.fetch_add(bytes, Ordering::Relaxed);
+                if before + bytes > MAX_PENDING_BYTES {
                     over.push(s.clone());
                 } else {
-                    s.push.do_send(Push(frame.clone()));
+                    s.push.do_send(Push(frames.to_vec()));
                 }
             }
         }
         for s in over {
             self.drop_session(agent, &s, REASON_SLOW);
+        }
+    }
+
+    /// Sends every socket of a brand the `common` frames, plus the agent's own frame from
+    /// `own` when it gives one, as one message per socket.
+    pub fn push_brand_batch(
+        &self,
+        brand: BrandId,
+        common: &[Arc<str>],
+        own: impl Fn(AgentId) -> Option<Arc<str>>,
+    ) {
+        let Some(ids) = self.brand_agents.get(&brand).map(|v| v.clone()) else {
+            return;
+        };
+        let mut frames: Vec<Arc<str>> = common.to_vec();
+        for id in ids {
+            if !self.has_sessions(id) {
+                continue;
+            }
+            frames.truncate(common.len());
+            if let Some(f) = own(id) {
+                frames.push(f);
+            }
+            self.push_frames(id, &frames);
         }
     }
 
@@ -324,39 +358,8 @@ impl Registry {
             self.drop_session(agent, &handle, REASON_SLOW);
             return false;
         }
-        handle.push.do_send(Push(frame.clone()));
+        handle.push.do_send(Push(vec![frame.clone()]));
         true
-    }
-
-    /// Sends one frame to every socket of a brand but the `skip`ped ones.
-    pub fn push_brand_except(
-        &self,
-        brand: BrandId,
-        frame: &Arc<str>,
-        skip: &std::collections::HashSet<u64>,
-    ) {
-        if skip.is_empty() {
-            return self.push_brand(brand, frame);
-        }
-        let Some(ids) = self.brand_agents.get(&brand).map(|v| v.clone()) else {
-            return;
-        };
-        let mut over = Vec::new();
-        for id in ids {
-            if let Some(v) = self.sessions.get(&id) {
-                for s in v.iter().filter(|s| !skip.contains(&s.id)) {
-                    let before = s.link.pending.fetch_add(frame.len(), Ordering::Relaxed);
-                    if before + frame.len() > MAX_PENDING_BYTES {
-                        over.push((id, s.clone()));
-                    } else {
-                        s.push.do_send(Push(frame.clone()));
-                    }
-                }
-            }
-        }
-        for (id, s) in over {
-            self.drop_session(id, &s, REASON_SLOW);
-        }
     }
 
     /// Closes every socket of an agent (logout).

@@ -4,9 +4,12 @@
 //! and who watches them (`watch`), rolls the day over at local midnight, and snapshots today's
 //! counters to the store every second so a restart keeps them.
 //!
-//! What it sends, coalesced every `PUSH_INTERVAL`: the `agents` counts to every desk when they
-//! change (rows only to desks watching a list, filtered); a desk's own `stats` when its own
-//! figures change; the brand's figures to every desk at most every `BRAND_STATS_EVERY`. So an
+//! What it sends, coalesced: on the floor tick (`FLOOR_EVERY`) one message per desk with the
+//! `agents` counts and the `queue` pictures that changed (the queue actors report to it) and, at
+//! most every `BRAND_STATS_EVERY`, the desk's `stats` with the brand's figures — a desk gets one
+//! write, not one per frame; rows only to desks watching a list, filtered (every
+//! `ROWS_PUSH_INTERVAL`); a desk's own `stats` at once (every `PUSH_INTERVAL`) when its own
+//! figures change. So an
 //! idle desk's traffic does not grow with the size of the floor.
 
 use super::messages::*;
@@ -31,6 +34,11 @@ use std::time::{Duration, Instant};
 
 /// Most often every desk is sent the brand's figures (a desk's own figures go at once).
 pub const BRAND_STATS_EVERY: Duration = Duration::from_secs(1);
+/// The floor tick: every desk gets the changed counts and queues together, as one write.
+pub const FLOOR_EVERY: Duration = Duration::from_millis(500);
+/// How often watched lists get their changed rows (a status change reaches a watching desk
+/// within about this long).
+pub const ROWS_PUSH_INTERVAL: Duration = Duration::from_millis(100);
 
 struct Tracked {
     public: AgentPublic,
@@ -78,6 +86,10 @@ pub struct StatsActor {
     brand_cache: Option<(Instant, BrandFigures)>,
     /// The counts every desk was last sent.
     counts: AgentCounts,
+    /// Queues whose picture changed since the last floor tick.
+    queues_dirty: BTreeSet<String>,
+    /// When the last floor tick went out.
+    floor_pushed: Instant,
     watchers: Watchers,
     snapshot_in_flight: bool,
     snapshot_needed: bool,
@@ -125,6 +137,8 @@ impl StatsActor {
             brand_pushed: Instant::now(),
             brand_cache: None,
             counts: AgentCounts::default(),
+            queues_dirty: BTreeSet::new(),
+            floor_pushed: Instant::now(),
             watchers: Watchers::default(),
             snapshot_in_flight: false,
             snapshot_needed: true,
@@ -174,26 +188,23 @@ impl StatsActor {
         }
     }
 
-    /// Sends the changed rows to each watching desk (filtered), and the counts to every desk
-    /// when they changed.
-    fn push_agents(&mut self) {
-        let counts = self.agent_counts();
-        let counts_changed = counts != self.counts;
-        if !counts_changed && self.changed_rows.is_empty() {
+    /// Sends each watching desk the rows that entered or changed in its filter and those that
+    /// left it (every `ROWS_PUSH_INTERVAL`, when any row changed).
+    fn push_rows(&mut self) {
+        if self.changed_rows.is_empty() {
             return;
         }
-        let registry = &self.engine.registry;
-        if counts_changed {
-            let frame = Self::agents_frame(&counts, Vec::new(), Vec::new(), false);
-            let skip: HashSet<u64> = self.watchers.by_session.keys().copied().collect();
-            registry.push_brand_except(self.brand.id, &frame, &skip);
+        let changed: Vec<AgentId> = std::mem::take(&mut self.changed_rows).into_iter().collect();
+        if self.watchers.by_session.is_empty() {
+            return;
         }
-        let changed: Vec<AgentId> = self.changed_rows.iter().copied().collect();
+        let counts = self.agent_counts();
         let rows: HashMap<AgentId, AgentRow> = changed
             .iter()
             .filter_map(|id| self.agents.get(id).map(|t| (*id, Self::row(t))))
             .collect();
         let agents = &self.agents;
+        let registry = &self.engine.registry;
         let mut gone = Vec::new();
         for (session, w) in self.watchers.by_session.iter_mut() {
             let d = Watchers::delta(w, &changed, |id| {
@@ -201,7 +212,7 @@ impl StatsActor {
                 let t = agents.get(&id)?;
                 Some((row, t.public.services.as_slice(), t.public.login.as_str()))
             });
-            if d.changed.is_empty() && d.removed.is_empty() && !counts_changed {
+            if d.changed.is_empty() && d.removed.is_empty() {
                 continue;
             }
             let frame = Self::agents_frame(
@@ -220,8 +231,6 @@ impl StatsActor {
         for s in gone {
             self.watchers.unwatch(s);
         }
-        self.counts = counts;
-        self.changed_rows.clear();
     }
 
     /// An agent's day so far, including the open status up to `now`.
@@ -336,30 +345,50 @@ impl StatsActor {
     fn flush(&mut self) {
         let now = self.engine.now();
         self.rollover(now);
-        self.push_agents();
-        let registry = &self.engine.registry;
-        // Everyone gets the brand's figures at most every BRAND_STATS_EVERY; a desk whose own
-        // figures changed gets its frame now.
-        let brand_due = self.brand_dirty && self.brand_pushed.elapsed() >= BRAND_STATS_EVERY;
-        let targets: Vec<AgentId> = if brand_due {
-            self.agents.keys().copied().collect()
-        } else {
-            self.dirty_agents.iter().copied().collect()
-        };
-        let targets: Vec<AgentId> = targets
-            .into_iter()
-            .filter(|id| registry.has_sessions(*id))
-            .collect();
-        if !targets.is_empty() {
+        let engine = self.engine.clone();
+        let registry = &engine.registry;
+        let floor_due = self.floor_pushed.elapsed() >= FLOOR_EVERY;
+        // A desk whose own figures changed gets its frame now, unless the floor tick below
+        // carries everyone's.
+        let brand_due =
+            floor_due && self.brand_dirty && self.brand_pushed.elapsed() >= BRAND_STATS_EVERY;
+        if !brand_due && !self.dirty_agents.is_empty() {
             let brand = self.brand_figures_cached(now);
-            for id in targets {
-                let frame = ServerMsg::Stats(Box::new(self.stats_for(id, now, &brand))).encode();
-                self.engine.registry.push_agent(id, &frame);
+            let dirty: Vec<AgentId> = self.dirty_agents.iter().copied().collect();
+            for id in dirty {
+                if registry.has_sessions(id) {
+                    let frame =
+                        ServerMsg::Stats(Box::new(self.stats_for(id, now, &brand))).encode();
+                    registry.push_agent(id, &frame);
+                }
             }
         }
-        if brand_due {
-            self.brand_dirty = false;
-            self.brand_pushed = Instant::now();
+        if floor_due {
+            // One message per desk: the counts and queues that changed, and, at most every
+            // BRAND_STATS_EVERY, its own figures with the brand's.
+            let mut common: Vec<std::sync::Arc<str>> = Vec::new();
+            let counts = self.agent_counts();
+            if counts != self.counts {
+                common.push(Self::agents_frame(&counts, Vec::new(), Vec::new(), false));
+                self.counts = counts;
+            }
+            for code in std::mem::take(&mut self.queues_dirty) {
+                if let Some(q) = self.queues.get(&code) {
+                    common.push(ServerMsg::Queue(q.clone()).encode());
+                }
+            }
+            if brand_due {
+                let brand = self.brand_figures_cached(now);
+                let this = &*self;
+                registry.push_brand_batch(self.brand.id, &common, |id| {
+                    Some(ServerMsg::Stats(Box::new(this.stats_for(id, now, &brand))).encode())
+                });
+                self.brand_dirty = false;
+                self.brand_pushed = Instant::now();
+            } else if !common.is_empty() {
+                registry.push_brand_batch(self.brand.id, &common, |_| None);
+            }
+            self.floor_pushed = Instant::now();
         }
         self.dirty_agents.clear();
     }
@@ -415,6 +444,7 @@ impl Actor for StatsActor {
     fn started(&mut self, ctx: &mut Self::Context) {
         ctx.set_mailbox_capacity(100_000);
         ctx.run_interval(PUSH_INTERVAL, |act, _| act.flush());
+        ctx.run_interval(ROWS_PUSH_INTERVAL, |act, _| act.push_rows());
         let every = Duration::from_millis(self.engine.settings.snapshot_interval_ms.max(50));
         ctx.run_interval(every, |act, ctx| act.write_snapshot(ctx));
     }
@@ -515,6 +545,7 @@ impl Handler<MemberUpserted> for StatsActor {
 impl Handler<QueueFigures> for StatsActor {
     type Result = ();
     fn handle(&mut self, m: QueueFigures, _: &mut Context<Self>) {
+        self.queues_dirty.insert(m.0.service.clone());
         self.queues.insert(m.0.service.clone(), m.0);
         self.brand_dirty = true;
         self.snapshot_needed = true;

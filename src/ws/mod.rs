@@ -382,9 +382,11 @@ impl Actor for DeskSession {
 impl Handler<Push> for DeskSession {
     type Result = ();
     fn handle(&mut self, m: Push, ctx: &mut Self::Context) {
-        self.link.taken(m.0.len());
+        self.link.taken(m.0.iter().map(|f| f.len()).sum());
         if !self.link.is_dropped() {
-            self.send(ctx, &m.0);
+            for f in &m.0 {
+                self.send(ctx, f);
+            }
         }
     }
 }

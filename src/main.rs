@@ -2,6 +2,12 @@
 //! `serve` runs the server; `seed-demo` / `seed-load` seed the demo / load-test brand into an
 //! empty data dir. Thin: everything lives in the library.
 
+/// mimalloc, chosen over the system allocator: a server whose threads allocate and free many
+/// small frames (thousands of desks) keeps its memory bounded and returned instead of spread
+/// over glibc's per-thread arenas.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use calldesk::config::{Overrides, Settings};
 use calldesk::domain::clock::SystemClock;
 use calldesk::startup::Application;

@@ -125,8 +125,9 @@ impl AgentActor {
         tracing::debug!(agent_id = self.me.id, from = %tr.from, to = %to, cause = ?cause, "status");
         self.engine.registry.statuses.insert(self.me.id, to);
         if tr.from == Status::LoggedOut || to == Status::LoggedOut {
-            // Pool membership of callbacks follows who is logged in.
-            self.engine.push_reservations(self.me.brand_id);
+            // A callback goes to its service's pool while its owner is logged out, and back.
+            self.engine
+                .callback_owner_moved(self.me.brand_id, self.me.id, now);
         }
         self.brand.stats.do_send(StatusChanged {
             agent_id: self.me.id,

@@ -103,6 +103,36 @@ impl Engine {
         }
     }
 
+    /// An agent logged in or out: if they own a pending callback still in its window, that
+    /// callback moved between their 예약 현황 and its service's pool, and the brand's desks are
+    /// told. Checked off the engine's thread; nothing is pushed for the (usual) agent without
+    /// one — a shift start of thousands of logins must not push every desk thousands of times.
+    pub fn callback_owner_moved(
+        &self,
+        brand: BrandId,
+        agent: AgentId,
+        now: chrono::DateTime<chrono::Utc>,
+    ) {
+        let engine = self.clone();
+        actix::spawn(async move {
+            let store = engine.store.clone();
+            let owns = tokio::task::spawn_blocking(move || {
+                store.reservations(brand).map(|all| {
+                    all.iter().any(|r| {
+                        r.status == ResvStatus::Pending
+                            && r.rtype == ResvType::Callback
+                            && r.owner_id == Some(agent)
+                            && r.owner_until.is_none_or(|u| now < u)
+                    })
+                })
+            })
+            .await;
+            if matches!(owns, Ok(Ok(true))) {
+                engine.push_reservations(brand);
+            }
+        });
+    }
+
     /// Pushes every open desk of the brand its fresh 예약 현황 (one store read for all of them).
     pub fn push_reservations(&self, brand: BrandId) {
         let Some(ids) = self.registry.brand_agents.get(&brand).map(|v| v.clone()) else {

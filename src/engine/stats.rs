@@ -195,7 +195,7 @@ impl StatsActor {
             return;
         }
         let changed: Vec<AgentId> = std::mem::take(&mut self.changed_rows).into_iter().collect();
-        if self.watchers.by_session.is_empty() {
+        if self.watchers.is_empty() {
             return;
         }
         let counts = self.agent_counts();
@@ -206,8 +206,8 @@ impl StatsActor {
         let agents = &self.agents;
         let registry = &self.engine.registry;
         let mut gone = Vec::new();
-        for (session, w) in self.watchers.by_session.iter_mut() {
-            let d = Watchers::delta(w, &changed, |id| {
+        for (filter, g) in self.watchers.groups.iter_mut() {
+            let d = Watchers::delta(filter, &mut g.visible, &changed, |id| {
                 let row = rows.get(&id)?;
                 let t = agents.get(&id)?;
                 Some((row, t.public.services.as_slice(), t.public.login.as_str()))
@@ -215,6 +215,7 @@ impl StatsActor {
             if d.changed.is_empty() && d.removed.is_empty() {
                 continue;
             }
+            // Encoded once for every socket with this filter.
             let frame = Self::agents_frame(
                 &counts,
                 d.changed
@@ -224,8 +225,10 @@ impl StatsActor {
                 d.removed,
                 false,
             );
-            if !registry.push_session(w.agent_id, *session, &frame) {
-                gone.push(*session);
+            for (session, agent) in &g.sessions {
+                if !registry.push_session(*agent, *session, &frame) {
+                    gone.push(*session);
+                }
             }
         }
         for s in gone {

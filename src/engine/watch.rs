@@ -1,8 +1,9 @@
-//! Agent-list subscriptions (`agents.watch`): which desk sockets have a list open, with which
-//! filter, and which rows each one is showing. The brand's `StatsActor` owns one `Watchers`;
-//! on every flush it asks it, per watching socket, for the rows that entered or changed in the
-//! socket's filter and the rows that left it. Desks without a list open get the counts only, so
-//! what the server sends grows with what desks show, not with desks × agents.
+//! Agent-list subscriptions (`agents.watch`): which desk sockets have a list open, grouped by
+//! filter, and which rows each filter is showing. The brand's `StatsActor` owns one `Watchers`;
+//! on every rows tick it asks, once per filter (not per socket), for the rows that entered or
+//! changed in it and the rows that left it, encodes that once and sends it to every socket of
+//! the group. Desks without a list open get the counts only, so what the server sends grows
+//! with what desks show, not with desks × agents.
 
 use crate::domain::model::AgentId;
 use crate::domain::status::Status;
@@ -10,7 +11,7 @@ use crate::protocol::AgentRow;
 use std::collections::{HashMap, HashSet};
 
 /// Which statuses a list shows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum StateFilter {
     Is(Status),
     /// 상담중: ready, ringing, on a call, wrap-up, dialing.
@@ -21,7 +22,7 @@ pub enum StateFilter {
 
 /// A list's filter: a service the agent serves, a status, and a fragment of the name, login or
 /// extension (lower-cased). `None` everywhere is the whole brand.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct AgentFilter {
     pub service: Option<String>,
     pub state: Option<StateFilter>,
@@ -91,30 +92,30 @@ impl AgentFilter {
     }
 }
 
-/// One socket with a list open.
-#[derive(Debug)]
-pub struct Watcher {
-    pub agent_id: AgentId,
-    pub filter: AgentFilter,
-    /// The rows the socket is showing now.
+/// The sockets with the same filter, and the rows that filter shows now.
+#[derive(Debug, Default)]
+pub struct Group {
+    /// socket id → its agent.
+    pub sessions: HashMap<u64, AgentId>,
     pub visible: HashSet<AgentId>,
 }
 
-/// What one watcher is to be told about a flush's changed rows.
+/// What one filter's sockets are to be told about a tick's changed rows.
 #[derive(Debug, Default, PartialEq)]
 pub struct Delta {
     pub changed: Vec<AgentId>,
     pub removed: Vec<AgentId>,
 }
 
-/// The brand's open lists, by socket id.
+/// The brand's open lists: groups by filter, and each socket's filter.
 #[derive(Debug, Default)]
 pub struct Watchers {
-    pub by_session: HashMap<u64, Watcher>,
+    pub groups: HashMap<AgentFilter, Group>,
+    by_session: HashMap<u64, AgentFilter>,
 }
 
 impl Watchers {
-    /// Opens (or re-filters) a socket's list; returns the rows to send, in the given order.
+    /// Opens (or re-filters) a socket's list; returns the rows to send it, in the given order.
     pub fn watch<'a>(
         &mut self,
         session: u64,
@@ -122,39 +123,53 @@ impl Watchers {
         filter: AgentFilter,
         rows: impl Iterator<Item = (&'a AgentRow, &'a [String], &'a str)>,
     ) -> Vec<AgentId> {
+        self.unwatch(session);
         let ids: Vec<AgentId> = rows
             .filter(|(r, services, login)| filter.matches(r, services, login))
             .map(|(r, _, _)| r.agent_id)
             .collect();
-        self.by_session.insert(
-            session,
-            Watcher {
-                agent_id,
-                filter,
-                visible: ids.iter().copied().collect(),
-            },
-        );
+        let group = self.groups.entry(filter.clone()).or_insert_with(|| Group {
+            sessions: HashMap::new(),
+            visible: ids.iter().copied().collect(),
+        });
+        group.sessions.insert(session, agent_id);
+        self.by_session.insert(session, filter);
         ids
     }
 
+    /// Closes a socket's list; false when it had none.
     pub fn unwatch(&mut self, session: u64) -> bool {
-        self.by_session.remove(&session).is_some()
+        let Some(filter) = self.by_session.remove(&session) else {
+            return false;
+        };
+        if let Some(g) = self.groups.get_mut(&filter) {
+            g.sessions.remove(&session);
+            if g.sessions.is_empty() {
+                self.groups.remove(&filter);
+            }
+        }
+        true
     }
 
-    /// For one watcher: which of the `changed` rows enter or change in its list, which leave.
+    pub fn is_empty(&self) -> bool {
+        self.by_session.is_empty()
+    }
+
+    /// For one filter: which of the `changed` rows enter or change in it, which leave.
     /// `lookup` gives a row's current picture (None: the agent is gone).
     pub fn delta<'a>(
-        w: &mut Watcher,
+        filter: &AgentFilter,
+        visible: &mut HashSet<AgentId>,
         changed: &[AgentId],
         lookup: impl Fn(AgentId) -> Option<(&'a AgentRow, &'a [String], &'a str)>,
     ) -> Delta {
         let mut d = Delta::default();
         for id in changed {
-            let now_in = lookup(*id).is_some_and(|(r, s, l)| w.filter.matches(r, s, l));
+            let now_in = lookup(*id).is_some_and(|(r, s, l)| filter.matches(r, s, l));
             if now_in {
-                w.visible.insert(*id);
+                visible.insert(*id);
                 d.changed.push(*id);
-            } else if w.visible.remove(id) {
+            } else if visible.remove(id) {
                 d.removed.push(*id);
             }
         }
@@ -227,7 +242,7 @@ mod tests {
         let first = ws.watch(
             7,
             1,
-            filter,
+            filter.clone(),
             ordered
                 .into_iter()
                 .map(|(r, s, l)| (r, s.as_slice(), l.as_str())),
@@ -236,8 +251,12 @@ mod tests {
         // Agent 1 goes on a call (leaves), agent 2 becomes ready (enters).
         rows.get_mut(&1).unwrap().0.status = Status::OnCall;
         rows.get_mut(&2).unwrap().0.status = Status::Ready;
-        let w = ws.by_session.get_mut(&7).unwrap();
-        let d = Watchers::delta(w, &[1, 2, 3], |id| {
+        // A second socket with the same filter joins the same group.
+        ws.watch(8, 2, filter.clone(), std::iter::empty());
+        assert_eq!(ws.groups.len(), 1);
+        assert_eq!(ws.groups[&filter].sessions.len(), 2);
+        let g = ws.groups.get_mut(&filter).unwrap();
+        let d = Watchers::delta(&filter, &mut g.visible, &[1, 2, 3], |id| {
             rows.get(&id).map(|(r, s, l)| (r, s.as_slice(), l.as_str()))
         });
         assert_eq!(
@@ -248,11 +267,14 @@ mod tests {
             }
         );
         // Leaving twice is told once.
-        let d = Watchers::delta(w, &[1], |id| {
+        let d = Watchers::delta(&filter, &mut g.visible, &[1], |id| {
             rows.get(&id).map(|(r, s, l)| (r, s.as_slice(), l.as_str()))
         });
         assert_eq!(d, Delta::default());
         assert!(ws.unwatch(7));
         assert!(!ws.unwatch(7));
+        assert_eq!(ws.groups.len(), 1, "socket 8 still watches");
+        assert!(ws.unwatch(8));
+        assert!(ws.groups.is_empty() && ws.is_empty());
     }
 }

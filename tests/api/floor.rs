@@ -124,3 +124,43 @@ async fn a_bad_filter_is_refused_by_field_and_changes_nothing() {
     let frames = agents_frames(&mut kim).await;
     assert!(frames.iter().all(|f| ids(f, "changed").is_empty()));
 }
+
+#[actix_rt::test]
+async fn logins_push_reservations_only_when_a_callback_changes_hands() {
+    let app = spawn_app().await;
+    let mut lee = app.desk("lee").await;
+    // Park signs in and out owning nothing: lee's 예약 현황 is not re-sent.
+    let park = app.desk("park").await;
+    drop(park);
+    let (s, _) = app
+        .post("/api/logout", Some(&app.login("park").await), json!({}))
+        .await;
+    assert_eq!(s, 200);
+    settle().await;
+    let frames = lee.drain(Duration::from_millis(500)).await;
+    assert!(
+        frames.iter().all(|f| f["type"] != "reservations"),
+        "no reservations push for a login without callbacks: {frames:?}"
+    );
+    // Kim owns a callback; when kim logs out it goes to main's pool, and lee (main) is told.
+    let mut kim = app.desk("kim").await;
+    kim.set("ready").await;
+    let (s, cb) = app
+        .telephony(
+            "/api/telephony/callbacks",
+            json!({"service": "main", "from": "010-4321-8765"}),
+        )
+        .await;
+    assert_eq!(s, 201, "{cb}");
+    assert_eq!(cb["ownerId"], 1);
+    let (s, _) = app.post("/api/logout", Some(&kim.token), json!({})).await;
+    assert_eq!(s, 200);
+    let pushed = lee
+        .expect_where("reservations", |f| {
+            f["items"]
+                .as_array()
+                .is_some_and(|a| a.iter().any(|r| r["id"] == cb["reservationId"]))
+        })
+        .await;
+    assert_eq!(pushed["callback"], 1);
+}

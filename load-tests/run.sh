@@ -22,6 +22,22 @@ DATA=$(mktemp -d /tmp/calldesk-load.XXXXXX)
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 
 cargo build --release -p calldesk -p calldesk-load-tests
+
+# 1. The bare relay, same desks and rate: the floor this machine sets for an offer.
+RELAY_PORT=$((PORT + 1))
+RELAY_S=${LOAD_RELAY_S:-20}
+./target/release/calldesk-relay "127.0.0.1:$RELAY_PORT" > /dev/null 2>&1 &
+RELAY=$!
+for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$RELAY_PORT/healthz" >/dev/null && break; sleep 0.1; done
+echo "== bare relay: $LOAD_DESKS sockets, $LOAD_CALLS_PER_SEC calls/s, ${RELAY_S}s"
+LOAD_RELAY=1 LOAD_HATCH=1000 LOAD_WARMUP_S=$(( LOAD_DESKS / 1000 + 3 )) \
+  ./target/release/calldesk-load --host "http://127.0.0.1:$RELAY_PORT" --run-time "$(( RELAY_S + LOAD_DESKS / 1000 + 3 ))s" \
+  --no-print-metrics > "$DATA/relay.txt" 2>&1 || true
+kill $RELAY 2>/dev/null || true; wait $RELAY 2>/dev/null || true
+grep '^== relay' "$DATA/relay.txt" || echo "== relay: no figures (see $DATA/relay.txt)"
+RELAY_P99=$(grep '^RELAY' "$DATA/relay.txt" | sed -n 's/.*relay_p99_ms=\([0-9.]*\).*/\1/p')
+
+# 2. calldesk.
 ./target/release/calldesk seed-load --data-dir "$DATA" --agents "$((LOAD_DESKS + 2))"
 ./target/release/calldesk serve --data-dir "$DATA" --listen "127.0.0.1:$PORT" --no-simulator \
   --telephony-key "$LOAD_TELEPHONY_KEY" > "$DATA/server.log" 2>&1 &
@@ -38,4 +54,7 @@ RSS=$(ps -o rss= -p $SERVER | tr -d ' ')
 echo "== server RSS (kB): $RSS (at start: $RSS0)"
 echo "== calls created: $(curl -s "http://127.0.0.1:$PORT/metrics" | awk '/^calldesk_calls_total/ {print $2}')"
 echo "== report: $DATA/report.html; goose output: $DATA/goose.txt; server log: $DATA/server.log"
-echo "$(grep '^RESULT' "$DATA/goose.txt" || echo RESULT) rss_kib=$RSS rss_per_desk_kib=$(( (RSS - RSS0) / LOAD_DESKS ))"
+LINE="$(grep '^RESULT' "$DATA/goose.txt" || echo RESULT)"
+OFFER_P99=$(echo "$LINE" | sed -n 's/.*offer_p99_ms=\([0-9.]*\).*/\1/p')
+RATIO=$(awk -v a="${OFFER_P99:-0}" -v b="${RELAY_P99:-0}" 'BEGIN { if (b > 0) printf "%.1f", a / b; else print "?" }')
+echo "$LINE relay_p99_ms=${RELAY_P99:-?} ratio_p99=$RATIO rss_kib=$RSS rss_per_desk_kib=$(( (RSS - RSS0) / LOAD_DESKS ))"

@@ -17,7 +17,9 @@
 //! sizes, and the idle desks' bytes and frames per second, and ends with one `RESULT` line.
 //! Settings come from the environment:
 //! `LOAD_DESKS` (default 1000), `LOAD_CALLS_PER_SEC` (50), `LOAD_CALLERS` (10),
-//! `LOAD_WARMUP_S` (callers wait this long for desks to log in, default 12),
+//! `LOAD_WARMUP_S` (callers wait this long for desks to log in, default 12), `LOAD_HATCH` (users
+//! started per second, default 100), `LOAD_RELAY=1` (against `calldesk-relay`: desks only
+//! connect and time offers),
 //! `LOAD_TELEPHONY_KEY` (`load-telephony-key`), `LOAD_PASSWORD` (`load1234`).
 //! See load-tests/run.sh and docs/performance.md.
 
@@ -34,6 +36,8 @@ type Ws =
     tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
 struct Conf {
+    /// Against the bare relay (`calldesk-relay`): desks only connect and time offers.
+    relay: bool,
     desks: usize,
     managers: usize,
     idle: usize,
@@ -55,6 +59,7 @@ fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
 fn conf() -> &'static Conf {
     static C: OnceLock<Conf> = OnceLock::new();
     C.get_or_init(|| Conf {
+        relay: env_or("LOAD_RELAY", 0u8) == 1,
         desks: env_or("LOAD_DESKS", 1000),
         managers: env_or("LOAD_MANAGERS", 10),
         idle: env_or("LOAD_IDLE", 5),
@@ -177,6 +182,9 @@ async fn desk_login(user: &mut GooseUser) -> TransactionResult {
             n
         }
     };
+    if conf().relay {
+        return relay_connect(user).await;
+    }
     let login = format!("load{n:04}");
     let res = user
         .post_json(
@@ -243,6 +251,26 @@ async fn desk_login(user: &mut GooseUser) -> TransactionResult {
         request(&desk, json!({"type": "status.set", "status": "ready"})).await?;
     }
     user.set_session_data(desk);
+    Ok(())
+}
+
+/// Against the relay: just a socket (no login, no hello) that receives offers.
+async fn relay_connect(user: &mut GooseUser) -> TransactionResult {
+    let mut url = user.base_url.clone();
+    url.set_scheme("ws").map_err(|_| fail("bad scheme"))?;
+    url.set_path("/api/ws");
+    let (ws, _) = match tokio_tungstenite::connect_async(url.as_str()).await {
+        Ok(w) => w,
+        Err(e) => {
+            CONNECT_FAILURES.fetch_add(1, Ordering::Relaxed);
+            return Err(fail(format!("relay socket: {e}")));
+        }
+    };
+    user.set_session_data(Desk(Arc::new(DeskInner {
+        ws: Mutex::new(ws),
+        next_id: AtomicU64::new(1),
+        role: Role::Plain,
+    })));
     Ok(())
 }
 
@@ -325,6 +353,9 @@ async fn desk_work(user: &mut GooseUser) -> TransactionResult {
         }
         user.record_custom_request_duration("WS", "offer_latency", latency, true, None, None)
             .await?;
+    }
+    if conf().relay {
+        return Ok(());
     }
     tokio::time::sleep(Duration::from_millis(200)).await;
     let answered = request(&desk, json!({"type": "call.answer", "callId": call_id})).await;
@@ -438,6 +469,26 @@ fn summary() {
     } else {
         (0.0, 0.0)
     };
+    if c.relay {
+        println!();
+        println!(
+            "== relay summary: {} sockets, target {} calls/s: offer latency ms p50 {:.2} | p95 {:.2} | p99 {:.2} | max {:.2} ({} offers, {:.1}/s)",
+            c.desks,
+            c.calls_per_sec,
+            ms(pct(&lat, 50.0)),
+            ms(pct(&lat, 95.0)),
+            ms(pct(&lat, 99.0)),
+            ms(pct(&lat, 100.0)),
+            lat.len(),
+            rate
+        );
+        println!(
+            "RELAY relay_p50_ms={:.2} relay_p99_ms={:.2}",
+            ms(pct(&lat, 50.0)),
+            ms(pct(&lat, 99.0))
+        );
+        return;
+    }
     println!();
     println!(
         "== calldesk summary: {} desks ({} managers watching the floor, every 20th with 상담중 open, {} idle), target {} calls/s",
@@ -543,7 +594,12 @@ async fn main() -> Result<(), GooseError> {
                 .register_transaction(transaction!(place_call)),
         )
         .set_default(GooseDefault::Users, users)?
-        .set_default(GooseDefault::IncreaseRate, "100")?
+        .set_default(
+            GooseDefault::IncreaseRate,
+            std::env::var("LOAD_HATCH")
+                .unwrap_or_else(|_| "100".into())
+                .as_str(),
+        )?
         .set_default(GooseDefault::RunTime, 60)?
         .execute()
         .await?;

@@ -1,0 +1,101 @@
+//! The bare relay: the baseline a calldesk offer is measured against. A minimal actix-web server
+//! (the same framework, the same TCP_NODELAY) that turns the gateway's `POST
+//! /api/telephony/calls` into one `call.offered` WebSocket frame on one of the idle sockets
+//! connected at `/api/ws` (round robin) — no store, no actors between, no routing. The load
+//! driver runs against it with `LOAD_RELAY=1` in the same invocation as the calldesk run
+//! (`load-tests/run.sh`), so every report shows calldesk's offer latency next to the floor
+//! this machine sets. Usage: `calldesk-relay 127.0.0.1:18081`.
+
+use actix::prelude::*;
+use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
+use actix_web_actors::ws;
+use serde_json::Value;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+#[derive(Message, Clone)]
+#[rtype(result = "()")]
+struct Frame(Arc<str>);
+
+struct Sock;
+
+impl Actor for Sock {
+    type Context = ws::WebsocketContext<Self>;
+}
+
+impl Handler<Frame> for Sock {
+    type Result = ();
+    fn handle(&mut self, m: Frame, ctx: &mut Self::Context) {
+        ctx.text(m.0.as_ref());
+    }
+}
+
+impl StreamHandler<Result<ws::Message, ws::ProtocolError>> for Sock {
+    fn handle(&mut self, item: Result<ws::Message, ws::ProtocolError>, ctx: &mut Self::Context) {
+        match item {
+            Ok(ws::Message::Ping(p)) => ctx.pong(&p),
+            Ok(ws::Message::Close(r)) => {
+                ctx.close(r);
+                ctx.stop();
+            }
+            Err(_) => ctx.stop(),
+            _ => {}
+        }
+    }
+}
+
+#[derive(Default)]
+struct Relay {
+    socks: Mutex<Vec<Recipient<Frame>>>,
+    next: AtomicUsize,
+}
+
+async fn connect(
+    relay: web::Data<Relay>,
+    req: HttpRequest,
+    stream: web::Payload,
+) -> Result<HttpResponse, actix_web::Error> {
+    let (addr, res) = ws::WsResponseBuilder::new(Sock, &req, stream).start_with_addr()?;
+    relay.socks.lock().expect("socks").push(addr.recipient());
+    Ok(res)
+}
+
+async fn call(relay: web::Data<Relay>, body: web::Json<Value>) -> HttpResponse {
+    let ext = body["externalId"].as_str().unwrap_or_default();
+    let frame: Arc<str> = Arc::from(format!(
+        "{{\"type\":\"call.offered\",\"callId\":1,\"externalId\":\"{ext}\"}}"
+    ));
+    let socks = relay.socks.lock().expect("socks");
+    if socks.is_empty() {
+        return HttpResponse::ServiceUnavailable().finish();
+    }
+    let i = relay.next.fetch_add(1, Ordering::Relaxed) % socks.len();
+    socks[i].do_send(Frame(frame));
+    HttpResponse::Created().json(serde_json::json!({"callId": 1, "ticketId": "relay"}))
+}
+
+fn nodelay(conn: &dyn std::any::Any, _: &mut actix_web::dev::Extensions) {
+    if let Some(tcp) = conn.downcast_ref::<actix_web::rt::net::TcpStream>() {
+        let _ = tcp.set_nodelay(true);
+    }
+}
+
+#[actix_web::main]
+async fn main() -> std::io::Result<()> {
+    let listen = std::env::args()
+        .nth(1)
+        .unwrap_or_else(|| "127.0.0.1:18081".into());
+    let relay = web::Data::new(Relay::default());
+    HttpServer::new(move || {
+        App::new()
+            .app_data(relay.clone())
+            .route("/api/ws", web::get().to(connect))
+            .route("/api/telephony/calls", web::post().to(call))
+            .route("/healthz", web::get().to(HttpResponse::Ok))
+    })
+    .workers(2)
+    .on_connect(nodelay)
+    .bind(listen)?
+    .run()
+    .await
+}

@@ -107,9 +107,14 @@ pub async fn prepare_outbound(
         transferred_to: None,
     };
     let day = local_date(now, brand.brand.tz());
-    let made = engine
+    let (call_id, ticket_id) = engine.number_call(day).await?;
+    let mut made = draft;
+    made.call_id = call_id;
+    made.ticket_id = ticket_id;
+    let stored = made.clone();
+    engine
         .store
-        .write(move |tx| store::create_consultation(tx, &draft, day))
+        .write(move |tx| store::insert_consultation(tx, &stored))
         .await?;
     let view = CallView {
         call_id: made.call_id,

@@ -7,6 +7,7 @@ pub mod agent;
 pub mod call;
 pub mod controls;
 pub mod distributor;
+pub mod ids;
 pub mod messages;
 pub mod messaging;
 pub mod queue;
@@ -61,6 +62,8 @@ pub struct Inner {
     pub registry: Registry,
     pub commands: CommandBus,
     pub settings: EngineSettings,
+    /// Call ids and ticket numbers from reserved blocks.
+    pub ids: ids::IdBlocks,
 }
 
 #[derive(Clone)]
@@ -124,6 +127,7 @@ impl Engine {
             registry: Registry::default(),
             commands,
             settings,
+            ids: ids::IdBlocks::default(),
         }));
         let agents = engine.store.agents()?;
         for brand in engine.store.brands()? {
@@ -244,8 +248,10 @@ impl Engine {
         }
     }
 
-    /// An inbound call arrived (gateway or simulator): consultation and ticket first, then the
-    /// call actor, which queues itself.
+    /// An inbound call arrived (gateway or simulator): the call is numbered from reserved
+    /// blocks, its consultation's write is queued, the call actor starts (and queues itself, so
+    /// routing does not wait for the disk), and the answer waits for the write's commit — what
+    /// the gateway is told exists is on disk.
     pub async fn inbound_call(
         &self,
         brand: Option<BrandId>,
@@ -262,14 +268,22 @@ impl Engine {
                 .map_err(|e| AppError::invalid_fields(vec![e]))?;
         }
         let customer = self.store.customer_by_phone(rt.brand.id, phone.digits())?;
-        let view = self
-            .new_inbound_consultation(&rt, svc, &phone, external_id, customer, None)
+        let (view, committed) = self
+            .queue_inbound_consultation(&rt, svc, &phone, external_id, customer, None)
             .await?;
         let made = NewCall {
             call_id: view.call_id,
             ticket_id: view.ticket_id.clone(),
         };
-        call::CallActor::inbound(self.clone(), rt, view, None).start();
+        // Started after the write is queued: every write of the call comes after it.
+        let actor = call::CallActor::inbound(self.clone(), rt, view, None).start();
+        if let Err(e) = committed.await {
+            tracing::error!(call_id = made.call_id, error = %e, "inbound call not stored; dropped");
+            actor.do_send(Hangup {
+                by: crate::protocol::EndedBy::System,
+            });
+            return Err(e.into());
+        }
         tracing::info!(call_id = made.call_id, ticket = %made.ticket_id, "inbound call");
         Ok(made)
     }
@@ -286,6 +300,27 @@ impl Engine {
         customer: Option<crate::domain::model::Customer>,
         transferred_from: Option<String>,
     ) -> AppResult<CallView> {
+        let (view, committed) = self
+            .queue_inbound_consultation(rt, svc, phone, external_id, customer, transferred_from)
+            .await?;
+        committed.await?;
+        Ok(view)
+    }
+
+    /// Numbers an inbound call and queues its consultation's write; returns the call and the
+    /// write's commit.
+    pub(crate) async fn queue_inbound_consultation(
+        &self,
+        rt: &BrandRuntime,
+        svc: ServiceView,
+        phone: &Phone,
+        external_id: Option<String>,
+        customer: Option<crate::domain::model::Customer>,
+        transferred_from: Option<String>,
+    ) -> AppResult<(
+        CallView,
+        impl std::future::Future<Output = crate::store::StoreResult<()>>,
+    )> {
         let now = self.now();
         let draft = Consultation {
             ticket_id: String::new(),
@@ -319,13 +354,16 @@ impl Engine {
             transferred_to: None,
         };
         let day = local_date(now, rt.brand.tz());
-        let made = self
+        let (call_id, ticket_id) = self.number_call(day).await?;
+        let mut draft = draft;
+        draft.call_id = call_id;
+        draft.ticket_id = ticket_id.clone();
+        let committed = self
             .store
-            .write(move |tx| store::create_consultation(tx, &draft, day))
-            .await?;
-        Ok(CallView {
-            call_id: made.call_id,
-            ticket_id: made.ticket_id,
+            .write_queued(move |tx| store::insert_consultation(tx, &draft))?;
+        let view = CallView {
+            call_id,
+            ticket_id,
             external_id,
             service: svc.code,
             service_name: svc.name,
@@ -338,7 +376,8 @@ impl Engine {
             held_since: None,
             hold_s: 0,
             transferred_from,
-        })
+        };
+        Ok((view, committed))
     }
 
     fn call_addr(&self, call_id: CallId) -> AppResult<Addr<call::CallActor>> {

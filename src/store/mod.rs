@@ -183,6 +183,21 @@ impl Store {
         self.submit(f)?.await.map_err(|_| StoreError::WriterGone)?
     }
 
+    /// Puts `f` in the writer's queue now and returns a future of its commit: work started after
+    /// this call (another write, an actor) is ordered after it, while the caller waits for the
+    /// disk only where it must (the gateway's answer, not the offer).
+    pub fn write_queued<T, F>(
+        &self,
+        f: F,
+    ) -> StoreResult<impl std::future::Future<Output = StoreResult<T>>>
+    where
+        T: Send + 'static,
+        F: Fn(&WriteTransaction) -> StoreResult<T> + Send + 'static,
+    {
+        let rx = self.submit(f)?;
+        Ok(async move { rx.await.map_err(|_| StoreError::WriterGone)? })
+    }
+
     /// The same, for code outside an async context (start-up, seeding, the CLI).
     pub fn write_blocking<T, F>(&self, f: F) -> StoreResult<T>
     where

@@ -76,6 +76,16 @@ fn keys_with_prefix(r: &ReadTransaction, t: Json, prefix: &str) -> StoreResult<V
 }
 
 /// Adds one to a named counter and returns the new value.
+/// Reserves `n` numbers of a counter at once: returns the first; the counter now stands at the
+/// last, so the block is never handed out again, even after a crash (unused numbers are
+/// skipped, never reused).
+pub fn reserve_block(tx: &WriteTransaction, name: &str, n: u64) -> StoreResult<u64> {
+    let mut t = tx.open_table(tables::COUNTERS)?;
+    let cur = t.get(name)?.map(|g| g.value()).unwrap_or(0);
+    t.insert(name, cur + n)?;
+    Ok(cur + 1)
+}
+
 pub fn next_counter(tx: &WriteTransaction, name: &str) -> StoreResult<u64> {
     let mut t = tx.open_table(tables::COUNTERS)?;
     let cur = t.get(name)?.map(|g| g.value()).unwrap_or(0);
@@ -525,15 +535,24 @@ pub fn create_consultation(
     let mut c = c.clone();
     c.ticket_id = ticket::format(local_day, seq);
     c.call_id = next_counter(tx, "call")?;
-    put(tx, tables::CONSULTATIONS, &c.ticket_id, &c)?;
+    insert_consultation(tx, &c)?;
+    Ok(c)
+}
+
+/// Stores a new consultation whose call id and ticket were numbered already (from blocks the
+/// engine reserved), with its indexes.
+pub fn insert_consultation(tx: &WriteTransaction, c: &Consultation) -> StoreResult<()> {
+    let local_day = ticket::date_of(&c.ticket_id)
+        .ok_or_else(|| StoreError::Codec(format!("bad ticket id {}", c.ticket_id)))?;
+    put(tx, tables::CONSULTATIONS, &c.ticket_id, c)?;
     let idx = format!("{:010}/{}/{}", c.brand_id, day(local_day), c.ticket_id);
     tx.open_table(tables::CONS_BY_BRAND)?
         .insert(idx.as_str(), [].as_slice())?;
     if let Some(a) = c.agent_id {
         index_agent(tx, a, &c.ticket_id)?;
     }
-    index_customer(tx, &c)?;
-    Ok(c)
+    index_customer(tx, c)?;
+    Ok(())
 }
 
 fn index_agent(tx: &WriteTransaction, agent: AgentId, ticket_id: &str) -> StoreResult<()> {

@@ -6,6 +6,7 @@ mod auth;
 mod bulk;
 mod consultations;
 mod controls;
+mod crash;
 mod customers;
 mod desk;
 mod floor;

@@ -62,6 +62,25 @@ pub struct RowError {
     pub message: String,
 }
 
+/// The errors a preview lists (all are counted).
+pub fn listed(errors: &[RowError]) -> &[RowError] {
+    &errors[..errors.len().min(MAX_LISTED_ERRORS)]
+}
+
+/// Refuses an import whose file has bad rows (unless they are to be skipped), naming the first.
+pub fn refuse_bad_rows(errors: &[RowError], skip_invalid: bool) -> crate::error::AppResult<()> {
+    if errors.is_empty() || skip_invalid {
+        return Ok(());
+    }
+    Err(crate::error::AppError::invalid_fields(
+        errors
+            .iter()
+            .take(50)
+            .map(|e| ("rows", format!("{}행 {}: {}", e.line, e.field, e.message)))
+            .collect(),
+    ))
+}
+
 /// A row that passed every check.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]

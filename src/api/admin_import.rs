@@ -102,19 +102,11 @@ async fn import(
             "generated": good.iter().filter(|g| g.password_generated).count(),
             "errorCount": errors.len(),
             "invalidRows": rows - good.len(),
-            "errors": &errors[..errors.len().min(bulk::MAX_LISTED_ERRORS)],
+            "errors": bulk::listed(&errors),
             "sample": good.iter().take(20).collect::<Vec<_>>(),
         })));
     }
-    if !errors.is_empty() && !q.skip_invalid {
-        return Err(AppError::invalid_fields(
-            errors
-                .iter()
-                .take(50)
-                .map(|e| ("rows", format!("{}행 {}: {}", e.line, e.field, e.message)))
-                .collect(),
-        ));
-    }
+    bulk::refuse_bad_rows(&errors, q.skip_invalid)?;
     if good.is_empty() {
         return Err(AppError::bad_request("등록할 행이 없습니다"));
     }

@@ -12,7 +12,7 @@ use super::{require_manager, AppState};
 use crate::domain::links::{
     FieldMap, HttpMallConfig, MallLink, MessagingLink, NhnConfig, StatusCodes,
 };
-use crate::domain::message::{euckr_bytes, Message, MessageKind, MessageStatus};
+use crate::domain::message::{euckr_bytes, Message, MessageStatus};
 use crate::domain::phone::Phone;
 use crate::error::{AppError, AppResult};
 use crate::store;
@@ -392,30 +392,17 @@ async fn test_messaging(
     let to = to.expect("checked");
     let text = format!("[{}] calldesk 문자 발송 시험입니다.", brand.name);
     let now = state.engine.now();
-    let message = Message {
-        // A key of its own per test, so the carrier never drops a second test as a repeat.
-        id: (1u64 << 62) | now.timestamp_micros().unsigned_abs(),
-        brand_id: brand.id,
-        kind: MessageKind::Sms,
-        to: to.digits().to_string(),
-        customer_id: None,
-        title: None,
-        bytes: euckr_bytes(&text).unwrap_or(text.len()),
-        body: text,
-        template_code: None,
-        template_name: None,
-        variables: Default::default(),
-        fallback: false,
-        status: MessageStatus::Queued,
-        reason: None,
-        sent_as: None,
-        provider_ref: None,
-        agent_id: me.id,
-        agent_name: me.name.clone(),
-        ticket_id: None,
-        created_at: now,
-        done_at: None,
-    };
+    let mut message = Message::queued(
+        brand.id,
+        me.id,
+        me.name.clone(),
+        to.digits().to_string(),
+        now,
+    );
+    // A key of its own per test, so the carrier never drops a second test as a repeat.
+    message.id = (1u64 << 62) | now.timestamp_micros().unsigned_abs();
+    message.bytes = euckr_bytes(&text).unwrap_or(text.len());
+    message.body = text;
     let outbox = !matches!(link, Some(MessagingLink::Nhn(_)));
     let provider = crate::messaging::provider_for(link.as_ref());
     let started = Instant::now();

@@ -9,7 +9,7 @@ use super::auth::Authed;
 use super::AppState;
 use crate::domain::message::{
     check_template, check_text, euckr_bytes, fill_template, AlimtalkTemplate, Message, MessageKind,
-    MessageStatus, LMS_MAX_BYTES, SMS_MAX_BYTES,
+    LMS_MAX_BYTES, SMS_MAX_BYTES,
 };
 use crate::domain::model::AgentPublic;
 use crate::domain::phone::{mask, Phone};
@@ -122,32 +122,17 @@ async fn send(
             errs.push(("ticketId".into(), format!("상담 {t}이(가) 없습니다")));
         }
     }
-    let mut m = Message {
-        id: 0,
-        brand_id: me.brand_id,
-        kind: MessageKind::Sms,
-        to: to
-            .as_ref()
+    let mut m = Message::queued(
+        me.brand_id,
+        me.id,
+        me.name.clone(),
+        to.as_ref()
             .map(|p| p.digits().to_string())
             .unwrap_or_default(),
-        customer_id: customer.as_ref().map(|c| c.id),
-        title: None,
-        body: String::new(),
-        bytes: 0,
-        template_code: None,
-        template_name: None,
-        variables: BTreeMap::new(),
-        fallback: false,
-        status: MessageStatus::Queued,
-        reason: None,
-        sent_as: None,
-        provider_ref: None,
-        agent_id: me.id,
-        agent_name: me.name.clone(),
-        ticket_id: b.ticket_id.clone(),
-        created_at: engine.now(),
-        done_at: None,
-    };
+        engine.now(),
+    );
+    m.customer_id = customer.as_ref().map(|c| c.id);
+    m.ticket_id = b.ticket_id.clone();
     if b.kind == Some(MessageKind::Alimtalk) {
         alimtalk(&state, &me, &b, &mut m, &mut errs)?;
     } else {

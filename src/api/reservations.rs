@@ -531,19 +531,11 @@ async fn import(
             "valid": good.len(),
             "repaired": good.iter().filter(|g| g.repaired).count(),
             "errorCount": errors.len(),
-            "errors": &errors[..errors.len().min(bulk::MAX_LISTED_ERRORS)],
+            "errors": bulk::listed(&errors),
             "sample": good.iter().take(20).collect::<Vec<_>>(),
         })));
     }
-    if !errors.is_empty() && !q.skip_invalid {
-        return Err(AppError::invalid_fields(
-            errors
-                .iter()
-                .take(50)
-                .map(|e| ("rows", format!("{}행 {}: {}", e.line, e.field, e.message)))
-                .collect(),
-        ));
-    }
+    bulk::refuse_bad_rows(&errors, q.skip_invalid)?;
     let service = q
         .service
         .clone()

@@ -320,6 +320,40 @@ pub struct Message {
 }
 
 impl Message {
+    /// A message accepted now, queued for the carrier: an SMS with no text yet, no customer, no
+    /// template (the caller fills in what it has).
+    pub fn queued(
+        brand_id: BrandId,
+        agent_id: AgentId,
+        agent_name: String,
+        to: String,
+        created_at: DateTime<Utc>,
+    ) -> Message {
+        Message {
+            id: 0,
+            brand_id,
+            kind: MessageKind::Sms,
+            to,
+            customer_id: None,
+            title: None,
+            body: String::new(),
+            bytes: 0,
+            template_code: None,
+            template_name: None,
+            variables: BTreeMap::new(),
+            fallback: false,
+            status: MessageStatus::Queued,
+            reason: None,
+            sent_as: None,
+            provider_ref: None,
+            agent_id,
+            agent_name,
+            ticket_id: None,
+            created_at,
+            done_at: None,
+        }
+    }
+
     /// The key the provider dedups on: the same message is never sent twice, even when it is
     /// handed over again after a restart.
     pub fn idempotency_key(&self) -> String {

@@ -92,6 +92,39 @@ function TestLine({ result }: { result: TestResult }) {
   );
 }
 
+/** What both link forms do: test as typed (the answer in words), save (only this link). */
+function useLinkForm(link: "mall" | "messaging", onSaved: () => void) {
+  const t = useT();
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [result, setResult] = useState<TestResult>(null);
+  const [busy, setBusy] = useState(false);
+  async function run(work: () => Promise<void>) {
+    setBusy(true);
+    try {
+      await work();
+      setErrors({});
+    } catch (e) {
+      setErrors(fieldErrors(e));
+    } finally {
+      setBusy(false);
+    }
+  }
+  /** Runs the link's test with `body`; `say` turns the answer into the line shown. */
+  const test = <R,>(body: Record<string, unknown>, say: (r: R) => NonNullable<TestResult>) => {
+    setResult(null);
+    return run(async () => setResult(say(await api<R>("POST", `/api/admin/settings/${link}/test`, body))));
+  };
+  /** Saves the link; `after` clears what must not stay in the form (a typed secret). */
+  const save = (value: unknown, after: () => void) =>
+    run(async () => {
+      await api("PUT", "/api/admin/settings", { [link]: value });
+      after();
+      notify("info", t("settingsSaved"));
+      onSaved();
+    });
+  return { errors, result, setResult, busy, test, save };
+}
+
 function MallForm({ mall, onSaved }: { mall: MallView | null; onSaved: () => void }) {
   const t = useT();
   const [kind, setKind] = useState<string>(mall?.kind ?? "none");
@@ -102,9 +135,7 @@ function MallForm({ mall, onSaved }: { mall: MallView | null; onSaved: () => voi
   const [codes, setCodes] = useState<string>(mall?.statusCodes ?? "cafe24");
   const [fields, setFields] = useState<Record<string, string>>(() => Object.fromEntries(FIELD_KEYS.map((k) => [k, mall?.fields?.[k] ?? ""])));
   const [testPhone, setTestPhone] = useState("");
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [result, setResult] = useState<TestResult>(null);
-  const [busy, setBusy] = useState(false);
+  const { errors, result, setResult, busy, test: runTest, save: runSave } = useLinkForm("mall", onSaved);
 
   function body(): unknown {
     if (kind === "none") return null;
@@ -122,34 +153,12 @@ function MallForm({ mall, onSaved }: { mall: MallView | null; onSaved: () => voi
     };
   }
 
-  async function test() {
-    setBusy(true);
-    setResult(null);
-    try {
-      const r = await api<{ ok: boolean; ms: number; orders?: number; error?: string }>("POST", "/api/admin/settings/mall/test", { mall: body(), phone: testPhone });
-      setErrors({});
-      setResult({ ok: r.ok, text: r.ok ? t("mallTestOk").replace("{ms}", String(r.ms)).replace("{n}", String(r.orders ?? 0)) : (r.error ?? "") });
-    } catch (e) {
-      setErrors(fieldErrors(e));
-    } finally {
-      setBusy(false);
-    }
-  }
-
-  async function save() {
-    setBusy(true);
-    try {
-      await api("PUT", "/api/admin/settings", { mall: body() });
-      setErrors({});
-      setHeaderValue("");
-      notify("info", t("settingsSaved"));
-      onSaved();
-    } catch (e) {
-      setErrors(fieldErrors(e));
-    } finally {
-      setBusy(false);
-    }
-  }
+  const test = () =>
+    runTest<{ ok: boolean; ms: number; orders?: number; error?: string }>({ mall: body(), phone: testPhone }, (r) => ({
+      ok: r.ok,
+      text: r.ok ? t("mallTestOk").replace("{ms}", String(r.ms)).replace("{n}", String(r.orders ?? 0)) : (r.error ?? ""),
+    }));
+  const save = () => runSave(body(), () => setHeaderValue(""));
 
   return (
     <fieldset className="settings-form link-card" data-testid="link-mall">
@@ -245,42 +254,15 @@ function MessagingForm({ messaging, onSaved }: { messaging: MessagingView; onSav
     secretKey: "",
   });
   const [to, setTo] = useState("");
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [result, setResult] = useState<TestResult>(null);
-  const [busy, setBusy] = useState(false);
+  const { errors, result, setResult, busy, test: runTest, save: runSave } = useLinkForm("messaging", onSaved);
   const body = () => (kind === "outbox" ? { kind } : { kind, ...v });
 
-  async function test() {
-    setBusy(true);
-    setResult(null);
-    try {
-      const r = await api<{ ok: boolean; ms: number; outbox: boolean; reason?: string | null }>("POST", "/api/admin/settings/messaging/test", { messaging: body(), to });
-      setErrors({});
-      setResult({
-        ok: r.ok,
-        text: r.outbox ? t("outboxTestOk") : r.ok ? t("smsTestOk").replace("{ms}", String(r.ms)) : (r.reason ?? ""),
-      });
-    } catch (e) {
-      setErrors(fieldErrors(e));
-    } finally {
-      setBusy(false);
-    }
-  }
-
-  async function save() {
-    setBusy(true);
-    try {
-      await api("PUT", "/api/admin/settings", { messaging: body() });
-      setErrors({});
-      setV((x) => ({ ...x, secretKey: "" }));
-      notify("info", t("settingsSaved"));
-      onSaved();
-    } catch (e) {
-      setErrors(fieldErrors(e));
-    } finally {
-      setBusy(false);
-    }
-  }
+  const test = () =>
+    runTest<{ ok: boolean; ms: number; outbox: boolean; reason?: string | null }>({ messaging: body(), to }, (r) => ({
+      ok: r.ok,
+      text: r.outbox ? t("outboxTestOk") : r.ok ? t("smsTestOk").replace("{ms}", String(r.ms)) : (r.reason ?? ""),
+    }));
+  const save = () => runSave(body(), () => setV((x) => ({ ...x, secretKey: "" })));
 
   const input = (k: string, label: string, secret = false, hint?: string) => (
     <Field label={label} error={errors[`messaging.${k}`]} hint={hint}>

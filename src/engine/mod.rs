@@ -1,5 +1,6 @@
 //! The realtime engine: one actor per agent, per live call and per queue, a distributor and a
-//! stats actor per brand, found through the registry. `Engine` is the handle the HTTP routes,
+//! stats actor per brand (the stats actors on a thread of their own, `Inner::floor`), found
+//! through the registry. `Engine` is the handle the HTTP routes,
 //! the desk sockets and the telephony side use; it holds the store, the clock and the registry.
 
 pub mod admin;
@@ -64,6 +65,9 @@ pub struct Inner {
     pub settings: EngineSettings,
     /// Call ids and ticket numbers from reserved blocks.
     pub ids: ids::IdBlocks,
+    /// The thread the brands' stats actors run on: the floor's fan-out (counts, queues and
+    /// figures to every desk) stays off the thread that routes and offers calls.
+    pub floor: actix::ArbiterHandle,
 }
 
 #[derive(Clone)]
@@ -74,6 +78,24 @@ impl std::ops::Deref for Engine {
     fn deref(&self) -> &Inner {
         &self.0
     }
+}
+
+/// Starts the floor's thread, stopped when the system that started it ends (gracefully or
+/// not): its actors hold the engine, so nothing else would end it.
+fn floor_thread() -> actix::ArbiterHandle {
+    struct StopOnDrop(actix::ArbiterHandle);
+    impl Drop for StopOnDrop {
+        fn drop(&mut self) {
+            self.0.stop();
+        }
+    }
+    let handle = actix::Arbiter::new().handle();
+    let guard = StopOnDrop(handle.clone());
+    actix::spawn(async move {
+        let _guard = guard;
+        std::future::pending::<()>().await
+    });
+    handle
 }
 
 /// What a new inbound call got.
@@ -128,6 +150,7 @@ impl Engine {
             commands,
             settings,
             ids: ids::IdBlocks::default(),
+            floor: floor_thread(),
         }));
         let agents = engine.store.agents()?;
         for brand in engine.store.brands()? {
@@ -158,7 +181,8 @@ impl Engine {
     ) {
         let brand = Arc::new(brand);
         let ids: Vec<AgentId> = members.iter().map(|a| a.id).collect();
-        let stats = stats::StatsActor::new(self.clone(), brand.clone(), members).start();
+        let actor = stats::StatsActor::new(self.clone(), brand.clone(), members);
+        let stats = stats::StatsActor::start_in_arbiter(&self.floor, move |_| actor);
         let mut queues = HashMap::new();
         for s in services.iter() {
             let counts = stats::restored_queue_counts(self, &brand, &s.code);

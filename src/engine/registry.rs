@@ -307,30 +307,6 @@ impl Registry {
         }
     }
 
-    /// Sends every socket of a brand the `common` frames, plus the agent's own frame from
-    /// `own` when it gives one, as one message per socket.
-    pub fn push_brand_batch(
-        &self,
-        brand: BrandId,
-        common: &[Arc<str>],
-        own: impl Fn(AgentId) -> Option<Arc<str>>,
-    ) {
-        let Some(ids) = self.brand_agents.get(&brand).map(|v| v.clone()) else {
-            return;
-        };
-        let mut frames: Vec<Arc<str>> = common.to_vec();
-        for id in ids {
-            if !self.has_sessions(id) {
-                continue;
-            }
-            frames.truncate(common.len());
-            if let Some(f) = own(id) {
-                frames.push(f);
-            }
-            self.push_frames(id, &frames);
-        }
-    }
-
     /// Sends one frame to every open socket of a brand.
     pub fn push_brand(&self, brand: BrandId, frame: &Arc<str>) {
         if let Some(ids) = self.brand_agents.get(&brand) {

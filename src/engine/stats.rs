@@ -4,10 +4,11 @@
 //! and who watches them (`watch`), rolls the day over at local midnight, and snapshots today's
 //! counters to the store every second so a restart keeps them.
 //!
+//! It runs on its own thread (`Engine::floor`), apart from the actors that route calls.
 //! What it sends, coalesced: on the floor tick (`FLOOR_EVERY`) one message per desk with the
 //! `agents` counts and the `queue` pictures that changed (the queue actors report to it) and, at
 //! most every `BRAND_STATS_EVERY`, the desk's `stats` with the brand's figures — a desk gets one
-//! write, not one per frame; rows only to desks watching a list, filtered (every
+//! write, not one per frame, and the floor goes out in `FLOOR_SLICES` slices over the tick; rows only to desks watching a list, filtered (every
 //! `ROWS_PUSH_INTERVAL`); a desk's own `stats` at once (every `PUSH_INTERVAL`) when its own
 //! figures change. So an
 //! idle desk's traffic does not grow with the size of the floor.
@@ -39,6 +40,21 @@ pub const FLOOR_EVERY: Duration = Duration::from_millis(500);
 /// How often watched lists get their changed rows (a status change reaches a watching desk
 /// within about this long).
 pub const ROWS_PUSH_INTERVAL: Duration = Duration::from_millis(100);
+/// A floor round goes out in this many slices, one every `FLOOR_SLICE_EVERY`, so that the
+/// sockets' writers get a few hundred messages at a time rather than the whole floor at once
+/// (an offer written meanwhile waits behind one slice, not behind every desk).
+pub const FLOOR_SLICES: usize = 8;
+pub const FLOOR_SLICE_EVERY: Duration = Duration::from_millis(50);
+
+/// A floor tick on its way out: the frames every desk gets, the brand's figures when the
+/// desks' own `stats` ride along, and the desks not yet sent to.
+struct FloorRound {
+    common: Vec<Arc<str>>,
+    brand: Option<(DateTime<Utc>, BrandFigures)>,
+    desks: Vec<AgentId>,
+    next: usize,
+    per_slice: usize,
+}
 
 struct Tracked {
     public: AgentPublic,
@@ -90,6 +106,8 @@ pub struct StatsActor {
     queues_dirty: BTreeSet<String>,
     /// When the last floor tick went out.
     floor_pushed: Instant,
+    /// The floor tick being sent, slice by slice.
+    round: Option<FloorRound>,
     watchers: Watchers,
     snapshot_in_flight: bool,
     snapshot_needed: bool,
@@ -139,6 +157,7 @@ impl StatsActor {
             counts: AgentCounts::default(),
             queues_dirty: BTreeSet::new(),
             floor_pushed: Instant::now(),
+            round: None,
             watchers: Watchers::default(),
             snapshot_in_flight: false,
             snapshot_needed: true,
@@ -369,7 +388,8 @@ impl StatsActor {
         if floor_due {
             // One message per desk: the counts and queues that changed, and, at most every
             // BRAND_STATS_EVERY, its own figures with the brand's.
-            let mut common: Vec<std::sync::Arc<str>> = Vec::new();
+            self.finish_round();
+            let mut common: Vec<Arc<str>> = Vec::new();
             let counts = self.agent_counts();
             if counts != self.counts {
                 common.push(Self::agents_frame(&counts, Vec::new(), Vec::new(), false));
@@ -380,20 +400,65 @@ impl StatsActor {
                     common.push(ServerMsg::Queue(q.clone()).encode());
                 }
             }
-            if brand_due {
-                let brand = self.brand_figures_cached(now);
-                let this = &*self;
-                registry.push_brand_batch(self.brand.id, &common, |id| {
-                    Some(ServerMsg::Stats(Box::new(this.stats_for(id, now, &brand))).encode())
-                });
+            let brand = if brand_due {
                 self.brand_dirty = false;
                 self.brand_pushed = Instant::now();
-            } else if !common.is_empty() {
-                registry.push_brand_batch(self.brand.id, &common, |_| None);
+                Some((now, self.brand_figures_cached(now)))
+            } else {
+                None
+            };
+            if !common.is_empty() || brand.is_some() {
+                let desks: Vec<AgentId> = registry
+                    .brand_agents
+                    .get(&self.brand.id)
+                    .map(|v| {
+                        v.iter()
+                            .copied()
+                            .filter(|id| registry.has_sessions(*id))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                let per_slice = desks.len().div_ceil(FLOOR_SLICES).max(1);
+                self.round = Some(FloorRound {
+                    common,
+                    brand,
+                    desks,
+                    next: 0,
+                    per_slice,
+                });
+                self.send_slice();
             }
             self.floor_pushed = Instant::now();
         }
         self.dirty_agents.clear();
+    }
+
+    /// Sends the next slice of the floor round under way (every `FLOOR_SLICE_EVERY`).
+    fn send_slice(&mut self) {
+        let Some(mut round) = self.round.take() else {
+            return;
+        };
+        let end = (round.next + round.per_slice).min(round.desks.len());
+        let registry = &self.engine.registry;
+        let mut frames = round.common.clone();
+        for id in &round.desks[round.next..end] {
+            frames.truncate(round.common.len());
+            if let Some((now, brand)) = &round.brand {
+                frames.push(ServerMsg::Stats(Box::new(self.stats_for(*id, *now, brand))).encode());
+            }
+            registry.push_frames(*id, &frames);
+        }
+        round.next = end;
+        if round.next < round.desks.len() {
+            self.round = Some(round);
+        }
+    }
+
+    /// Sends what is left of the floor round under way at once (a new one is due).
+    fn finish_round(&mut self) {
+        while self.round.is_some() {
+            self.send_slice();
+        }
     }
 
     fn snapshot(&self) -> RealtimeSnapshot {
@@ -448,6 +513,7 @@ impl Actor for StatsActor {
         ctx.set_mailbox_capacity(100_000);
         ctx.run_interval(PUSH_INTERVAL, |act, _| act.flush());
         ctx.run_interval(ROWS_PUSH_INTERVAL, |act, _| act.push_rows());
+        ctx.run_interval(FLOOR_SLICE_EVERY, |act, _| act.send_slice());
         let every = Duration::from_millis(self.engine.settings.snapshot_interval_ms.max(50));
         ctx.run_interval(every, |act, ctx| act.write_snapshot(ctx));
     }

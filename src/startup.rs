@@ -38,6 +38,8 @@ impl Application {
         clock: SharedClock,
         store: Store,
     ) -> Result<Application, String> {
+        // The metrics recorder is in place before anything records.
+        crate::telemetry::metrics();
         // Bind first: a taken port ends start-up before any actor runs.
         let listener = TcpListener::bind(&settings.listen)
             .map_err(|e| format!("bind {}: {e}", settings.listen))?;

@@ -53,6 +53,9 @@ pub struct CallActor {
     direct: Option<Addr<AgentActor>>,
     /// The ticket this call was transferred to.
     transferred_to: Option<String>,
+    /// When this actor was made (for an inbound call: as the gateway's POST was handled), on
+    /// the process's monotonic clock, for the latency metrics.
+    born: std::time::Instant,
 }
 
 /// Creates the consultation (and ticket) of an outbound call before the agent starts dialing.
@@ -160,6 +163,7 @@ impl CallActor {
             hold_s: 0,
             direct,
             transferred_to: None,
+            born: std::time::Instant::now(),
         }
     }
 
@@ -186,6 +190,15 @@ impl CallActor {
             hold_s: 0,
             direct: None,
             transferred_to: None,
+            born: std::time::Instant::now(),
+        }
+    }
+
+    /// Records the caller's wait (inbound calls) as it ends: answered or abandoned.
+    fn waited(&self, outcome: &'static str) {
+        if self.view.channel == Channel::In {
+            metrics::histogram!(crate::telemetry::QUEUE_WAIT, "outcome" => outcome)
+                .record(self.born.elapsed().as_secs_f64());
         }
     }
 
@@ -275,6 +288,9 @@ impl CallActor {
 
     fn end(&mut self, outcome: CallOutcome, ctx: &mut Context<Self>) {
         self.cancel_timer(ctx);
+        if outcome == CallOutcome::Abandoned {
+            self.waited("abandoned");
+        }
         if let Some((id, agent)) = self.reservation.take() {
             let result = match outcome {
                 CallOutcome::Busy => "busy",
@@ -412,6 +428,10 @@ impl Handler<Ring> for CallActor {
         let now = self.engine.now();
         match self.state {
             CallState::Queued => {
+                if self.offered_at.is_none() && self.view.channel == Channel::In {
+                    metrics::histogram!(crate::telemetry::OFFER_LATENCY)
+                        .record(self.born.elapsed().as_secs_f64());
+                }
                 self.offered_at.get_or_insert(now);
                 self.extension = Some(m.extension);
                 self.state = CallState::Ringing {
@@ -472,6 +492,7 @@ impl Handler<Answer> for CallActor {
         self.cancel_timer(ctx);
         let now = self.engine.now();
         self.answered_at = Some(now);
+        self.waited("answered");
         self.state = CallState::Connected { addr };
         self.command(CommandKind::Bridge);
         self.queue_outcome(true);

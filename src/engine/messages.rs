@@ -12,8 +12,9 @@ use actix::{Addr, Message};
 use chrono::{DateTime, Utc};
 use std::sync::Arc;
 
-/// Encoded server frames for a desk socket, written together in one turn (the session adds
-/// `seq` to each): a floor tick's counts, queues and figures reach a desk as one write.
+/// Encoded event frames for a desk socket, written together in one turn (the session adds
+/// `seq` to each), followed by the state frames held for it in its `SessionLink` (a floor
+/// tick's counts, queues and figures, coalesced); an empty one only wakes it for those.
 #[derive(Message, Clone)]
 #[rtype(result = "()")]
 pub struct Push(pub Vec<Arc<str>>);

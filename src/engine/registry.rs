@@ -13,7 +13,7 @@ use actix::{Addr, Recipient};
 use dashmap::DashMap;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Instant;
 
 #[derive(Clone)]
@@ -51,14 +51,40 @@ impl BrandRuntime {
     }
 }
 
+/// What a coalesced state frame stands for: a newer frame of the same key supersedes one the
+/// socket's writer has not taken yet (latest wins), so a desk that reads slowly holds at most
+/// one of each, however busy the floor.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum StateKey {
+    /// The floor's counts (an `agents` frame without rows).
+    Counts,
+    /// The desk's `stats`.
+    Stats,
+    /// One service's `queue` picture.
+    Queue(String),
+    /// A watched list's rows (`agents` with rows): deltas do not supersede each other, so a
+    /// desk still holding one gets a fresh `reset` once it has taken it (`push_rows`).
+    Rows,
+}
+
 /// What the engine and a desk socket share about that socket: when the client was last heard
-/// from, how many bytes were pushed to it and not yet taken by its writer, and whether it was
-/// dropped. Kept outside the socket's actor because that actor only runs while the connection
-/// is being written: a desk that stops reading stalls it, and the engine must still see it.
+/// from, how many bytes were pushed to it and not yet taken by its writer, the state frames
+/// waiting for the writer (one per `StateKey`), when the writer last made progress, and whether
+/// it was dropped. Kept outside the socket's actor because that actor only runs while the
+/// connection is being written: a desk that stops reading stalls it, and the engine must still
+/// see it.
 #[derive(Debug)]
 pub struct SessionLink {
     last_seen_ms: AtomicU64,
+    /// Bytes of event frames in the socket's mailbox.
     pending: AtomicUsize,
+    /// Bytes of state frames held in `slots`.
+    held: AtomicUsize,
+    /// Messages sent to the socket's actor and not yet handled by it.
+    owed: AtomicUsize,
+    /// When the writer last took a message (or, when it owed nothing, was first owed one).
+    progress_ms: AtomicU64,
+    slots: Mutex<Vec<(StateKey, Arc<str>)>>,
     dropped: AtomicBool,
 }
 
@@ -73,6 +99,10 @@ impl Default for SessionLink {
         SessionLink {
             last_seen_ms: AtomicU64::new(monotonic_ms()),
             pending: AtomicUsize::new(0),
+            held: AtomicUsize::new(0),
+            owed: AtomicUsize::new(0),
+            progress_ms: AtomicU64::new(monotonic_ms()),
+            slots: Mutex::new(Vec::new()),
             dropped: AtomicBool::new(false),
         }
     }
@@ -89,18 +119,73 @@ impl SessionLink {
         monotonic_ms().saturating_sub(self.last_seen_ms.load(Ordering::Relaxed))
     }
 
-    /// Bytes pushed and not yet handed to the socket's writer.
+    /// Bytes pushed and not yet handed to the socket's writer (events and held state).
     pub fn pending(&self) -> usize {
-        self.pending.load(Ordering::Relaxed)
+        self.pending.load(Ordering::Relaxed) + self.held.load(Ordering::Relaxed)
     }
 
-    /// The socket's writer took a pushed frame of `bytes`.
-    pub fn taken(&self, bytes: usize) {
+    /// Milliseconds the writer has owed a message without taking any (0 when it owes none).
+    pub fn behind_ms(&self) -> u64 {
+        if self.owed.load(Ordering::Acquire) == 0 {
+            return 0;
+        }
+        monotonic_ms().saturating_sub(self.progress_ms.load(Ordering::Relaxed))
+    }
+
+    /// One more message for the writer; true when it now owes some after owing none.
+    fn owe(&self) {
+        if self.owed.fetch_add(1, Ordering::AcqRel) == 0 {
+            self.progress_ms.store(monotonic_ms(), Ordering::Relaxed);
+        }
+    }
+
+    /// The socket's writer took a pushed message carrying `bytes` of event frames, and takes
+    /// the state frames held for it (most recently superseded last).
+    pub fn taken(&self, bytes: usize) -> Vec<Arc<str>> {
+        self.progress_ms.store(monotonic_ms(), Ordering::Relaxed);
         let _ = self
             .pending
             .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |p| {
                 Some(p.saturating_sub(bytes))
             });
+        let _ = self
+            .owed
+            .fetch_update(Ordering::AcqRel, Ordering::Relaxed, |o| {
+                Some(o.saturating_sub(1))
+            });
+        let held = std::mem::take(&mut *self.slots.lock().unwrap_or_else(|p| p.into_inner()));
+        let bytes: usize = held.iter().map(|(_, f)| f.len()).sum();
+        let _ = self
+            .held
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |h| {
+                Some(h.saturating_sub(bytes))
+            });
+        held.into_iter().map(|(_, f)| f).collect()
+    }
+
+    /// Holds state frames for the writer, each replacing a held one of its key; true when the
+    /// writer must be woken (nothing was held).
+    fn hold(&self, frames: &[(StateKey, Arc<str>)]) -> bool {
+        let mut slots = self.slots.lock().unwrap_or_else(|p| p.into_inner());
+        let wake = slots.is_empty();
+        for (key, frame) in frames {
+            if let Some(i) = slots.iter().position(|(k, _)| k == key) {
+                let (_, old) = slots.remove(i);
+                self.held.fetch_sub(old.len(), Ordering::Relaxed);
+            }
+            self.held.fetch_add(frame.len(), Ordering::Relaxed);
+            slots.push((key.clone(), frame.clone()));
+        }
+        wake
+    }
+
+    /// Whether a watched list's rows wait for the writer.
+    fn holds_rows(&self) -> bool {
+        self.slots
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .iter()
+            .any(|(k, _)| *k == StateKey::Rows)
     }
 
     pub fn is_dropped(&self) -> bool {
@@ -111,6 +196,18 @@ impl SessionLink {
     fn drop_once(&self) -> bool {
         !self.dropped.swap(true, Ordering::AcqRel)
     }
+}
+
+/// What became of a watched list's rows pushed to a socket.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowsPush {
+    /// Held for the socket's writer.
+    Sent,
+    /// The writer has not taken the previous rows yet: these were not sent, and the list needs
+    /// a fresh `reset` once it has.
+    Behind,
+    /// The socket is gone.
+    Gone,
 }
 
 /// A signed-in session as the server keeps it in memory: whose, since when, last used when
@@ -137,9 +234,15 @@ pub struct SessionHandle {
 /// a reason and resyncs from a fresh `hello` when it reconnects.
 pub const MAX_PENDING_BYTES: usize = 1024 * 1024;
 
+/// Longest a socket's writer may owe a message without taking any before the socket is dropped
+/// (a desk that stopped reading); it resyncs from a fresh `hello` when it reconnects.
+pub const MAX_BEHIND_MS: u64 = 8_000;
+
 /// Why a socket was dropped (the close reason the desk sees).
 pub const REASON_TIMEOUT: &str = "응답이 없어 연결을 끊었습니다 (client timeout)";
 pub const REASON_SLOW: &str = "데스크가 받지 못한 데이터가 너무 많습니다 (output over limit)";
+pub const REASON_BEHIND: &str =
+    "데스크가 데이터를 받지 못하고 있어 연결을 끊었습니다 (behind by more than 8 s)";
 
 #[derive(Default)]
 pub struct Registry {
@@ -236,6 +339,13 @@ impl Registry {
             reason,
             "desk socket dropped"
         );
+        let label = match reason {
+            REASON_TIMEOUT => "timeout",
+            REASON_SLOW => "over_limit",
+            REASON_BEHIND => "behind",
+            _ => "other",
+        };
+        metrics::counter!(crate::telemetry::SOCKETS_DROPPED, "reason" => label).increment(1);
         handle.close.do_send(CloseSession(reason.to_string()));
         self.deregister_session(agent, handle.id);
     }
@@ -250,24 +360,42 @@ impl Registry {
         }
     }
 
-    /// Drops every socket silent for longer than `timeout_ms` (run every second).
+    /// Drops every socket silent for longer than `timeout_ms`, and every socket whose writer
+    /// has owed output for longer than `MAX_BEHIND_MS` (run every second); records each
+    /// socket's pending output.
     pub fn sweep_silent(&self, timeout_ms: u64) -> usize {
-        let silent: Vec<(AgentId, SessionHandle)> = self
+        let mut most = 0;
+        for e in self.sessions.iter() {
+            for s in e.value() {
+                let p = s.link.pending();
+                most = most.max(p);
+                metrics::histogram!(crate::telemetry::SOCKET_PENDING).record(p as f64);
+            }
+        }
+        metrics::gauge!("calldesk_socket_pending_bytes_max").set(most as f64);
+        let doomed: Vec<(AgentId, SessionHandle, &str)> = self
             .sessions
             .iter()
             .flat_map(|e| {
                 let agent = *e.key();
                 e.value()
                     .iter()
-                    .filter(|s| s.link.silent_ms() > timeout_ms)
-                    .map(|s| (agent, s.clone()))
+                    .filter_map(|s| {
+                        if s.link.silent_ms() > timeout_ms {
+                            Some((agent, s.clone(), REASON_TIMEOUT))
+                        } else if s.link.behind_ms() > MAX_BEHIND_MS {
+                            Some((agent, s.clone(), REASON_BEHIND))
+                        } else {
+                            None
+                        }
+                    })
                     .collect::<Vec<_>>()
             })
             .collect();
-        for (agent, s) in &silent {
-            self.drop_session(*agent, s, REASON_TIMEOUT);
+        for (agent, s, reason) in &doomed {
+            self.drop_session(*agent, s, reason);
         }
-        silent.len()
+        doomed.len()
     }
 
     pub fn session_count(&self, agent: AgentId) -> usize {
@@ -278,19 +406,12 @@ impl Registry {
         self.session_count(agent) > 0
     }
 
-    /// Sends one frame to every open socket of an agent. A socket whose waiting output would
-    /// pass `MAX_PENDING_BYTES` is dropped instead: memory stays bounded whatever a client does.
+    /// Sends one event frame to every open socket of an agent. A socket whose waiting output
+    /// would pass `MAX_PENDING_BYTES` is dropped instead: memory stays bounded whatever a
+    /// client does.
     pub fn push_agent(&self, agent: AgentId, frame: &Arc<str>) {
-        self.push_frames(agent, std::slice::from_ref(frame));
-    }
-
-    /// Sends frames to every open socket of an agent, as one message (one write) per socket;
-    /// the same bound as `push_agent`.
-    pub fn push_frames(&self, agent: AgentId, frames: &[Arc<str>]) {
-        if frames.is_empty() {
-            return;
-        }
-        let bytes: usize = frames.iter().map(|f| f.len()).sum();
+        let frames = std::slice::from_ref(frame);
+        let bytes = frame.len();
         let mut over = Vec::new();
         if let Some(v) = self.sessions.get(&agent) {
             for s in v.iter() {
@@ -298,6 +419,7 @@ impl Registry {
                 if before + bytes > MAX_PENDING_BYTES {
                     over.push(s.clone());
                 } else {
+                    s.link.owe();
                     s.push.do_send(Push(frames.to_vec()));
                 }
             }
@@ -307,7 +429,43 @@ impl Registry {
         }
     }
 
-    /// Sends one frame to every open socket of a brand.
+    /// Hands state frames to every open socket of an agent, coalesced: each replaces a frame of
+    /// its key the socket's writer has not taken yet, and the writer is woken once (one write
+    /// for them all).
+    pub fn push_state(&self, agent: AgentId, frames: &[(StateKey, Arc<str>)]) {
+        if frames.is_empty() {
+            return;
+        }
+        if let Some(v) = self.sessions.get(&agent) {
+            for s in v.iter() {
+                if s.link.hold(frames) {
+                    s.link.owe();
+                    s.push.do_send(Push(Vec::new()));
+                }
+            }
+        }
+    }
+
+    /// Hands a watched list's rows to one socket of an agent (`RowsPush`).
+    pub fn push_rows(&self, agent: AgentId, session: u64, frame: &Arc<str>) -> RowsPush {
+        let Some(handle) = self
+            .sessions
+            .get(&agent)
+            .and_then(|v| v.iter().find(|s| s.id == session).cloned())
+        else {
+            return RowsPush::Gone;
+        };
+        if handle.link.holds_rows() {
+            return RowsPush::Behind;
+        }
+        if handle.link.hold(&[(StateKey::Rows, frame.clone())]) {
+            handle.link.owe();
+            handle.push.do_send(Push(Vec::new()));
+        }
+        RowsPush::Sent
+    }
+
+    /// Sends one event frame to every open socket of a brand.
     pub fn push_brand(&self, brand: BrandId, frame: &Arc<str>) {
         if let Some(ids) = self.brand_agents.get(&brand) {
             for id in ids.iter() {
@@ -316,26 +474,12 @@ impl Registry {
         }
     }
 
-    /// Sends one frame to one socket of an agent (same bound as `push_agent`); false when the
-    /// socket is gone.
-    pub fn push_session(&self, agent: AgentId, session: u64, frame: &Arc<str>) -> bool {
-        let Some(handle) = self
-            .sessions
+    /// Whether one socket of an agent is open and has taken the list rows held for it.
+    pub fn rows_taken(&self, agent: AgentId, session: u64) -> Option<bool> {
+        self.sessions
             .get(&agent)
             .and_then(|v| v.iter().find(|s| s.id == session).cloned())
-        else {
-            return false;
-        };
-        let before = handle
-            .link
-            .pending
-            .fetch_add(frame.len(), Ordering::Relaxed);
-        if before + frame.len() > MAX_PENDING_BYTES {
-            self.drop_session(agent, &handle, REASON_SLOW);
-            return false;
-        }
-        handle.push.do_send(Push(vec![frame.clone()]));
-        true
+            .map(|h| !h.link.holds_rows())
     }
 
     /// Closes every socket of an agent (logout).

@@ -15,6 +15,7 @@
 
 use super::messages::*;
 use super::queue::PUSH_INTERVAL;
+use super::registry::{RowsPush, StateKey};
 use super::watch::Watchers;
 use super::Engine;
 use crate::domain::ledger::{
@@ -49,7 +50,7 @@ pub const FLOOR_SLICE_EVERY: Duration = Duration::from_millis(50);
 /// A floor tick on its way out: the frames every desk gets, the brand's figures when the
 /// desks' own `stats` ride along, and the desks not yet sent to.
 struct FloorRound {
-    common: Vec<Arc<str>>,
+    common: Vec<(StateKey, Arc<str>)>,
     brand: Option<(DateTime<Utc>, BrandFigures)>,
     desks: Vec<AgentId>,
     next: usize,
@@ -225,6 +226,7 @@ impl StatsActor {
         let agents = &self.agents;
         let registry = &self.engine.registry;
         let mut gone = Vec::new();
+        let mut behind = Vec::new();
         for (filter, g) in self.watchers.groups.iter_mut() {
             let d = Watchers::delta(filter, &mut g.visible, &changed, |id| {
                 let row = rows.get(&id)?;
@@ -245,14 +247,73 @@ impl StatsActor {
                 false,
             );
             for (session, agent) in &g.sessions {
-                if !registry.push_session(*agent, *session, &frame) {
-                    gone.push(*session);
+                if self.watchers.resync.contains_key(session) {
+                    continue;
+                }
+                match registry.push_rows(*agent, *session, &frame) {
+                    RowsPush::Sent => {}
+                    RowsPush::Behind => behind.push((*session, *agent)),
+                    RowsPush::Gone => gone.push(*session),
                 }
             }
         }
+        self.watchers.resync.extend(behind);
         for s in gone {
             self.watchers.unwatch(s);
         }
+    }
+
+    /// Sends a fresh `reset` to each socket that missed rows, once its writer has taken the
+    /// rows it held.
+    fn resync_rows(&mut self) {
+        if self.watchers.resync.is_empty() {
+            return;
+        }
+        let registry = &self.engine.registry;
+        let ready: Vec<(u64, AgentId)> = self
+            .watchers
+            .resync
+            .iter()
+            .filter(|(s, a)| registry.rows_taken(**a, **s) != Some(false))
+            .map(|(s, a)| (*s, *a))
+            .collect();
+        for (session, agent) in ready {
+            self.watchers.resync.remove(&session);
+            let Some(filter) = self.watchers.filter_of(session).cloned() else {
+                continue;
+            };
+            let (frame, _) = self.reset_frame(&filter);
+            match registry.push_rows(agent, session, &frame) {
+                RowsPush::Sent => {}
+                RowsPush::Behind => {
+                    self.watchers.resync.insert(session, agent);
+                }
+                RowsPush::Gone => {
+                    self.watchers.unwatch(session);
+                }
+            }
+        }
+    }
+
+    /// A list's whole picture for `filter` (an `agents` frame with `reset`), and its row count.
+    fn reset_frame(&self, filter: &super::watch::AgentFilter) -> (Arc<str>, usize) {
+        let list: Vec<AgentRow> = self
+            .agents
+            .values()
+            .filter(|t| {
+                filter.matches(
+                    &Self::row(t),
+                    t.public.services.as_slice(),
+                    t.public.login.as_str(),
+                )
+            })
+            .map(Self::row)
+            .collect();
+        let n = list.len();
+        (
+            Self::agents_frame(&self.agent_counts(), list, Vec::new(), true),
+            n,
+        )
     }
 
     /// An agent's day so far, including the open status up to `now`.
@@ -381,7 +442,7 @@ impl StatsActor {
                 if registry.has_sessions(id) {
                     let frame =
                         ServerMsg::Stats(Box::new(self.stats_for(id, now, &brand))).encode();
-                    registry.push_agent(id, &frame);
+                    registry.push_state(id, &[(StateKey::Stats, frame)]);
                 }
             }
         }
@@ -389,15 +450,18 @@ impl StatsActor {
             // One message per desk: the counts and queues that changed, and, at most every
             // BRAND_STATS_EVERY, its own figures with the brand's.
             self.finish_round();
-            let mut common: Vec<Arc<str>> = Vec::new();
+            let mut common: Vec<(StateKey, Arc<str>)> = Vec::new();
             let counts = self.agent_counts();
             if counts != self.counts {
-                common.push(Self::agents_frame(&counts, Vec::new(), Vec::new(), false));
+                common.push((
+                    StateKey::Counts,
+                    Self::agents_frame(&counts, Vec::new(), Vec::new(), false),
+                ));
                 self.counts = counts;
             }
             for code in std::mem::take(&mut self.queues_dirty) {
                 if let Some(q) = self.queues.get(&code) {
-                    common.push(ServerMsg::Queue(q.clone()).encode());
+                    common.push((StateKey::Queue(code), ServerMsg::Queue(q.clone()).encode()));
                 }
             }
             let brand = if brand_due {
@@ -444,9 +508,12 @@ impl StatsActor {
         for id in &round.desks[round.next..end] {
             frames.truncate(round.common.len());
             if let Some((now, brand)) = &round.brand {
-                frames.push(ServerMsg::Stats(Box::new(self.stats_for(*id, *now, brand))).encode());
+                frames.push((
+                    StateKey::Stats,
+                    ServerMsg::Stats(Box::new(self.stats_for(*id, *now, brand))).encode(),
+                ));
             }
-            registry.push_frames(*id, &frames);
+            registry.push_state(*id, &frames);
         }
         round.next = end;
         if round.next < round.desks.len() {
@@ -512,7 +579,10 @@ impl Actor for StatsActor {
     fn started(&mut self, ctx: &mut Self::Context) {
         ctx.set_mailbox_capacity(100_000);
         ctx.run_interval(PUSH_INTERVAL, |act, _| act.flush());
-        ctx.run_interval(ROWS_PUSH_INTERVAL, |act, _| act.push_rows());
+        ctx.run_interval(ROWS_PUSH_INTERVAL, |act, _| {
+            act.push_rows();
+            act.resync_rows();
+        });
         ctx.run_interval(FLOOR_SLICE_EVERY, |act, _| act.send_slice());
         let every = Duration::from_millis(self.engine.settings.snapshot_interval_ms.max(50));
         ctx.run_interval(every, |act, ctx| act.write_snapshot(ctx));
@@ -660,27 +730,26 @@ impl Handler<WatchAgents> for StatsActor {
                 )
             })
             .collect();
-        let ids = self.watchers.watch(
+        self.watchers.watch(
             m.session,
             m.agent_id,
-            filter,
+            filter.clone(),
             rows.iter().map(|(r, s, l)| (r, *s, *l)),
         );
-        let wanted: HashSet<AgentId> = ids.iter().copied().collect();
-        let list: Vec<AgentRow> = rows
-            .into_iter()
-            .map(|(r, _, _)| r)
-            .filter(|r| wanted.contains(&r.agent_id))
-            .collect();
-        let n = list.len();
-        let counts = self.agent_counts();
-        let frame = Self::agents_frame(&counts, list, Vec::new(), true);
-        if !self
+        drop(rows);
+        let (frame, n) = self.reset_frame(&filter);
+        match self
             .engine
             .registry
-            .push_session(m.agent_id, m.session, &frame)
+            .push_rows(m.agent_id, m.session, &frame)
         {
-            self.watchers.unwatch(m.session);
+            RowsPush::Sent => {}
+            RowsPush::Behind => {
+                self.watchers.resync.insert(m.session, m.agent_id);
+            }
+            RowsPush::Gone => {
+                self.watchers.unwatch(m.session);
+            }
         }
         n
     }

@@ -3,7 +3,9 @@
 //! on every rows tick it asks, once per filter (not per socket), for the rows that entered or
 //! changed in it and the rows that left it, encodes that once and sends it to every socket of
 //! the group. Desks without a list open get the counts only, so what the server sends grows
-//! with what desks show, not with desks × agents.
+//! with what desks show, not with desks × agents. A socket whose writer has not taken its last
+//! rows misses the next ones and is marked for a fresh `reset` instead (`resync`): a slow desk
+//! holds at most one list frame in the server.
 
 use crate::domain::model::AgentId;
 use crate::domain::status::Status;
@@ -112,6 +114,9 @@ pub struct Delta {
 pub struct Watchers {
     pub groups: HashMap<AgentFilter, Group>,
     by_session: HashMap<u64, AgentFilter>,
+    /// Sockets that missed rows because their writer had not taken the previous ones (socket →
+    /// its agent): they get no more changes, and a fresh `reset` once the writer catches up.
+    pub resync: HashMap<u64, AgentId>,
 }
 
 impl Watchers {
@@ -139,6 +144,7 @@ impl Watchers {
 
     /// Closes a socket's list; false when it had none.
     pub fn unwatch(&mut self, session: u64) -> bool {
+        self.resync.remove(&session);
         let Some(filter) = self.by_session.remove(&session) else {
             return false;
         };
@@ -153,6 +159,11 @@ impl Watchers {
 
     pub fn is_empty(&self) -> bool {
         self.by_session.is_empty()
+    }
+
+    /// A socket's filter, if it has a list open.
+    pub fn filter_of(&self, session: u64) -> Option<&AgentFilter> {
+        self.by_session.get(&session)
     }
 
     /// For one filter: which of the `changed` rows enter or change in it, which leave.

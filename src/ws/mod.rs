@@ -37,15 +37,21 @@ pub const RATE_BURST: f64 = 100.0;
 /// Requests refused in a row (over the rate) before the socket is closed.
 pub const RATE_GRACE: u32 = 50;
 
-/// Drops, every second, each desk socket silent for longer than `CLIENT_TIMEOUT`.
+/// Drops, every second, each desk socket silent for longer than `CLIENT_TIMEOUT` or behind
+/// (`registry::MAX_BEHIND_MS`), and keeps the metrics recorder's histograms drained.
 pub fn start_watchdog(engine: Engine) {
     actix::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(1));
+        let mut n: u64 = 0;
         loop {
             tick.tick().await;
             engine
                 .registry
                 .sweep_silent(CLIENT_TIMEOUT.as_millis() as u64);
+            n += 1;
+            if n.is_multiple_of(5) {
+                crate::telemetry::metrics().run_upkeep();
+            }
         }
     });
 }
@@ -275,9 +281,12 @@ async fn run(
             result,
             content,
         } => {
+            let started = Instant::now();
             let c = engine
                 .save_note(&agent, &ticket_id, category, result, content)
                 .await?;
+            metrics::histogram!(crate::telemetry::NOTE_SAVE)
+                .record(started.elapsed().as_secs_f64());
             Ok(to_json(
                 serde_json::json!({"ticketId": c.ticket_id, "updatedAt": c.updated_at}),
             ))
@@ -382,9 +391,11 @@ impl Actor for DeskSession {
 impl Handler<Push> for DeskSession {
     type Result = ();
     fn handle(&mut self, m: Push, ctx: &mut Self::Context) {
-        self.link.taken(m.0.iter().map(|f| f.len()).sum());
+        // The event frames it carries, then the state frames held for this socket (the latest
+        // of each kind; an empty `Push` only wakes the writer for those).
+        let held = self.link.taken(m.0.iter().map(|f| f.len()).sum());
         if !self.link.is_dropped() {
-            for f in &m.0 {
+            for f in m.0.iter().chain(held.iter()) {
                 self.send(ctx, f);
             }
         }

@@ -17,6 +17,7 @@ mod notes;
 mod onboarding;
 mod orders;
 mod outbound;
+mod output;
 mod persistence;
 mod reservations;
 mod routing;

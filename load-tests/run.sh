@@ -45,14 +45,26 @@ SERVER=$!
 trap 'kill $SERVER 2>/dev/null || true; wait $SERVER 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.1; done
 RSS0=$(ps -o rss= -p $SERVER | tr -d ' ')
+# The server's memory over the run, every LOAD_RSS_EVERY seconds (the soak's curve).
+( t=0; while kill -0 $SERVER 2>/dev/null; do echo "$t $(ps -o rss= -p $SERVER | tr -d ' ')" >> "$DATA/rss.txt"; sleep "${LOAD_RSS_EVERY:-30}"; t=$((t + ${LOAD_RSS_EVERY:-30})); done ) &
+SAMPLER=$!
 
 CMD="LOAD_DESKS=$LOAD_DESKS LOAD_CALLS_PER_SEC=$LOAD_CALLS_PER_SEC LOAD_CALLERS=$LOAD_CALLERS ./target/release/calldesk-load --host http://127.0.0.1:$PORT --run-time ${RUN_S}s"
 echo "== $CMD"
 ./target/release/calldesk-load --host "http://127.0.0.1:$PORT" --run-time "${RUN_S}s" \
   --report-file "$DATA/report.html" 2>&1 | tee "$DATA/goose.txt"
 RSS=$(ps -o rss= -p $SERVER | tr -d ' ')
+kill $SAMPLER 2>/dev/null || true
 echo "== server RSS (kB): $RSS (at start: $RSS0)"
-echo "== calls created: $(curl -s "http://127.0.0.1:$PORT/metrics" | awk '/^calldesk_calls_total/ {print $2}')"
+echo "== server RSS over the run (seconds since start: KiB): $(awk '{printf "%s:%s ", $1, $2}' "$DATA/rss.txt")"
+curl -s "http://127.0.0.1:$PORT/metrics" > "$DATA/metrics.txt" || true
+echo "== calls created: $(awk '/^calldesk_calls_total/ {print $2}' "$DATA/metrics.txt")"
+# The server's own view (/metrics histograms): the bucket holding each p99.
+for m in calldesk_offer_latency_seconds calldesk_note_save_seconds; do
+  awk -v m="$m" '$1 ~ "^"m"_bucket" { n++; le[n] = $1; c[n] = $2 } $1 == m"_count" { total = $2 }
+    END { for (i = 1; i <= n; i++) if (c[i] >= 0.99 * total) { sub(/.*le="/, "", le[i]); sub(/".*/, "", le[i]);
+      printf "== server %s: p99 <= %s s (%d observed)\n", m, le[i], total; exit } }' "$DATA/metrics.txt"
+done
 echo "== report: $DATA/report.html; goose output: $DATA/goose.txt; server log: $DATA/server.log"
 LINE="$(grep '^RESULT' "$DATA/goose.txt" || echo RESULT)"
 OFFER_P99=$(echo "$LINE" | sed -n 's/.*offer_p99_ms=\([0-9.]*\).*/\1/p')

@@ -208,9 +208,11 @@ pub fn write_brand(
 pub const LOAD_PASSWORD: &str = "load1234";
 
 /// Seeds a load-test brand (부하테스트몰, services main/order/return) with `agents` agents
-/// `load0001`… (password `load1234`) into an empty store. One light hash serves every load agent
-/// so seeding and logging in thousands stays fast; this brand is for load tests only.
-pub fn seed_load(store: &Store, agents: u32) -> Result<bool, String> {
+/// `load0001`… (password `load1234`) into an empty store. One hash serves every load agent so
+/// seeding thousands stays fast: a light one by default (logging in thousands stays fast too),
+/// or with the real parameters (`real_hash`, the shift-start benchmark). This brand is for load
+/// tests only.
+pub fn seed_load(store: &Store, agents: u32, real_hash: bool) -> Result<bool, String> {
     if !store.is_empty().map_err(|e| e.to_string())? {
         return Ok(false);
     }
@@ -239,7 +241,11 @@ pub fn seed_load(store: &Store, agents: u32) -> Result<bool, String> {
         .zip(names)
         .map(|(c, n)| Service::new(1, c, n))
         .collect();
-    let hash = hash_password_light(LOAD_PASSWORD);
+    let hash = if real_hash {
+        hash_password(LOAD_PASSWORD)
+    } else {
+        hash_password_light(LOAD_PASSWORD)
+    };
     let agents: Vec<Agent> = (1..=agents)
         .map(|i| Agent {
             id: i,
@@ -326,9 +332,9 @@ mod tests {
     #[test]
     fn the_load_brand_has_as_many_agents_as_asked() {
         let store = Store::in_memory().unwrap();
-        assert!(seed_load(&store, 25).unwrap());
+        assert!(seed_load(&store, 25, false).unwrap());
         assert_eq!(store.agents().unwrap().len(), 25);
         assert!(store.agent_by_login("load0025").unwrap().is_some());
-        assert!(!seed_load(&store, 25).unwrap());
+        assert!(!seed_load(&store, 25, false).unwrap());
     }
 }

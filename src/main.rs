@@ -77,6 +77,10 @@ enum Cmd {
         data_dir: PathBuf,
         #[arg(long, default_value_t = 1000)]
         agents: u32,
+        /// Hash the password with the real parameters (the shift-start benchmark) instead of
+        /// the light ones.
+        #[arg(long)]
+        real_hash: bool,
     },
     /// Seed the demo brand into an empty data dir and exit.
     SeedDemo {
@@ -166,10 +170,14 @@ fn main() -> std::process::ExitCode {
                 }
             }
         }
-        Cmd::SeedLoad { data_dir, agents } => {
+        Cmd::SeedLoad {
+            data_dir,
+            agents,
+            real_hash,
+        } => {
             let res = calldesk::store::Store::open(&data_dir)
                 .map_err(|e| e.to_string())
-                .and_then(|s| calldesk::demo::seed_load(&s, agents));
+                .and_then(|s| calldesk::demo::seed_load(&s, agents, real_hash));
             report_seed(res, &data_dir)
         }
         Cmd::SeedDemo { data_dir, demo_dir } => {

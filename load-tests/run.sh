@@ -7,7 +7,8 @@
 # Two spare logins beyond the desks (e.g. load1001, load1002 for 1,000 desks; same password)
 # are seeded for outside observers; the driver never uses them.
 # Usage: load-tests/run.sh [RUN_SECONDS]
-#   (env: LOAD_DESKS, LOAD_CALLS_PER_SEC, LOAD_CALLERS, LOAD_MANAGERS, LOAD_IDLE, LOAD_PORT)
+#   (env: LOAD_DESKS, LOAD_CALLS_PER_SEC, LOAD_CALLERS, LOAD_MANAGERS, LOAD_IDLE, LOAD_PORT,
+#    LOAD_RELAY_S, LOAD_RSS_EVERY, LOAD_PROFILE=debug|release, LOAD_CHECK=1)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUN_S=${1:-60}
@@ -21,25 +22,32 @@ DATA=$(mktemp -d /tmp/calldesk-load.XXXXXX)
 # As many descriptors as the hard limit allows (the driver holds two per desk).
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 
-cargo build --release -p calldesk -p calldesk-load-tests
+# LOAD_PROFILE=debug uses the debug build (the CI smoke run: `make load-smoke`).
+if [ "${LOAD_PROFILE:-release}" = debug ]; then
+  cargo build -p calldesk -p calldesk-load-tests
+  BIN=./target/debug
+else
+  cargo build --release -p calldesk -p calldesk-load-tests
+  BIN=./target/release
+fi
 
 # 1. The bare relay, same desks and rate: the floor this machine sets for an offer.
 RELAY_PORT=$((PORT + 1))
 RELAY_S=${LOAD_RELAY_S:-20}
-./target/release/calldesk-relay "127.0.0.1:$RELAY_PORT" > /dev/null 2>&1 &
+$BIN/calldesk-relay "127.0.0.1:$RELAY_PORT" > /dev/null 2>&1 &
 RELAY=$!
 for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$RELAY_PORT/healthz" >/dev/null && break; sleep 0.1; done
 echo "== bare relay: $LOAD_DESKS sockets, $LOAD_CALLS_PER_SEC calls/s, ${RELAY_S}s"
 LOAD_RELAY=1 LOAD_HATCH=1000 LOAD_WARMUP_S=$(( LOAD_DESKS / 1000 + 3 )) \
-  ./target/release/calldesk-load --host "http://127.0.0.1:$RELAY_PORT" --run-time "$(( RELAY_S + LOAD_DESKS / 1000 + 3 ))s" \
+  $BIN/calldesk-load --host "http://127.0.0.1:$RELAY_PORT" --run-time "$(( RELAY_S + LOAD_DESKS / 1000 + 3 ))s" \
   --no-print-metrics > "$DATA/relay.txt" 2>&1 || true
 kill $RELAY 2>/dev/null || true; wait $RELAY 2>/dev/null || true
 grep '^== relay' "$DATA/relay.txt" || echo "== relay: no figures (see $DATA/relay.txt)"
 RELAY_P99=$(grep '^RELAY' "$DATA/relay.txt" | sed -n 's/.*relay_p99_ms=\([0-9.]*\).*/\1/p')
 
 # 2. calldesk.
-./target/release/calldesk seed-load --data-dir "$DATA" --agents "$((LOAD_DESKS + 2))"
-./target/release/calldesk serve --data-dir "$DATA" --listen "127.0.0.1:$PORT" --no-simulator \
+$BIN/calldesk seed-load --data-dir "$DATA" --agents "$((LOAD_DESKS + 2))"
+$BIN/calldesk serve --data-dir "$DATA" --listen "127.0.0.1:$PORT" --no-simulator \
   --telephony-key "$LOAD_TELEPHONY_KEY" > "$DATA/server.log" 2>&1 &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null || true; wait $SERVER 2>/dev/null || true' EXIT
@@ -49,9 +57,9 @@ RSS0=$(ps -o rss= -p $SERVER | tr -d ' ')
 ( t=0; while kill -0 $SERVER 2>/dev/null; do echo "$t $(ps -o rss= -p $SERVER | tr -d ' ')" >> "$DATA/rss.txt"; sleep "${LOAD_RSS_EVERY:-30}"; t=$((t + ${LOAD_RSS_EVERY:-30})); done ) &
 SAMPLER=$!
 
-CMD="LOAD_DESKS=$LOAD_DESKS LOAD_CALLS_PER_SEC=$LOAD_CALLS_PER_SEC LOAD_CALLERS=$LOAD_CALLERS ./target/release/calldesk-load --host http://127.0.0.1:$PORT --run-time ${RUN_S}s"
+CMD="LOAD_DESKS=$LOAD_DESKS LOAD_CALLS_PER_SEC=$LOAD_CALLS_PER_SEC LOAD_CALLERS=$LOAD_CALLERS $BIN/calldesk-load --host http://127.0.0.1:$PORT --run-time ${RUN_S}s"
 echo "== $CMD"
-./target/release/calldesk-load --host "http://127.0.0.1:$PORT" --run-time "${RUN_S}s" \
+$BIN/calldesk-load --host "http://127.0.0.1:$PORT" --run-time "${RUN_S}s" \
   --report-file "$DATA/report.html" 2>&1 | tee "$DATA/goose.txt"
 RSS=$(ps -o rss= -p $SERVER | tr -d ' ')
 kill $SAMPLER 2>/dev/null || true
@@ -70,3 +78,10 @@ LINE="$(grep '^RESULT' "$DATA/goose.txt" || echo RESULT)"
 OFFER_P99=$(echo "$LINE" | sed -n 's/.*offer_p99_ms=\([0-9.]*\).*/\1/p')
 RATIO=$(awk -v a="${OFFER_P99:-0}" -v b="${RELAY_P99:-0}" 'BEGIN { if (b > 0) printf "%.1f", a / b; else print "?" }')
 echo "$LINE relay_p99_ms=${RELAY_P99:-?} ratio_p99=$RATIO rss_kib=$RSS rss_per_desk_kib=$(( (RSS - RSS0) / LOAD_DESKS ))"
+# LOAD_CHECK=1: fail unless calls were offered and nothing failed (the CI smoke run).
+if [ "${LOAD_CHECK:-0}" = 1 ]; then
+  echo "$LINE" | grep -q ' errors=0 ' && echo "$LINE" | grep -q ' connect_failures=0 ' \
+    && echo "$LINE" | grep -Eq 'offer_p50_ms=[0-9.]*[1-9]' \
+    || { echo "load smoke run failed: $LINE"; exit 1; }
+  echo "load smoke run passed"
+fi

@@ -71,7 +71,9 @@ async fn sign_in(
             .push(started.elapsed().as_secs_f64() * 1e3);
         return Ok(token.to_string());
     }
-    Err(format!("login {login}: still 503 after {ATTEMPTS} attempts"))
+    Err(format!(
+        "login {login}: still 503 after {ATTEMPTS} attempts"
+    ))
 }
 
 #[tokio::main]
@@ -109,10 +111,7 @@ async fn main() {
             let login = format!("load{n:04}");
             let res = async {
                 let token = sign_in(&http, &host, &login, &f).await?;
-                let url = format!(
-                    "{}/api/ws?token={token}",
-                    host.replacen("http", "ws", 1)
-                );
+                let url = format!("{}/api/ws?token={token}", host.replacen("http", "ws", 1));
                 let started = Instant::now();
                 let (mut ws, _) = tokio_tungstenite::connect_async(url.as_str())
                     .await
@@ -178,7 +177,14 @@ async fn main() {
     }
     let mut login = f.login_ms.lock().unwrap().clone();
     let mut hello = f.hello_ms.lock().unwrap().clone();
-    let hello_max_bytes = f.hello_bytes.lock().unwrap().iter().copied().max().unwrap_or(0);
+    let hello_max_bytes = f
+        .hello_bytes
+        .lock()
+        .unwrap()
+        .iter()
+        .copied()
+        .max()
+        .unwrap_or(0);
     println!(
         "== sign-in ms p50 {:.0} | p99 {:.0} | max {:.0}; hello ms p50 {:.1} | p99 {:.1} | max {:.1}",
         pct(&mut login, 0.5),

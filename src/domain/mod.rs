@@ -3,6 +3,8 @@
 
 pub mod clock;
 pub mod customer;
+pub mod erlang;
+pub mod figures;
 pub mod ledger;
 pub mod limits;
 pub mod links;

@@ -107,10 +107,15 @@ pub enum ClientRequest {
         #[serde(default)]
         q: Option<String>,
     },
+    /// Managers: opens the wallboard on this socket (the whole board, then changes).
+    #[serde(rename = "wallboard.watch")]
+    WallboardWatch {},
+    #[serde(rename = "wallboard.unwatch")]
+    WallboardUnwatch {},
 }
 
 /// The request types a desk may send (for error messages).
-pub const CLIENT_TYPES: [&str; 14] = [
+pub const CLIENT_TYPES: [&str; 16] = [
     "status.set",
     "status.next",
     "call.answer",
@@ -125,6 +130,8 @@ pub const CLIENT_TYPES: [&str; 14] = [
     "wrapup.done",
     "ping",
     "agents.watch",
+    "wallboard.watch",
+    "wallboard.unwatch",
 ];
 
 /// Decodes one request frame: its `id` (when it has a numeric one) and the request, or the
@@ -233,6 +240,9 @@ pub enum ServerMsg {
     /// The brand's settings changed (categories, results, timings, 최고콜/전체콜).
     #[serde(rename = "brand")]
     Brand(Box<BrandView>),
+    /// The managers' wallboard: the whole board (`full`), then what changed.
+    #[serde(rename = "wallboard")]
+    Wallboard(Box<WallboardView>),
 }
 
 impl ServerMsg {
@@ -394,6 +404,126 @@ pub struct CallView {
     pub hold_s: i64,
     /// The ticket this call was transferred from (이관), if it was.
     pub transferred_from: Option<String>,
+}
+
+/// The call an agent holds, as the wallboard shows it.
+#[derive(Debug, Clone, Serialize, PartialEq, TS)]
+#[ts(export)]
+#[serde(rename_all = "camelCase")]
+pub struct CallBrief {
+    pub service: String,
+    pub service_name: String,
+    pub channel: Channel,
+    /// When the agent took it (offered or dialed).
+    pub since: DateTime<Utc>,
+}
+
+/// A service's tile on the wallboard: now, today, and the Erlang C outlook. Rates are percent
+/// with one decimal, `null` with no answered or abandoned call yet (definitions in
+/// docs/wallboard.md).
+#[derive(Debug, Clone, Serialize, PartialEq, TS)]
+#[ts(export)]
+#[serde(rename_all = "camelCase")]
+pub struct ServiceTile {
+    pub code: String,
+    pub name: String,
+    /// 대기콜: waiting now.
+    pub waiting: u32,
+    /// 최장대기 when the board was made; `oldestSince` lets the board tick it.
+    pub longest_wait_s: i64,
+    pub oldest_since: Option<DateTime<Utc>>,
+    pub offered: u32,
+    pub answered: u32,
+    pub abandoned: u32,
+    pub short_abandoned: u32,
+    pub answered_in_sl: u32,
+    pub service_level: Option<f64>,
+    pub answer_rate: Option<f64>,
+    pub abandon_rate: Option<f64>,
+    pub asa_s: Option<f64>,
+    pub aht_s: Option<f64>,
+    /// Total wait of answered calls (ms) and talk + wrap-up (s): ASA's and AHT's numerators.
+    pub wait_answered_ms: u64,
+    pub handle_s: u64,
+    /// Calls that arrived in the last 15 minutes (the Erlang C arrival rate).
+    pub arrivals_15m: u32,
+    /// Erlang C: a new caller's expected wait, seconds; `null` when overloaded or unknown.
+    pub estimated_wait_s: Option<f64>,
+    /// The offered load reaches the agents serving now (과부하).
+    pub overloaded: bool,
+    /// Offered load, Erlangs (arrivals of the last 15 min × today's AHT).
+    pub load_erlangs: Option<f64>,
+    /// The fewest agents whose Erlang C service level meets the target now.
+    pub agents_needed: Option<u32>,
+    /// Agents serving this service now (ready, ringing, on a call, dialing or in wrap-up).
+    pub agents_staffed: u32,
+    pub ready: u32,
+    /// Ringing, on a call or dialing.
+    pub on_call: u32,
+    pub wrap_up: u32,
+    /// 기타 (aux) and 상담준비.
+    pub other: u32,
+    pub service_level_s: u32,
+    pub short_abandon_s: u32,
+    pub sl_target_pct: u32,
+}
+
+/// An agent's row on the wallboard.
+#[derive(Debug, Clone, Serialize, PartialEq, TS)]
+#[ts(export)]
+#[serde(rename_all = "camelCase")]
+pub struct BoardAgent {
+    pub id: AgentId,
+    pub login: String,
+    pub name: String,
+    pub extension: String,
+    pub services: Vec<String>,
+    pub status: Status,
+    pub reason: Option<AuxReason>,
+    pub since: DateTime<Utc>,
+    pub call: Option<CallBrief>,
+    pub calls_in: u32,
+    pub calls_out: u32,
+    pub talk_s: i64,
+    pub wrap_up_s: i64,
+    pub away_s: i64,
+    pub ready_s: i64,
+    /// (talk + wrap-up + ringing + dialing) ÷ (that + ready), percent, one decimal.
+    pub occupancy: Option<f64>,
+    /// Signed in, but no desk socket has been heard from lately (before it times out).
+    pub stale: bool,
+}
+
+/// One 30-minute interval of today (local time), all services together.
+#[derive(Debug, Clone, Serialize, PartialEq, TS)]
+#[ts(export)]
+#[serde(rename_all = "camelCase")]
+pub struct IntervalRow {
+    /// 0 = 00:00–00:30, 18 = 09:00–09:30, …
+    pub slot: u16,
+    /// `09:00`.
+    pub start: String,
+    pub offered: u32,
+    pub answered: u32,
+    pub abandoned: u32,
+    pub short_abandoned: u32,
+    pub service_level: Option<f64>,
+}
+
+/// The wallboard: the whole board (`full: true`, on `wallboard.watch` and from
+/// `GET /api/wallboard`), or what changed (services whole, agent rows, today's intervals).
+#[derive(Debug, Clone, Serialize, PartialEq, TS)]
+#[ts(export)]
+#[serde(rename_all = "camelCase")]
+pub struct WallboardView {
+    pub full: bool,
+    pub date: NaiveDate,
+    pub as_of: DateTime<Utc>,
+    pub services: Vec<ServiceTile>,
+    pub agents: Vec<BoardAgent>,
+    /// Agents no longer on the board (deactivated).
+    pub removed: Vec<AgentId>,
+    pub intervals: Vec<IntervalRow>,
 }
 
 /// One agent in the 상담중 / 전체 lists.

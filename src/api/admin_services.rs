@@ -34,6 +34,8 @@ fn view(s: &Service, agents: &[Agent]) -> Value {
         "ringTimeoutS": s.ring_timeout_s,
         "wrapUpLimitS": s.wrap_up_limit_s,
         "serviceLevelS": s.service_level_s,
+        "shortAbandonS": s.short_abandon_s,
+        "slTargetPct": s.sl_target_pct,
         "agents": serving,
     })
 }
@@ -63,15 +65,19 @@ struct Form {
     ring: Option<Option<u32>>,
     wrap: Option<Option<u32>>,
     sl: Option<u32>,
+    short: Option<u32>,
+    target: Option<u32>,
     agents: Option<Vec<AgentId>>,
 }
 
-const KEYS: [&str; 6] = [
+const KEYS: [&str; 8] = [
     "code",
     "name",
     "ringTimeoutS",
     "wrapUpLimitS",
     "serviceLevelS",
+    "shortAbandonS",
+    "slTargetPct",
     "agents",
 ];
 
@@ -104,6 +110,24 @@ fn form(body: &Map<String, Value>, agents: &[Agent]) -> AppResult<Form> {
             None
         }
         None => None,
+    };
+    let short = match secs("shortAbandonS", 0, 60, &mut errs) {
+        Some(Some(n)) => Some(n),
+        Some(None) => {
+            errs.push(("shortAbandonS", "단순포기 기준(초)을 정하세요".into()));
+            None
+        }
+        None => None,
+    };
+    let target = match body.get("slTargetPct") {
+        None => None,
+        Some(v) => match v.as_u64().filter(|n| (1..=100).contains(n)) {
+            Some(n) => Some(n as u32),
+            None => {
+                errs.push(("slTargetPct", "1~100 사이의 정수(%)여야 합니다".into()));
+                None
+            }
+        },
     };
     let name = match body.get("name") {
         None => None,
@@ -151,6 +175,8 @@ fn form(body: &Map<String, Value>, agents: &[Agent]) -> AppResult<Form> {
         ring,
         wrap,
         sl,
+        short,
+        target,
         agents: agent_ids,
     })
 }
@@ -262,6 +288,12 @@ async fn create(
     if let Some(sl) = f.sl {
         s.service_level_s = sl;
     }
+    if let Some(v) = f.short {
+        s.short_abandon_s = v;
+    }
+    if let Some(v) = f.target {
+        s.sl_target_pct = v;
+    }
     let (saved, changed) = save(&state, &me, s, f.agents, true).await?;
     state.engine.service_added(saved.clone());
     for a in &changed {
@@ -309,6 +341,12 @@ async fn update(
     }
     if let Some(sl) = f.sl {
         s.service_level_s = sl;
+    }
+    if let Some(v) = f.short {
+        s.short_abandon_s = v;
+    }
+    if let Some(v) = f.target {
+        s.sl_target_pct = v;
     }
     let (saved, changed) = save(&state, &me, s, f.agents, false).await?;
     state.engine.service_changed(saved.clone());

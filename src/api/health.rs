@@ -35,8 +35,6 @@ async fn metrics(state: web::Data<AppState>) -> HttpResponse {
     metrics::gauge!("calldesk_live_calls").set(reg.calls.len() as f64);
     metrics::gauge!("calldesk_desk_sockets").set(sockets as f64);
     metrics::gauge!("calldesk_agents").set(reg.agents.len() as f64);
-    let tickets = state.engine.store.counter("call").unwrap_or(0);
-    metrics::counter!("calldesk_calls_total").absolute(tickets);
     HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4")
         .body(crate::telemetry::metrics().render())

@@ -23,6 +23,7 @@ pub mod sessions;
 pub mod stats;
 pub mod telephony;
 pub mod templates;
+pub mod wallboard;
 pub mod web_client;
 
 use crate::config::Settings;
@@ -143,6 +144,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     consultations::configure(cfg);
     customers::configure(cfg);
     stats::configure(cfg);
+    wallboard::configure(cfg);
     agents::configure(cfg);
     templates::configure(cfg);
     orders::configure(cfg);

@@ -164,13 +164,36 @@ pub struct Service {
     /// Service-level threshold: answered within this many seconds counts as in service level.
     #[serde(default = "default_service_level_s")]
     pub service_level_s: u32,
+    /// A caller who hangs up within this many seconds is a short abandon (단순포기): left out of
+    /// the service level and the abandon rate.
+    #[serde(default = "default_short_abandon_s")]
+    pub short_abandon_s: u32,
+    /// The service-level target, percent (the wallboard's colour and "agents needed").
+    #[serde(default = "default_sl_target_pct")]
+    pub sl_target_pct: u32,
 }
 
 fn default_service_level_s() -> u32 {
     20
 }
 
+fn default_short_abandon_s() -> u32 {
+    5
+}
+
+fn default_sl_target_pct() -> u32 {
+    80
+}
+
 impl Service {
+    /// How this service's day is counted.
+    pub fn rules(&self) -> crate::domain::figures::Rules {
+        crate::domain::figures::Rules {
+            service_level_s: self.service_level_s,
+            short_abandon_s: self.short_abandon_s,
+        }
+    }
+
     /// A service with the brand's timings and a 20 s service-level threshold.
     pub fn new(brand_id: BrandId, code: &str, name: &str) -> Service {
         Service {
@@ -180,6 +203,8 @@ impl Service {
             ring_timeout_s: None,
             wrap_up_limit_s: None,
             service_level_s: default_service_level_s(),
+            short_abandon_s: default_short_abandon_s(),
+            sl_target_pct: default_sl_target_pct(),
         }
     }
 }

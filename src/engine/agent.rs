@@ -184,6 +184,7 @@ impl AgentActor {
                     .await;
                 match res {
                     Ok((noted, c)) => {
+                        engine.consulted(&c);
                         engine.push_consultation(&c);
                         if noted {
                             engine.complete_reservation_for(&c).await;
@@ -194,6 +195,19 @@ impl AgentActor {
             });
         }
         self.go_target(target, cause, ctx)
+    }
+
+    /// Tells the wallboard which call this agent now holds.
+    fn tell_call(&self, view: &CallView) {
+        self.brand.stats.do_send(AgentCall {
+            agent_id: self.me.id,
+            call: crate::protocol::CallBrief {
+                service: view.service.clone(),
+                service_name: view.service_name.clone(),
+                channel: view.channel,
+                since: view.since,
+            },
+        });
     }
 
     fn held_id(&self) -> Option<u64> {
@@ -335,6 +349,7 @@ impl Handler<Offer> for AgentActor {
         view.state = Status::Ringing;
         view.since = self.state.since;
         self.push(&ServerMsg::CallOffered(view.clone()));
+        self.tell_call(&view);
         self.call = Some(HeldCall {
             view,
             addr: m.call_addr,
@@ -465,6 +480,7 @@ impl Handler<Dial> for AgentActor {
                     talked: false,
                 });
                 act.push(&ServerMsg::CallOffered(view.clone()));
+                act.tell_call(&view);
                 act.call = Some(HeldCall {
                     view: view.clone(),
                     addr,

@@ -265,6 +265,7 @@ impl CallActor {
                 .await;
             match res {
                 Ok(c) => {
+                    engine.consulted(&c);
                     if c.ended_at.is_some() {
                         engine.push_consultation(&c);
                     }

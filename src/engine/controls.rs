@@ -161,8 +161,11 @@ impl Engine {
                     })
                 })
                 .await;
-            if let Err(w) = closed {
-                tracing::error!(ticket = %made.ticket_id, error = %w, "unused transfer leg not closed");
+            match closed {
+                Ok(c) => self.consulted(&c),
+                Err(w) => {
+                    tracing::error!(ticket = %made.ticket_id, error = %w, "unused transfer leg not closed")
+                }
             }
             return Err(e);
         }

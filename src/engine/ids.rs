@@ -57,6 +57,7 @@ impl Engine {
     /// A new call's id and ticket (issued on local day `day`).
     pub async fn number_call(&self, day: NaiveDate) -> StoreResult<(u64, String)> {
         let call_id = self.next_number("call").await?;
+        metrics::counter!("calldesk_calls_total").increment(1);
         let seq = self.next_number(&ticket::counter_key(day)).await?;
         Ok((call_id, ticket::format(day, seq)))
     }

@@ -362,3 +362,33 @@ pub struct QueuesChanged(
 #[derive(Message, Clone)]
 #[rtype(result = "()")]
 pub struct BrandSettings(pub Arc<crate::domain::model::Brand>);
+
+// ---- to StatsActor (wallboard) --------------------------------------------------------------
+
+/// An inbound consultation was written (arrival, answer, end, wrap-up): the wallboard's
+/// service figures follow it.
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct Consulted(pub crate::domain::model::Consultation);
+
+/// The call an agent now holds (offered or dialed), for the wallboard's row.
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct AgentCall {
+    pub agent_id: AgentId,
+    pub call: crate::protocol::CallBrief,
+}
+
+/// Opens (`on`) or closes a socket's wallboard; an opened one gets the whole board at once.
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct WatchWallboard {
+    pub agent_id: AgentId,
+    pub session: u64,
+    pub on: bool,
+}
+
+/// The whole wallboard now.
+#[derive(Message)]
+#[rtype(result = "crate::protocol::WallboardView")]
+pub struct GetWallboard;

@@ -15,6 +15,7 @@ pub mod queue;
 pub mod registry;
 pub mod reservations;
 pub mod stats;
+pub mod wallboard;
 pub mod watch;
 
 use crate::domain::clock::SharedClock;
@@ -382,6 +383,8 @@ impl Engine {
         let mut draft = draft;
         draft.call_id = call_id;
         draft.ticket_id = ticket_id.clone();
+        // The wallboard counts the arrival now (offered), with the record as written.
+        self.consulted(&draft);
         let committed = self
             .store
             .write_queued(move |tx| store::insert_consultation(tx, &draft))?;
@@ -488,6 +491,48 @@ impl Engine {
 
     /// Opens (`on`) or closes a desk socket's agent list (`agents.watch`); answers with how
     /// many rows the list holds. The rows come as an `agents` frame `reset: true`.
+    /// Opens or closes a socket's wallboard (managers only: `forbidden` for agents).
+    pub async fn watch_wallboard(
+        &self,
+        agent: &AgentPublic,
+        session: u64,
+        on: bool,
+    ) -> AppResult<()> {
+        if !agent.role.is_manager() {
+            return Err(AppError::forbidden(
+                "전광판은 매니저만 볼 수 있습니다 (wallboard: managers only)",
+            ));
+        }
+        let rt = self.brand_rt(agent.brand_id)?;
+        rt.stats
+            .send(WatchWallboard {
+                agent_id: agent.id,
+                session,
+                on,
+            })
+            .await?;
+        Ok(())
+    }
+
+    /// The brand's whole wallboard now.
+    pub async fn wallboard(
+        &self,
+        brand: crate::domain::model::BrandId,
+    ) -> AppResult<crate::protocol::WallboardView> {
+        let rt = self.brand_rt(brand)?;
+        Ok(rt.stats.send(GetWallboard).await?)
+    }
+
+    /// Tells the brand's wallboard an inbound consultation was written.
+    pub fn consulted(&self, c: &Consultation) {
+        if c.channel != Channel::In {
+            return;
+        }
+        if let Some(rt) = self.registry.brand(c.brand_id) {
+            rt.stats.do_send(Consulted(c.clone()));
+        }
+    }
+
     pub async fn watch_agents(
         &self,
         agent: &AgentPublic,

@@ -63,8 +63,10 @@ pub enum StateKey {
     /// One service's `queue` picture.
     Queue(String),
     /// A watched list's rows (`agents` with rows): deltas do not supersede each other, so a
-    /// desk still holding one gets a fresh `reset` once it has taken it (`push_rows`).
+    /// desk still holding one gets a fresh `reset` once it has taken it (`push_delta`).
     Rows,
+    /// The wallboard's changes: like `Rows`, a desk behind gets the whole board afresh.
+    Board,
 }
 
 /// What the engine and a desk socket share about that socket: when the client was last heard
@@ -179,13 +181,13 @@ impl SessionLink {
         wake
     }
 
-    /// Whether a watched list's rows wait for the writer.
-    fn holds_rows(&self) -> bool {
+    /// Whether a frame of `key` waits for the writer.
+    fn holds(&self, key: &StateKey) -> bool {
         self.slots
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .iter()
-            .any(|(k, _)| *k == StateKey::Rows)
+            .any(|(k, _)| k == key)
     }
 
     pub fn is_dropped(&self) -> bool {
@@ -198,13 +200,13 @@ impl SessionLink {
     }
 }
 
-/// What became of a watched list's rows pushed to a socket.
+/// What became of a delta (a watched list's rows, the wallboard's changes) pushed to a socket.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RowsPush {
     /// Held for the socket's writer.
     Sent,
-    /// The writer has not taken the previous rows yet: these were not sent, and the list needs
-    /// a fresh `reset` once it has.
+    /// The writer has not taken the previous delta yet: this one was not sent, and the socket
+    /// needs the whole picture afresh once it has.
     Behind,
     /// The socket is gone.
     Gone,
@@ -446,8 +448,14 @@ impl Registry {
         }
     }
 
-    /// Hands a watched list's rows to one socket of an agent (`RowsPush`).
-    pub fn push_rows(&self, agent: AgentId, session: u64, frame: &Arc<str>) -> RowsPush {
+    /// Hands a delta of `key` (`Rows`, `Board`) to one socket of an agent (`RowsPush`).
+    pub fn push_delta(
+        &self,
+        agent: AgentId,
+        session: u64,
+        key: StateKey,
+        frame: &Arc<str>,
+    ) -> RowsPush {
         let Some(handle) = self
             .sessions
             .get(&agent)
@@ -455,10 +463,10 @@ impl Registry {
         else {
             return RowsPush::Gone;
         };
-        if handle.link.holds_rows() {
+        if handle.link.holds(&key) {
             return RowsPush::Behind;
         }
-        if handle.link.hold(&[(StateKey::Rows, frame.clone())]) {
+        if handle.link.hold(&[(key, frame.clone())]) {
             handle.link.owe();
             handle.push.do_send(Push(Vec::new()));
         }
@@ -474,12 +482,21 @@ impl Registry {
         }
     }
 
-    /// Whether one socket of an agent is open and has taken the list rows held for it.
-    pub fn rows_taken(&self, agent: AgentId, session: u64) -> Option<bool> {
+    /// Whether one socket of an agent is open (`None`: gone) and has taken the delta of `key`
+    /// held for it.
+    pub fn delta_taken(&self, agent: AgentId, session: u64, key: &StateKey) -> Option<bool> {
         self.sessions
             .get(&agent)
             .and_then(|v| v.iter().find(|s| s.id == session).cloned())
-            .map(|h| !h.link.holds_rows())
+            .map(|h| !h.link.holds(key))
+    }
+
+    /// Whether an agent has a socket and every one of them has been silent for over `ms`, or
+    /// has none at all.
+    pub fn quiet_for(&self, agent: AgentId, ms: u64) -> bool {
+        self.sessions
+            .get(&agent)
+            .is_none_or(|v| v.iter().all(|s| s.link.silent_ms() > ms))
     }
 
     /// Closes every socket of an agent (logout).

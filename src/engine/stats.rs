@@ -16,6 +16,7 @@
 use super::messages::*;
 use super::queue::PUSH_INTERVAL;
 use super::registry::{RowsPush, StateKey};
+use super::wallboard::{self, Board, Staffing};
 use super::watch::Watchers;
 use super::Engine;
 use crate::domain::ledger::{
@@ -24,7 +25,8 @@ use crate::domain::ledger::{
 use crate::domain::model::{AgentId, AgentPublic, Brand, Channel};
 use crate::domain::status::{AuxReason, Status};
 use crate::protocol::{
-    AgentCounts, AgentRow, AgentsView, BrandFigures, QueueView, ServerMsg, StatsView,
+    AgentCounts, AgentRow, AgentsView, BoardAgent, BrandFigures, CallBrief, QueueView, ServerMsg,
+    StatsView, WallboardView,
 };
 use crate::store;
 use actix::prelude::*;
@@ -66,6 +68,8 @@ struct Tracked {
     /// From when the open status is not yet counted in the ledger (moves at midnight).
     counted_from: DateTime<Utc>,
     ledger: Ledger,
+    /// The call the agent holds (ringing, talking, dialing, wrapping up), for the wallboard.
+    call: Option<CallBrief>,
 }
 
 /// What survives a restart: today's counters per agent and per queue.
@@ -110,6 +114,8 @@ pub struct StatsActor {
     /// The floor tick being sent, slice by slice.
     round: Option<FloorRound>,
     watchers: Watchers,
+    /// The managers' wallboard: today per service, who watches, what changed.
+    board: Board,
     snapshot_in_flight: bool,
     snapshot_needed: bool,
 }
@@ -126,6 +132,17 @@ impl StatsActor {
                 None
             }
         };
+        // Today's service figures from today's consultations: the board survives a restart.
+        let mut board = Board::default();
+        match (
+            engine.store.consultations_of_brand(brand.id, date),
+            engine.store.services(brand.id),
+        ) {
+            (Ok(day), Ok(services)) => board.rebuild(&day, &services, brand.tz()),
+            (Err(e), _) | (_, Err(e)) => {
+                tracing::error!(brand_id = brand.id, error = %e, "today's consultations unreadable");
+            }
+        }
         let mut agents = BTreeMap::new();
         for p in members {
             let mut ledger = Ledger::default();
@@ -141,6 +158,7 @@ impl StatsActor {
                     since: now,
                     counted_from: now,
                     ledger,
+                    call: None,
                 },
             );
         }
@@ -160,6 +178,7 @@ impl StatsActor {
             floor_pushed: Instant::now(),
             round: None,
             watchers: Watchers::default(),
+            board,
             snapshot_in_flight: false,
             snapshot_needed: true,
         }
@@ -250,7 +269,7 @@ impl StatsActor {
                 if self.watchers.resync.contains_key(session) {
                     continue;
                 }
-                match registry.push_rows(*agent, *session, &frame) {
+                match registry.push_delta(*agent, *session, StateKey::Rows, &frame) {
                     RowsPush::Sent => {}
                     RowsPush::Behind => behind.push((*session, *agent)),
                     RowsPush::Gone => gone.push(*session),
@@ -274,7 +293,7 @@ impl StatsActor {
             .watchers
             .resync
             .iter()
-            .filter(|(s, a)| registry.rows_taken(**a, **s) != Some(false))
+            .filter(|(s, a)| registry.delta_taken(**a, **s, &StateKey::Rows) != Some(false))
             .map(|(s, a)| (*s, *a))
             .collect();
         for (session, agent) in ready {
@@ -283,7 +302,7 @@ impl StatsActor {
                 continue;
             };
             let (frame, _) = self.reset_frame(&filter);
-            match registry.push_rows(agent, session, &frame) {
+            match registry.push_delta(agent, session, StateKey::Rows, &frame) {
                 RowsPush::Sent => {}
                 RowsPush::Behind => {
                     self.watchers.resync.insert(session, agent);
@@ -406,6 +425,7 @@ impl StatsActor {
             }
         }
         self.date = today;
+        self.board.roll_over();
         self.brand_dirty = true;
         self.snapshot_needed = true;
         let engine = self.engine.clone();
@@ -497,6 +517,191 @@ impl StatsActor {
         self.dirty_agents.clear();
     }
 
+    /// The brand's services as the engine has them now.
+    fn services(&self) -> Arc<Vec<crate::domain::model::Service>> {
+        self.engine
+            .registry
+            .brand(self.brand.id)
+            .map(|b| b.services.clone())
+            .unwrap_or_default()
+    }
+
+    /// Agents per kind of state, per service.
+    fn staffing(&self) -> HashMap<String, Staffing> {
+        let mut by: HashMap<String, Staffing> = HashMap::new();
+        for t in self.agents.values() {
+            if t.status == Status::LoggedOut {
+                continue;
+            }
+            for s in &t.public.services {
+                by.entry(s.clone()).or_default().add(t.status);
+            }
+        }
+        by
+    }
+
+    fn board_agent(&self, t: &Tracked, now: DateTime<Utc>) -> BoardAgent {
+        let f = AgentFigures::from_day(&self.today(t, now));
+        let busy = f.talk_total_s + f.wrap_up_s + f.ringing_s + f.dialing_s;
+        let occupancy = (busy + f.ready_s > 0)
+            .then(|| (busy as f64 * 1000.0 / (busy + f.ready_s) as f64).round() / 10.0);
+        BoardAgent {
+            id: t.public.id,
+            login: t.public.login.clone(),
+            name: t.public.name.clone(),
+            extension: t.public.extension.clone(),
+            services: t.public.services.clone(),
+            status: t.status,
+            reason: t.reason,
+            since: t.since,
+            call: t.call.clone(),
+            calls_in: f.calls_in,
+            calls_out: f.calls_out,
+            talk_s: f.talk_total_s,
+            wrap_up_s: f.wrap_up_s,
+            away_s: f.away_s,
+            ready_s: f.ready_s,
+            occupancy,
+            stale: self.board.stale.contains(&t.public.id),
+        }
+    }
+
+    /// The board: every service and agent (`full`), or those in the changed sets.
+    fn board_view(&mut self, full: bool) -> WallboardView {
+        let now = self.engine.now();
+        self.rollover(now);
+        let services = self.services();
+        let staffing = self.staffing();
+        let mut tiles = Vec::new();
+        for svc in services.iter() {
+            if !full && !self.board.changed_services.contains(&svc.code) {
+                continue;
+            }
+            let arrivals = self.board.recent_arrivals(&svc.code, now);
+            let day = self.board.days.get(&svc.code).cloned().unwrap_or_default();
+            tiles.push(wallboard::tile(
+                svc,
+                &day,
+                self.queues.get(&svc.code),
+                staffing.get(&svc.code).copied().unwrap_or_default(),
+                arrivals,
+                now,
+            ));
+        }
+        let agents: Vec<BoardAgent> = if full {
+            self.agents
+                .values()
+                .map(|t| self.board_agent(t, now))
+                .collect()
+        } else {
+            self.board
+                .changed_agents
+                .iter()
+                .filter_map(|id| self.agents.get(id))
+                .map(|t| self.board_agent(t, now))
+                .collect()
+        };
+        let intervals = if full || self.board.intervals_changed {
+            self.board.intervals()
+        } else {
+            Vec::new()
+        };
+        WallboardView {
+            full,
+            date: self.date,
+            as_of: now,
+            services: tiles,
+            agents,
+            removed: Vec::new(),
+            intervals,
+        }
+    }
+
+    /// Sends watching boards what changed (every `BOARD_EVERY`), and the whole board to those
+    /// that missed a change once they have caught up.
+    fn push_board(&mut self) {
+        if self.board.watchers.is_empty() {
+            self.board.changed_agents.clear();
+            self.board.changed_services.clear();
+            self.board.intervals_changed = false;
+            return;
+        }
+        let registry = &self.engine.registry;
+        let ready: Vec<(u64, AgentId)> = self
+            .board
+            .resync
+            .iter()
+            .filter(|(s, a)| registry.delta_taken(**a, **s, &StateKey::Board) != Some(false))
+            .map(|(s, a)| (*s, *a))
+            .collect();
+        if !ready.is_empty() {
+            let frame = ServerMsg::Wallboard(Box::new(self.board_view(true))).encode();
+            for (session, agent) in ready {
+                self.board.resync.remove(&session);
+                self.send_board(agent, session, &frame);
+            }
+        }
+        if self.board.changed_agents.is_empty()
+            && self.board.changed_services.is_empty()
+            && !self.board.intervals_changed
+        {
+            return;
+        }
+        let view = self.board_view(false);
+        self.board.changed_agents.clear();
+        self.board.changed_services.clear();
+        self.board.intervals_changed = false;
+        let frame = ServerMsg::Wallboard(Box::new(view)).encode();
+        let watchers: Vec<(u64, AgentId)> = self
+            .board
+            .watchers
+            .iter()
+            .filter(|(s, _)| !self.board.resync.contains_key(s))
+            .map(|(s, a)| (*s, *a))
+            .collect();
+        for (session, agent) in watchers {
+            self.send_board(agent, session, &frame);
+        }
+    }
+
+    fn send_board(&mut self, agent: AgentId, session: u64, frame: &Arc<str>) {
+        match self
+            .engine
+            .registry
+            .push_delta(agent, session, StateKey::Board, frame)
+        {
+            RowsPush::Sent => {}
+            RowsPush::Behind => {
+                self.board.resync.insert(session, agent);
+            }
+            RowsPush::Gone => {
+                self.board.watchers.remove(&session);
+                self.board.resync.remove(&session);
+            }
+        }
+    }
+
+    /// Marks signed-in agents whose desks have gone quiet (every second).
+    fn mark_stale(&mut self) {
+        if self.board.watchers.is_empty() {
+            return;
+        }
+        let registry = &self.engine.registry;
+        for t in self.agents.values() {
+            let id = t.public.id;
+            let quiet =
+                t.status != Status::LoggedOut && registry.quiet_for(id, wallboard::STALE_MS);
+            if quiet != self.board.stale.contains(&id) {
+                if quiet {
+                    self.board.stale.insert(id);
+                } else {
+                    self.board.stale.remove(&id);
+                }
+                self.board.changed_agents.insert(id);
+            }
+        }
+    }
+
     /// Sends the next slice of the floor round under way (every `FLOOR_SLICE_EVERY`).
     fn send_slice(&mut self) {
         let Some(mut round) = self.round.take() else {
@@ -584,6 +789,8 @@ impl Actor for StatsActor {
             act.resync_rows();
         });
         ctx.run_interval(FLOOR_SLICE_EVERY, |act, _| act.send_slice());
+        ctx.run_interval(wallboard::BOARD_EVERY, |act, _| act.push_board());
+        ctx.run_interval(Duration::from_secs(1), |act, _| act.mark_stale());
         let every = Duration::from_millis(self.engine.settings.snapshot_interval_ms.max(50));
         ctx.run_interval(every, |act, ctx| act.write_snapshot(ctx));
     }
@@ -611,6 +818,16 @@ impl Handler<StatusChanged> for StatsActor {
         t.reason = tr.reason;
         t.since = tr.at;
         t.counted_from = tr.at;
+        if !matches!(
+            tr.to,
+            Status::Ringing | Status::OnCall | Status::WrapUp | Status::Dialing
+        ) {
+            t.call = None;
+        }
+        self.board.changed_agents.insert(m.agent_id);
+        self.board
+            .changed_services
+            .extend(t.public.services.iter().cloned());
         self.dirty_agents.insert(m.agent_id);
         self.changed_rows.insert(m.agent_id);
         self.snapshot_needed = true;
@@ -636,6 +853,7 @@ impl Handler<CallCounted> for StatsActor {
         if m.talked {
             day.talked += 1;
         }
+        self.board.changed_agents.insert(m.agent_id);
         self.dirty_agents.insert(m.agent_id);
         self.brand_dirty = true;
         self.snapshot_needed = true;
@@ -650,6 +868,7 @@ impl Handler<HoldCounted> for StatsActor {
             return;
         };
         t.ledger.close(HOLD_KEY, m.from, m.to, tz);
+        self.board.changed_agents.insert(m.agent_id);
         self.dirty_agents.insert(m.agent_id);
         self.snapshot_needed = true;
     }
@@ -672,18 +891,21 @@ impl Handler<MemberUpserted> for StatsActor {
                         since: now,
                         counted_from: now,
                         ledger: Ledger::default(),
+                        call: None,
                     },
                 );
                 self.brand_dirty = true;
             }
         }
         self.changed_rows.insert(id);
+        self.board.changed_agents.insert(id);
     }
 }
 
 impl Handler<QueueFigures> for StatsActor {
     type Result = ();
     fn handle(&mut self, m: QueueFigures, _: &mut Context<Self>) {
+        self.board.changed_services.insert(m.0.service.clone());
         self.queues_dirty.insert(m.0.service.clone());
         self.queues.insert(m.0.service.clone(), m.0);
         self.brand_dirty = true;
@@ -741,7 +963,7 @@ impl Handler<WatchAgents> for StatsActor {
         match self
             .engine
             .registry
-            .push_rows(m.agent_id, m.session, &frame)
+            .push_delta(m.agent_id, m.session, StateKey::Rows, &frame)
         {
             RowsPush::Sent => {}
             RowsPush::Behind => {
@@ -776,5 +998,63 @@ impl Handler<BrandSettings> for StatsActor {
     type Result = ();
     fn handle(&mut self, m: BrandSettings, _: &mut Context<Self>) {
         self.brand = m.0;
+    }
+}
+
+impl Handler<Consulted> for StatsActor {
+    type Result = ();
+    fn handle(&mut self, m: Consulted, _: &mut Context<Self>) {
+        let now = self.engine.now();
+        self.rollover(now);
+        let services = self.services();
+        self.board
+            .consulted(m.0, &services, self.brand.tz(), self.date, now);
+    }
+}
+
+impl Handler<AgentCall> for StatsActor {
+    type Result = ();
+    fn handle(&mut self, m: AgentCall, _: &mut Context<Self>) {
+        if let Some(t) = self.agents.get_mut(&m.agent_id) {
+            t.call = Some(m.call);
+            self.board.changed_agents.insert(m.agent_id);
+        }
+    }
+}
+
+impl Handler<WatchWallboard> for StatsActor {
+    type Result = ();
+    fn handle(&mut self, m: WatchWallboard, _: &mut Context<Self>) {
+        self.board.resync.remove(&m.session);
+        if !m.on {
+            self.board.watchers.remove(&m.session);
+            return;
+        }
+        self.board.watchers.insert(m.session, m.agent_id);
+        // Stale marks are kept only while someone watches: bring them up to date first.
+        self.mark_stale();
+        let frame = ServerMsg::Wallboard(Box::new(self.board_view(true))).encode();
+        self.send_board(m.agent_id, m.session, &frame);
+    }
+}
+
+impl Handler<GetWallboard> for StatsActor {
+    type Result = MessageResult<GetWallboard>;
+    fn handle(&mut self, _: GetWallboard, _: &mut Context<Self>) -> Self::Result {
+        let was_watched = !self.board.watchers.is_empty();
+        if !was_watched {
+            // Compute stale marks for this one answer.
+            let registry = &self.engine.registry;
+            self.board.stale = self
+                .agents
+                .values()
+                .filter(|t| {
+                    t.status != Status::LoggedOut
+                        && registry.quiet_for(t.public.id, wallboard::STALE_MS)
+                })
+                .map(|t| t.public.id)
+                .collect();
+        }
+        MessageResult(self.board_view(true))
     }
 }

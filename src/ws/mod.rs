@@ -314,6 +314,14 @@ async fn run(
                 .await?;
             Ok(to_json(serde_json::json!({ "rows": n })))
         }
+        ClientRequest::WallboardWatch {} => {
+            engine.watch_wallboard(&agent, session, true).await?;
+            Ok(None)
+        }
+        ClientRequest::WallboardUnwatch {} => {
+            engine.watch_wallboard(&agent, session, false).await?;
+            Ok(None)
+        }
     }
 }
 
@@ -376,13 +384,20 @@ impl Actor for DeskSession {
         self.engine
             .registry
             .deregister_session(self.agent.id, self.id);
-        // Its agent list, if one was open, stops.
+        // Its agent list and wallboard, if open, stop.
         if let Some(rt) = self.engine.registry.brand(self.agent.brand_id) {
             rt.stats.do_send(WatchAgents {
                 agent_id: self.agent.id,
                 session: self.id,
                 filter: None,
             });
+            if self.agent.role.is_manager() {
+                rt.stats.do_send(WatchWallboard {
+                    agent_id: self.agent.id,
+                    session: self.id,
+                    on: false,
+                });
+            }
         }
         Running::Stop
     }

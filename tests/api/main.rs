@@ -26,5 +26,6 @@ mod simulator;
 mod stats;
 mod telephony;
 mod templates;
+mod wallboard;
 #[path = "../common/xlsx.rs"]
 mod xlsx;

@@ -243,6 +243,10 @@ pub enum ServerMsg {
     /// The managers' wallboard: the whole board (`full`), then what changed.
     #[serde(rename = "wallboard")]
     Wallboard(Box<WallboardView>),
+    /// Something a manager did that this desk must see: a floor notice (공지), my status set by
+    /// a manager, my sign-out by a manager.
+    #[serde(rename = "notice")]
+    Notice(Box<NoticeFrame>),
 }
 
 impl ServerMsg {
@@ -302,6 +306,8 @@ pub struct Snapshot {
     pub agent_counts: AgentCounts,
     pub consultations: ConsultationsView,
     pub reservations: ReservationsView,
+    /// Today's floor notices for this agent, newest first (at most 10).
+    pub notices: Vec<crate::domain::model::Notice>,
 }
 
 /// The current call's note, in `hello`.
@@ -404,6 +410,52 @@ pub struct CallView {
     pub hold_s: i64,
     /// The ticket this call was transferred from (이관), if it was.
     pub transferred_from: Option<String>,
+}
+
+/// What a `notice` frame tells.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, TS)]
+#[ts(export)]
+#[serde(rename_all = "snake_case")]
+pub enum NoticeKind {
+    /// A floor notice (공지) to every desk or one service's agents; stored.
+    Floor,
+    /// A manager set my status (`status`, `reason`; `text` is the manager's note).
+    StatusForced,
+    /// A manager signed me out (now, or after the call in hand; `text` is the note).
+    SignedOut,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, TS)]
+#[ts(export)]
+#[serde(rename_all = "camelCase")]
+pub struct NoticeFrame {
+    pub kind: NoticeKind,
+    /// The stored notice's id (floor notices).
+    pub id: Option<u64>,
+    pub text: String,
+    pub service: Option<String>,
+    pub by_name: String,
+    pub at: DateTime<Utc>,
+    pub status: Option<Status>,
+    pub reason: Option<AuxReason>,
+    /// The status applies after the call in hand (a forced status during a call).
+    pub after_call: bool,
+}
+
+impl NoticeFrame {
+    pub fn floor(n: &crate::domain::model::Notice) -> NoticeFrame {
+        NoticeFrame {
+            kind: NoticeKind::Floor,
+            id: Some(n.id),
+            text: n.text.clone(),
+            service: n.service.clone(),
+            by_name: n.by_name.clone(),
+            at: n.at,
+            status: None,
+            reason: None,
+            after_call: false,
+        }
+    }
 }
 
 /// The call an agent holds, as the wallboard shows it.

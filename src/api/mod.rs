@@ -14,6 +14,7 @@ pub mod agents;
 pub mod auth;
 pub mod consultations;
 pub mod customers;
+pub mod floor;
 pub mod hashing;
 pub mod health;
 pub mod messages;
@@ -145,6 +146,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     customers::configure(cfg);
     stats::configure(cfg);
     wallboard::configure(cfg);
+    floor::configure(cfg);
     agents::configure(cfg);
     templates::configure(cfg);
     orders::configure(cfg);

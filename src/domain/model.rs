@@ -524,3 +524,25 @@ pub struct Template {
     #[serde(default)]
     pub updated_at: Option<DateTime<Utc>>,
 }
+
+/// A floor notice (공지): from a manager to every desk of the brand, or to one service's agents.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+#[serde(rename_all = "camelCase")]
+pub struct Notice {
+    pub id: u64,
+    pub brand_id: BrandId,
+    pub text: String,
+    /// Only this service's agents see it; none: everyone.
+    pub service: Option<String>,
+    pub by: AgentId,
+    pub by_name: String,
+    pub at: DateTime<Utc>,
+}
+
+impl Notice {
+    /// Whether an agent serving `services` sees it.
+    pub fn for_agent(&self, services: &[String]) -> bool {
+        self.service.as_ref().is_none_or(|s| services.contains(s))
+    }
+}

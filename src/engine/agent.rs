@@ -32,6 +32,9 @@ pub struct AgentActor {
     grace_timer: Option<SpawnHandle>,
     /// Deactivated during a call: logged out when the call and its wrap-up end.
     leaving: bool,
+    /// Signed out by a manager: logged out (and the sessions ended) when the call in hand and
+    /// its wrap-up end, or now.
+    signing_out: bool,
 }
 
 impl AgentActor {
@@ -46,6 +49,7 @@ impl AgentActor {
             wrap_timer: None,
             grace_timer: None,
             leaving: false,
+            signing_out: false,
         }
     }
 
@@ -141,6 +145,25 @@ impl AgentActor {
         }
         if self.leaving && to == Status::LoggedOut {
             ctx.stop();
+        }
+        // Signed out by a manager: the first state after the call is logged out, and then the
+        // sessions end (the desk closes instead of signing back in).
+        if self.signing_out && !to.on_a_call() && !matches!(to, Status::WrapUp | Status::LoggedOut)
+        {
+            return self.go(Status::LoggedOut, None, Cause::ForcedByManager, ctx);
+        }
+        if self.signing_out && to == Status::LoggedOut {
+            self.signing_out = false;
+            let engine = self.engine.clone();
+            let id = self.me.id;
+            actix::spawn(async move {
+                if let Err(e) = engine
+                    .end_sessions(id, None, None, super::floor::REASON_SIGNED_OUT)
+                    .await
+                {
+                    tracing::error!(agent_id = id, error = %e, "sessions of a signed-out agent not ended");
+                }
+            });
         }
         Ok(self.view())
     }
@@ -750,5 +773,66 @@ impl Handler<StayActive> for AgentActor {
     type Result = ();
     fn handle(&mut self, _: StayActive, _: &mut Context<Self>) {
         self.leaving = false;
+    }
+}
+
+impl Handler<ForceStatus> for AgentActor {
+    type Result = Result<StatusView, AppError>;
+    fn handle(&mut self, m: ForceStatus, ctx: &mut Context<Self>) -> Self::Result {
+        let mut notice = m.notice;
+        match self.state.status {
+            Status::LoggedOut => Err(AppError::new(
+                Code::Conflict,
+                format!(
+                    "{}님은 로그아웃 상태라 상태를 바꿀 수 없습니다 (logged out)",
+                    self.me.name
+                ),
+            )),
+            s if s.on_a_call() => {
+                // Not in the middle of a call: it becomes the status after this call.
+                self.state.next = Some(m.target);
+                notice.after_call = true;
+                self.push(&ServerMsg::Notice(Box::new(notice)));
+                self.push_status();
+                Ok(self.view())
+            }
+            Status::WrapUp => {
+                self.state.next = None;
+                self.push(&ServerMsg::Notice(Box::new(notice)));
+                self.end_wrap_up(m.target, Cause::ForcedByManager, ctx)
+            }
+            s if s == m.target.status && self.state.reason == m.target.reason => {
+                self.push(&ServerMsg::Notice(Box::new(notice)));
+                Ok(self.view())
+            }
+            _ => {
+                self.push(&ServerMsg::Notice(Box::new(notice)));
+                self.go_target(m.target, Cause::ForcedByManager, ctx)
+            }
+        }
+    }
+}
+
+impl Handler<SignOut> for AgentActor {
+    type Result = Result<bool, AppError>;
+    fn handle(&mut self, m: SignOut, ctx: &mut Context<Self>) -> Self::Result {
+        let mut notice = m.notice;
+        self.signing_out = true;
+        match self.state.status {
+            Status::LoggedOut => {
+                self.signing_out = false;
+                Ok(true)
+            }
+            s if s.on_a_call() || s == Status::WrapUp => {
+                notice.after_call = true;
+                self.push(&ServerMsg::Notice(Box::new(notice)));
+                Ok(false)
+            }
+            _ => {
+                self.push(&ServerMsg::Notice(Box::new(notice)));
+                self.go(Status::LoggedOut, None, Cause::ForcedByManager, ctx)?;
+                Ok(true)
+            }
+        }
     }
 }

@@ -392,3 +392,22 @@ pub struct WatchWallboard {
 #[derive(Message)]
 #[rtype(result = "crate::protocol::WallboardView")]
 pub struct GetWallboard;
+
+// ---- to AgentActor (floor control) ------------------------------------------------------------
+
+/// A manager sets this agent's status: now, or after the call in hand (then it is the agent's
+/// after-call status). The desk is told who did it and why.
+#[derive(Message)]
+#[rtype(result = "Result<crate::protocol::StatusView, AppError>")]
+pub struct ForceStatus {
+    pub target: Target,
+    pub notice: crate::protocol::NoticeFrame,
+}
+
+/// A manager signs this agent out: now, or once the call in hand and its wrap-up end. Answers
+/// whether it happened now (`true`) or waits for the call.
+#[derive(Message)]
+#[rtype(result = "Result<bool, AppError>")]
+pub struct SignOut {
+    pub notice: crate::protocol::NoticeFrame,
+}

@@ -8,6 +8,7 @@ pub mod agent;
 pub mod call;
 pub mod controls;
 pub mod distributor;
+pub mod floor;
 pub mod ids;
 pub mod messages;
 pub mod messaging;
@@ -465,6 +466,7 @@ impl Engine {
         };
         let consultations = self.my_consultations_today(agent_id, rt.brand.tz())?;
         let reservations = self.reservations_view(&entry.public)?;
+        let notices = self.notices_today(&entry.public, 10)?;
         let b = &rt.brand;
         Ok(Hello {
             agent: entry.public.clone(),
@@ -485,12 +487,11 @@ impl Engine {
                     ..consultations
                 },
                 reservations,
+                notices,
             },
         })
     }
 
-    /// Opens (`on`) or closes a desk socket's agent list (`agents.watch`); answers with how
-    /// many rows the list holds. The rows come as an `agents` frame `reset: true`.
     /// Opens or closes a socket's wallboard (managers only: `forbidden` for agents).
     pub async fn watch_wallboard(
         &self,
@@ -533,6 +534,8 @@ impl Engine {
         }
     }
 
+    /// Opens (`on`) or closes a desk socket's agent list (`agents.watch`); answers with how
+    /// many rows the list holds. The rows come as an `agents` frame `reset: true`.
     pub async fn watch_agents(
         &self,
         agent: &AgentPublic,

@@ -157,6 +157,7 @@ impl Store {
                 tables::REALTIME,
                 tables::AGENT_DAYS,
                 tables::AUDIT,
+                tables::NOTICES,
                 tables::NOTE_DRAFTS,
             ] {
                 w.open_table(t)?;

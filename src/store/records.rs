@@ -713,6 +713,20 @@ pub fn audit(tx: &WriteTransaction, entry: &serde_json::Value) -> StoreResult<()
     put(tx, tables::AUDIT, &key, entry)
 }
 
+/// Stores a floor notice under a new id (returned).
+pub fn put_notice(tx: &WriteTransaction, n: &crate::domain::model::Notice) -> StoreResult<u64> {
+    let id = next_counter(tx, "notice")?;
+    let mut n = n.clone();
+    n.id = id;
+    put(
+        tx,
+        tables::NOTICES,
+        &format!("{:010}/{id:020}", n.brand_id),
+        &n,
+    )?;
+    Ok(id)
+}
+
 // ---- reads -----------------------------------------------------------------------------------
 
 impl Store {
@@ -1046,6 +1060,29 @@ impl Store {
 
     /// Audit entries from `from` (inclusive) to `to` (exclusive), oldest first, at most `max`
     /// of them, each with `keep` deciding whether it is wanted.
+    /// A brand's floor notices posted at or after `since`, newest first, at most `max`.
+    pub fn notices(
+        &self,
+        brand: BrandId,
+        since: chrono::DateTime<chrono::Utc>,
+        max: usize,
+    ) -> StoreResult<Vec<crate::domain::model::Notice>> {
+        self.read(|r| {
+            let t = r.open_table(tables::NOTICES)?;
+            let (a, b) = (format!("{brand:010}/"), format!("{brand:010}0"));
+            let mut out = Vec::new();
+            for row in t.range(a.as_str()..b.as_str())?.rev() {
+                let (_, v) = row?;
+                let n: crate::domain::model::Notice = dec(v.value())?;
+                if n.at < since || out.len() >= max {
+                    break;
+                }
+                out.push(n);
+            }
+            Ok(out)
+        })
+    }
+
     pub fn audit_entries(
         &self,
         from: chrono::DateTime<chrono::Utc>,

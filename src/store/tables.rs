@@ -60,6 +60,8 @@ pub const AGENT_DAYS: Json = TableDefinition::new("agent-days-0");
 pub const NOTE_DRAFTS: Json = TableDefinition::new("note-drafts-0");
 /// `"{rfc3339 utc}/{seq:010}"` → audit entry
 pub const AUDIT: Json = TableDefinition::new("audit-0");
+/// `"{brand:010}/{id:020}"` → Notice (공지: floor notices, newest last)
+pub const NOTICES: Json = TableDefinition::new("notices-0");
 
 pub const COUNTERS: TableDefinition<'static, &'static str, u64> =
     TableDefinition::new("counters-0");

@@ -10,6 +10,7 @@ mod crash;
 mod customers;
 mod desk;
 mod floor;
+mod floor_control;
 mod hardening;
 mod helpers;
 mod messages;

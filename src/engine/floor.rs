@@ -1,0 +1,200 @@
+//! Floor control by managers: set an agent's status (cause `forced_by_manager`, with the
+//! manager's note shown on the agent's desk), sign an agent out (after the call in hand; their
+//! sessions end), and floor notices (공지) to every desk or one service's agents, stored and
+//! shown as a banner. Every action is audited.
+
+use super::messages::{ForceStatus, SignOut};
+use super::Engine;
+use crate::domain::ledger::local_date;
+use crate::domain::model::{AgentId, AgentPublic, Notice};
+use crate::domain::status::Target;
+use crate::error::{AppError, AppResult};
+use crate::protocol::{NoticeFrame, NoticeKind, ServerMsg, StatusView};
+use crate::store;
+use serde_json::json;
+
+/// Why a signed-out agent's desks close.
+pub const REASON_SIGNED_OUT: &str = "매니저가 로그아웃했습니다 (signed out by a manager)";
+/// Longest manager's note and floor notice.
+pub const NOTE_MAX: usize = 200;
+pub const NOTICE_MAX: usize = 500;
+
+/// A required text of at most `max` characters, trimmed; the error names the field.
+pub fn required_text(field: &str, v: Option<&str>, max: usize) -> AppResult<String> {
+    let t = v.map(str::trim).unwrap_or_default();
+    if t.is_empty() {
+        return Err(AppError::invalid_fields(vec![(
+            field,
+            "내용을 입력하세요 (required)".into(),
+        )]));
+    }
+    if t.chars().count() > max {
+        return Err(AppError::invalid_fields(vec![(
+            field,
+            format!("{max}자까지입니다"),
+        )]));
+    }
+    Ok(t.to_string())
+}
+
+impl Engine {
+    /// An agent of the manager's brand (else not found).
+    fn brand_member(&self, by: &AgentPublic, id: AgentId) -> AppResult<AgentPublic> {
+        self.registry
+            .agent(id)
+            .map(|e| e.public)
+            .filter(|p| p.brand_id == by.brand_id)
+            .ok_or_else(|| AppError::not_found(format!("상담사 {id}이(가) 없습니다")))
+    }
+
+    fn manager_notice(&self, kind: NoticeKind, by: &AgentPublic, text: String) -> NoticeFrame {
+        NoticeFrame {
+            kind,
+            id: None,
+            text,
+            service: None,
+            by_name: by.name.clone(),
+            at: self.now(),
+            status: None,
+            reason: None,
+            after_call: false,
+        }
+    }
+
+    /// A manager sets an agent's status: now, or (during a call) as the status after it.
+    pub async fn force_status(
+        &self,
+        by: &AgentPublic,
+        id: AgentId,
+        target: Target,
+        note: String,
+    ) -> AppResult<StatusView> {
+        let who = self.brand_member(by, id)?;
+        let addr = self.agent_addr(who.id)?;
+        let mut notice = self.manager_notice(NoticeKind::StatusForced, by, note.clone());
+        notice.status = Some(target.status);
+        notice.reason = target.reason;
+        let view = addr.send(ForceStatus { target, notice }).await??;
+        let (now, by_id) = (self.now(), by.id);
+        self.store
+            .write(move |tx| {
+                store::audit(
+                    tx,
+                    &json!({"at": now, "by": by_id, "action": "agent.force_status", "agent": id,
+                            "status": target.status, "reason": target.reason, "note": note,
+                            "afterCall": view.next.is_some() && view.status != target.status}),
+                )
+            })
+            .await?;
+        Ok(view)
+    }
+
+    /// A manager signs an agent out: now (true), or once the call in hand and its wrap-up end
+    /// (false). Their sessions end then, so the desk does not sign back in.
+    pub async fn sign_out(&self, by: &AgentPublic, id: AgentId, note: String) -> AppResult<bool> {
+        let who = self.brand_member(by, id)?;
+        if who.id == by.id {
+            return Err(AppError::bad_request(
+                "자기 자신은 여기서 로그아웃할 수 없습니다 (use 로그아웃)",
+            ));
+        }
+        let addr = self.agent_addr(who.id)?;
+        let notice = self.manager_notice(NoticeKind::SignedOut, by, note.clone());
+        let now_out = addr.send(SignOut { notice }).await??;
+        if now_out {
+            // Already logged out (or just now): the sessions end at once.
+            self.end_sessions(id, None, None, REASON_SIGNED_OUT).await?;
+        }
+        let (now, by_id) = (self.now(), by.id);
+        self.store
+            .write(move |tx| {
+                store::audit(
+                    tx,
+                    &json!({"at": now, "by": by_id, "action": "agent.sign_out", "agent": id,
+                            "note": note, "afterCall": !now_out}),
+                )
+            })
+            .await?;
+        Ok(now_out)
+    }
+
+    /// Posts a floor notice: stored, audited, and shown at once on every desk of the brand (or
+    /// of the agents serving `service`).
+    pub async fn post_notice(
+        &self,
+        by: &AgentPublic,
+        text: String,
+        service: Option<String>,
+    ) -> AppResult<Notice> {
+        let rt = self.brand_rt(by.brand_id)?;
+        let service = service
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty());
+        if let Some(code) = &service {
+            if !rt.services.iter().any(|s| &s.code == code) {
+                return Err(AppError::invalid_fields(vec![(
+                    "service",
+                    format!("없는 서비스입니다: '{code}'"),
+                )]));
+            }
+        }
+        let draft = Notice {
+            id: 0,
+            brand_id: by.brand_id,
+            text,
+            service,
+            by: by.id,
+            by_name: by.name.clone(),
+            at: self.now(),
+        };
+        let stored = draft.clone();
+        let id = self
+            .store
+            .write(move |tx| {
+                let id = store::put_notice(tx, &stored)?;
+                store::audit(
+                    tx,
+                    &json!({"at": stored.at, "by": stored.by, "action": "notice.create",
+                            "notice": id, "service": stored.service, "text": stored.text}),
+                )?;
+                Ok(id)
+            })
+            .await?;
+        let notice = Notice { id, ..draft };
+        let frame = ServerMsg::Notice(Box::new(NoticeFrame::floor(&notice))).encode();
+        if let Some(ids) = self
+            .registry
+            .brand_agents
+            .get(&by.brand_id)
+            .map(|v| v.clone())
+        {
+            for a in ids {
+                let sees = self.registry.agent(a).is_some_and(|e| {
+                    e.public.role.is_manager() || notice.for_agent(&e.public.services)
+                });
+                if sees {
+                    self.registry.push_agent(a, &frame);
+                }
+            }
+        }
+        Ok(notice)
+    }
+
+    /// Today's floor notices an agent sees (managers: all), newest first.
+    pub fn notices_today(&self, me: &AgentPublic, max: usize) -> AppResult<Vec<Notice>> {
+        let rt = self.brand_rt(me.brand_id)?;
+        let tz = rt.brand.tz();
+        let today = local_date(self.now(), tz);
+        let start = today
+            .and_hms_opt(0, 0, 0)
+            .and_then(|t| t.and_local_timezone(tz).earliest())
+            .map(|t| t.with_timezone(&chrono::Utc))
+            .unwrap_or_else(|| self.now());
+        let all = self.store.notices(me.brand_id, start, 200)?;
+        Ok(all
+            .into_iter()
+            .filter(|n| me.role.is_manager() || n.for_agent(&me.services))
+            .take(max)
+            .collect())
+    }
+}

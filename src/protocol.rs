@@ -112,10 +112,13 @@ pub enum ClientRequest {
     WallboardWatch {},
     #[serde(rename = "wallboard.unwatch")]
     WallboardUnwatch {},
+    /// "Why am I not getting calls?" → ack `data`: RoutingWhy.
+    #[serde(rename = "routing.why")]
+    RoutingWhy {},
 }
 
 /// The request types a desk may send (for error messages).
-pub const CLIENT_TYPES: [&str; 16] = [
+pub const CLIENT_TYPES: [&str; 17] = [
     "status.set",
     "status.next",
     "call.answer",
@@ -132,6 +135,7 @@ pub const CLIENT_TYPES: [&str; 16] = [
     "agents.watch",
     "wallboard.watch",
     "wallboard.unwatch",
+    "routing.why",
 ];
 
 /// Decodes one request frame: its `id` (when it has a numeric one) and the request, or the
@@ -410,6 +414,33 @@ pub struct CallView {
     pub hold_s: i64,
     /// The ticket this call was transferred from (이관), if it was.
     pub transferred_from: Option<String>,
+}
+
+/// An agent's place in one service's line (the distributor's real state).
+#[derive(Debug, Clone, Serialize, PartialEq, TS)]
+#[ts(export)]
+#[serde(rename_all = "camelCase")]
+pub struct LinePlace {
+    pub service: String,
+    /// 1 = the next call of this service is mine.
+    pub position: u32,
+    /// Ready agents in this service's line.
+    pub ready: u32,
+    /// Calls waiting in it now.
+    pub waiting: u32,
+}
+
+/// "Why am I not getting calls?": the reason in plain Korean, from the agent's status and the
+/// distributor's lines.
+#[derive(Debug, Clone, Serialize, PartialEq, TS)]
+#[ts(export)]
+#[serde(rename_all = "camelCase")]
+pub struct RoutingWhy {
+    /// `logged_out`, `not_ready`, `aux`, `on_call`, `wrap_up`, `no_services`, `no_desk`,
+    /// `next`, `in_line`.
+    pub code: String,
+    pub text: String,
+    pub lines: Vec<LinePlace>,
 }
 
 /// What a `notice` frame tells.

@@ -217,3 +217,29 @@ impl Handler<QueuesChanged> for Distributor {
         self.queues = m.0;
     }
 }
+
+impl Handler<ExplainRouting> for Distributor {
+    type Result = MessageResult<ExplainRouting>;
+    fn handle(&mut self, m: ExplainRouting, _: &mut Context<Self>) -> Self::Result {
+        let Some(a) = self.ready.get(&m.agent_id) else {
+            return MessageResult(Vec::new());
+        };
+        let me = (a.since, m.agent_id);
+        let places = a
+            .services
+            .iter()
+            .map(|s| {
+                let lane = self.lanes.get(s);
+                crate::protocol::LinePlace {
+                    service: s.clone(),
+                    position: lane
+                        .map(|l| l.ready.range(..me).count() as u32 + 1)
+                        .unwrap_or(1),
+                    ready: lane.map(|l| l.ready.len() as u32).unwrap_or(0),
+                    waiting: lane.map(|l| l.waiting.len() as u32).unwrap_or(0),
+                }
+            })
+            .collect();
+        MessageResult(places)
+    }
+}

@@ -1,15 +1,16 @@
 //! Floor control by managers: set an agent's status (cause `forced_by_manager`, with the
 //! manager's note shown on the agent's desk), sign an agent out (after the call in hand; their
 //! sessions end), and floor notices (공지) to every desk or one service's agents, stored and
-//! shown as a banner. Every action is audited.
+//! shown as a banner. Every action is audited. Also "why am I not getting calls?"
+//! (`why_no_calls`), for the agent's ⓘ and the wallboard's row.
 
-use super::messages::{ForceStatus, SignOut};
+use super::messages::{ExplainRouting, ForceStatus, GetAgentView, SignOut};
 use super::Engine;
 use crate::domain::ledger::local_date;
 use crate::domain::model::{AgentId, AgentPublic, Notice};
-use crate::domain::status::Target;
+use crate::domain::status::{Status, Target};
 use crate::error::{AppError, AppResult};
-use crate::protocol::{NoticeFrame, NoticeKind, ServerMsg, StatusView};
+use crate::protocol::{LinePlace, NoticeFrame, NoticeKind, RoutingWhy, ServerMsg, StatusView};
 use crate::store;
 use serde_json::json;
 
@@ -38,6 +39,104 @@ pub fn required_text(field: &str, v: Option<&str>, max: usize) -> AppResult<Stri
 }
 
 impl Engine {
+    /// Why an agent is (not) getting calls, in plain Korean, from their status and the
+    /// distributor's lines.
+    pub async fn why_no_calls(&self, id: AgentId) -> AppResult<RoutingWhy> {
+        let entry = self
+            .registry
+            .agent(id)
+            .ok_or_else(|| AppError::not_found(format!("상담사 {id}이(가) 없습니다")))?;
+        let rt = self.brand_rt(entry.public.brand_id)?;
+        let (status, _) = entry.addr.send(GetAgentView).await?;
+        let name_of = |code: &str| {
+            rt.services
+                .iter()
+                .find(|s| s.code == code)
+                .map(|s| s.name.clone())
+                .unwrap_or_else(|| code.to_string())
+        };
+        let why = |code: &str, text: String, lines: Vec<LinePlace>| RoutingWhy {
+            code: code.into(),
+            text,
+            lines,
+        };
+        let next_hint = match status.next {
+            Some(n) => format!(" 통화 후에는 {}(으)로 바뀝니다.", n.status.label_ko()),
+            None => String::new(),
+        };
+        Ok(match status.status {
+            Status::LoggedOut => why(
+                "logged_out",
+                "로그아웃 상태라 전화가 오지 않습니다.".into(),
+                vec![],
+            ),
+            Status::Preparing => why(
+                "not_ready",
+                "상담준비 상태입니다. 대기로 바꾸면 전화를 받습니다.".into(),
+                vec![],
+            ),
+            Status::Aux => why(
+                "aux",
+                format!(
+                    "기타({}) 상태입니다. 대기로 바꾸면 전화를 받습니다.",
+                    status.reason.map(|r| r.label_ko()).unwrap_or("사유 없음")
+                ),
+                vec![],
+            ),
+            Status::Ringing | Status::OnCall | Status::Dialing => why(
+                "on_call",
+                format!("통화 중이라 새 전화가 오지 않습니다.{next_hint}"),
+                vec![],
+            ),
+            Status::WrapUp => why(
+                "wrap_up",
+                format!("후처리 중입니다. 후처리를 마치면 다음 전화를 받습니다.{next_hint}"),
+                vec![],
+            ),
+            Status::Ready if entry.public.services.is_empty() => why(
+                "no_services",
+                "대기 중이지만 배정된 서비스가 없어 전화가 오지 않습니다. 매니저에게 서비스 배정을 요청하세요.".into(),
+                vec![],
+            ),
+            Status::Ready if !self.registry.has_sessions(id) => why(
+                "no_desk",
+                "대기 상태지만 열린 데스크가 없습니다. 곧 상담준비로 바뀝니다.".into(),
+                vec![],
+            ),
+            Status::Ready => {
+                let lines = rt.distributor.send(ExplainRouting { agent_id: id }).await?;
+                let parts: Vec<String> = lines
+                    .iter()
+                    .map(|l| {
+                        format!(
+                            "{} {}번째 순서(대기 상담사 {}명), 대기콜 {}건",
+                            name_of(&l.service),
+                            l.position,
+                            l.ready,
+                            l.waiting
+                        )
+                    })
+                    .collect();
+                let first = lines.iter().any(|l| l.position == 1 && l.waiting > 0);
+                if first {
+                    why(
+                        "next",
+                        format!("곧 연결됩니다: {}.", parts.join(" · ")),
+                        lines,
+                    )
+                } else {
+                    let none_waiting = lines.iter().all(|l| l.waiting == 0);
+                    let lead = if none_waiting {
+                        "대기 중입니다. 지금은 기다리는 전화가 없습니다"
+                    } else {
+                        "대기 중입니다. 앞 순서 상담사가 먼저 받습니다"
+                    };
+                    why("in_line", format!("{lead}: {}.", parts.join(" · ")), lines)
+                }
+            }
+        })
+    }
+
     /// An agent of the manager's brand (else not found).
     fn brand_member(&self, by: &AgentPublic, id: AgentId) -> AppResult<AgentPublic> {
         self.registry

@@ -411,3 +411,11 @@ pub struct ForceStatus {
 pub struct SignOut {
     pub notice: crate::protocol::NoticeFrame,
 }
+
+/// Where an agent stands in the distributor's lines: per service they serve, their place among
+/// the ready agents (1 = next) and the calls waiting. Empty when the agent is not in line.
+#[derive(Message)]
+#[rtype(result = "Vec<crate::protocol::LinePlace>")]
+pub struct ExplainRouting {
+    pub agent_id: AgentId,
+}

@@ -318,6 +318,7 @@ async fn run(
             engine.watch_wallboard(&agent, session, true).await?;
             Ok(None)
         }
+        ClientRequest::RoutingWhy {} => Ok(to_json(engine.why_no_calls(agent.id).await?)),
         ClientRequest::WallboardUnwatch {} => {
             engine.watch_wallboard(&agent, session, false).await?;
             Ok(None)

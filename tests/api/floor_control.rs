@@ -209,3 +209,57 @@ async fn a_floor_notice_reaches_its_service_and_is_kept_for_later_desks() {
     let (_, audit) = app.get("/api/admin/audit?kind=notice", Some(&boss)).await;
     assert_eq!(audit["items"].as_array().unwrap().len(), 2);
 }
+
+#[actix_rt::test]
+async fn why_am_i_not_getting_calls_reads_the_real_state() {
+    let app = spawn_app().await;
+    let boss = app.login("boss").await;
+    let mut kim = app.desk("kim").await;
+    let mut lee = app.desk("lee").await;
+    let w = why(&mut kim).await;
+    assert_eq!(w["code"], "not_ready", "{w}");
+    assert!(w["text"].as_str().unwrap().contains("상담준비"));
+    kim.ok(json!({"type": "status.set", "status": "aux", "reason": "meal"}))
+        .await;
+    let w = why(&mut kim).await;
+    assert_eq!(w["code"], "aux");
+    assert!(w["text"].as_str().unwrap().contains("식사"), "{w}");
+    // Lee ready first, then Kim: Kim is second in both lines, nothing waiting.
+    lee.set("ready").await;
+    app.clock.advance_secs(5);
+    kim.set("ready").await;
+    let w = why(&mut kim).await;
+    assert_eq!(w["code"], "in_line", "{w}");
+    let lines = w["lines"].as_array().unwrap();
+    assert_eq!(lines.len(), 2);
+    assert!(lines
+        .iter()
+        .all(|l| l["position"] == 2 && l["waiting"] == 0 && l["ready"] == 2));
+    assert!(
+        w["text"].as_str().unwrap().contains("대표번호 2번째 순서"),
+        "{w}"
+    );
+    assert!(w["text"]
+        .as_str()
+        .unwrap()
+        .contains("기다리는 전화가 없습니다"));
+    // The manager asks about Lee: first in line.
+    let (s, w) = app.get("/api/wallboard/agents/2/why", Some(&boss)).await;
+    assert_eq!(s, 200);
+    assert_eq!(w["lines"][0]["position"], 1);
+    let (s, _) = app
+        .get("/api/wallboard/agents/2/why", Some(&kim.token))
+        .await;
+    assert_eq!(s, 403);
+    let (s, _) = app.get("/api/wallboard/agents/20/why", Some(&boss)).await;
+    assert_eq!(s, 404);
+    // On a call.
+    let (call, _) = app.answered_call(&mut lee, "main", "010-4000-0009").await;
+    let (_, w) = app.get("/api/routing/why", Some(&lee.token)).await;
+    assert_eq!(w["code"], "on_call");
+    lee.ok(json!({"type": "call.hangup", "callId": call})).await;
+}
+
+async fn why(d: &mut Desk) -> serde_json::Value {
+    d.ok(json!({"type": "routing.why"})).await["data"].clone()
+}

@@ -19,6 +19,7 @@ pub mod hashing;
 pub mod health;
 pub mod messages;
 pub mod orders;
+pub mod reports;
 pub mod reservations;
 pub mod sessions;
 pub mod stats;
@@ -147,6 +148,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     stats::configure(cfg);
     wallboard::configure(cfg);
     floor::configure(cfg);
+    reports::configure(cfg);
     agents::configure(cfg);
     templates::configure(cfg);
     orders::configure(cfg);

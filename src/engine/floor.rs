@@ -6,7 +6,7 @@
 
 use super::messages::{ExplainRouting, ForceStatus, GetAgentView, SignOut};
 use super::Engine;
-use crate::domain::ledger::local_date;
+use crate::domain::ledger::{local_date, start_of_day};
 use crate::domain::model::{AgentId, AgentPublic, Notice};
 use crate::domain::status::{Status, Target};
 use crate::error::{AppError, AppResult};
@@ -283,12 +283,7 @@ impl Engine {
     pub fn notices_today(&self, me: &AgentPublic, max: usize) -> AppResult<Vec<Notice>> {
         let rt = self.brand_rt(me.brand_id)?;
         let tz = rt.brand.tz();
-        let today = local_date(self.now(), tz);
-        let start = today
-            .and_hms_opt(0, 0, 0)
-            .and_then(|t| t.and_local_timezone(tz).earliest())
-            .map(|t| t.with_timezone(&chrono::Utc))
-            .unwrap_or_else(|| self.now());
+        let start = start_of_day(local_date(self.now(), tz), tz);
         let all = self.store.notices(me.brand_id, start, 200)?;
         Ok(all
             .into_iter()

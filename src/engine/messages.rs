@@ -419,3 +419,8 @@ pub struct SignOut {
 pub struct ExplainRouting {
     pub agent_id: AgentId,
 }
+
+/// Every agent's day so far (today, the open status counted up to now), for the daily report.
+#[derive(Message)]
+#[rtype(result = "(chrono::NaiveDate, Vec<(AgentId, crate::domain::ledger::AgentDay)>)")]
+pub struct GetAgentDays;

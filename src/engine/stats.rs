@@ -1058,3 +1058,17 @@ impl Handler<GetWallboard> for StatsActor {
         MessageResult(self.board_view(true))
     }
 }
+
+impl Handler<GetAgentDays> for StatsActor {
+    type Result = MessageResult<GetAgentDays>;
+    fn handle(&mut self, _: GetAgentDays, _: &mut Context<Self>) -> Self::Result {
+        let now = self.engine.now();
+        self.rollover(now);
+        let days = self
+            .agents
+            .iter()
+            .map(|(id, t)| (*id, self.today(t, now)))
+            .collect();
+        MessageResult((self.date, days))
+    }
+}

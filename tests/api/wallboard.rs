@@ -254,3 +254,84 @@ async fn the_days_figures_survive_a_restart() {
     });
     check_day(&after);
 }
+
+#[actix_rt::test]
+async fn the_daily_report_counts_the_same_day_by_service_and_by_agent_in_json_csv_and_xlsx() {
+    let app = spawn_app().await;
+    let boss = app.login("boss").await;
+    let (kim, _lee, _park) = scripted_day(&app).await;
+    let (s, r) = app.get("/api/reports/daily?by=service", Some(&boss)).await;
+    assert_eq!(s, 200, "{r}");
+    assert_eq!(r["date"], "2026-11-23");
+    // The report's rows are the board's services (same definitions, same sums).
+    let board = json!({"services": r["rows"], "intervals": r["intervals"]});
+    check_day(&board);
+    assert_eq!(r["total"]["offered"], 6);
+    assert_eq!(r["total"]["serviceLevel"], 40.0);
+    // CSV: Korean headers with the keys, one row per service and a total.
+    let res = client()
+        .get(app.url("/api/reports/daily?by=service&format=csv&date=2026-11-23"))
+        .insert_header(("Authorization", format!("Bearer {boss}")))
+        .send()
+        .await;
+    let mut res = res.unwrap();
+    assert_eq!(res.status().as_u16(), 200);
+    let body = res.body().await.unwrap();
+    let text = String::from_utf8(body[3..].to_vec()).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(
+        lines[0].starts_with("서비스 코드(code),서비스(name),인입(offered)"),
+        "{}",
+        lines[0]
+    );
+    assert!(lines[0].contains("서비스레벨(%)(serviceLevel)"));
+    assert_eq!(lines[1], "main,대표번호,5,2,2,1,1,25.0,50.0,50.0,16.5,95.0");
+    assert_eq!(lines[3], ",전체,6,3,2,1,2,40.0,60.0,40.0,11.7,73.3");
+    // xlsx: the same table, read back.
+    let mut res = client()
+        .get(app.url("/api/reports/daily?by=service&format=xlsx"))
+        .insert_header(("Authorization", format!("Bearer {boss}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 200);
+    let bytes = res.body().limit(1 << 22).await.unwrap().to_vec();
+    use calamine::Reader;
+    let mut wb: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+    let sheet = wb.worksheet_range("서비스별").unwrap();
+    let cell = |r: u32, c: u32| sheet.get_value((r, c)).map(|v| v.to_string());
+    assert_eq!(cell(0, 5).as_deref(), Some("단순포기"));
+    assert_eq!(cell(1, 1).as_deref(), Some("대표번호"));
+    assert_eq!(cell(1, 2).as_deref(), Some("5"));
+    assert_eq!(cell(1, 7).as_deref(), Some("25"));
+    assert!(wb.worksheet_range("30분 간격").is_ok());
+    // By agent: Kim's day.
+    let (s, r) = app.get("/api/reports/daily?by=agent", Some(&boss)).await;
+    assert_eq!(s, 200);
+    let k = r["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["login"] == "kim")
+        .unwrap();
+    assert_eq!(k["figures"]["callsIn"], 1);
+    assert_eq!(k["figures"]["talkTotalS"], 100);
+    assert_eq!(k["figures"]["wrapUpS"], 20);
+    // Refusals.
+    for (q, code) in [
+        ("by=team", 400),
+        ("format=pdf", 400),
+        ("date=2026-13-01", 400),
+        ("date=2030-01-01", 400),
+        ("colour=red", 400),
+    ] {
+        let (s, v) = app
+            .get(&format!("/api/reports/daily?{q}"), Some(&boss))
+            .await;
+        assert_eq!(s, code, "{q}: {v}");
+        assert!(v["error"]["message"].is_string());
+    }
+    let (s, _) = app.get("/api/reports/daily", Some(&kim.token)).await;
+    assert_eq!(s, 403);
+}

@@ -233,6 +233,7 @@ pub fn seed_load(store: &Store, agents: u32, real_hash: bool) -> Result<bool, St
         max_attempts: 3,
         session_idle_h: 12,
         session_max_days: 7,
+        wallboard: Default::default(),
     };
     let codes = ["main", "order", "return"];
     let names = ["대표번호", "주문/배송 문의", "반품/교환"];

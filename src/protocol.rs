@@ -604,9 +604,9 @@ pub struct WallboardView {
     pub as_of: DateTime<Utc>,
     pub services: Vec<ServiceTile>,
     pub agents: Vec<BoardAgent>,
-    /// Agents no longer on the board (deactivated).
-    pub removed: Vec<AgentId>,
     pub intervals: Vec<IntervalRow>,
+    /// The brand's colour thresholds (with every board).
+    pub settings: crate::domain::model::WallboardSettings,
 }
 
 /// One agent in the 상담중 / 전체 lists.

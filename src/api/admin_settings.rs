@@ -36,6 +36,7 @@ fn view(b: &Brand) -> Value {
         "maxAttempts": b.max_attempts,
         "sessionIdleH": b.session_idle_h,
         "sessionMaxDays": b.session_max_days,
+        "wallboard": b.wallboard,
         "mall": super::admin_links::mall_view(b.mall.as_ref()),
         "messaging": super::admin_links::messaging_view(b.messaging.as_ref()),
     })
@@ -107,7 +108,7 @@ fn apply(b: &mut Brand, body: &Map<String, Value>) -> Vec<(&'static str, String)
             }
         })
     };
-    const KEYS: [&str; 13] = [
+    const KEYS: [&str; 14] = [
         "name",
         "timezone",
         "ringTimeoutS",
@@ -121,6 +122,7 @@ fn apply(b: &mut Brand, body: &Map<String, Value>) -> Vec<(&'static str, String)
         "maxAttempts",
         "sessionIdleH",
         "sessionMaxDays",
+        "wallboard",
     ];
     for k in body.keys() {
         if !KEYS.contains(&k.as_str()) && !matches!(k.as_str(), "id" | "mall" | "messaging") {
@@ -172,6 +174,52 @@ fn apply(b: &mut Brand, body: &Map<String, Value>) -> Vec<(&'static str, String)
     }
     if let Some(v) = int("sessionMaxDays", 1, 90, &mut errs) {
         b.session_max_days = v;
+    }
+    if let Some(v) = body.get("wallboard") {
+        match v.as_object() {
+            None => errs.push(("wallboard", "객체여야 합니다".into())),
+            Some(w) => {
+                let mut next = b.wallboard;
+                let mut num = |key: &str, lo: u32, hi: u32, slot: &mut u32| match w.get(key) {
+                    None => {}
+                    Some(v) => match v
+                        .as_u64()
+                        .filter(|n| (u64::from(lo)..=u64::from(hi)).contains(n))
+                    {
+                        Some(n) => *slot = n as u32,
+                        None => errs.push((
+                            "wallboard",
+                            format!("{key}: {lo}~{hi} 사이의 정수여야 합니다"),
+                        )),
+                    },
+                };
+                num("answerRateGreen", 1, 100, &mut next.answer_rate_green);
+                num("answerRateYellow", 0, 100, &mut next.answer_rate_yellow);
+                num("waitingWarn", 1, 10_000, &mut next.waiting_warn);
+                num("longestWaitWarnS", 1, 3_600, &mut next.longest_wait_warn_s);
+                num("auxWarnMin", 1, 480, &mut next.aux_warn_min);
+                for k in w.keys() {
+                    if ![
+                        "answerRateGreen",
+                        "answerRateYellow",
+                        "waitingWarn",
+                        "longestWaitWarnS",
+                        "auxWarnMin",
+                    ]
+                    .contains(&k.as_str())
+                    {
+                        errs.push(("wallboard", format!("모르는 항목입니다: {k}")));
+                    }
+                }
+                if next.answer_rate_yellow >= next.answer_rate_green {
+                    errs.push((
+                        "wallboard",
+                        "answerRateYellow는 answerRateGreen보다 낮아야 합니다".into(),
+                    ));
+                }
+                b.wallboard = next;
+            }
+        }
     }
     if let Some(v) = body.get("mall") {
         if let Some(link) = super::admin_links::parse_mall(v, b.mall.as_ref(), &mut errs) {

@@ -75,6 +75,36 @@ pub struct Brand {
     /// Days a session lives at most, used or not (default 7).
     #[serde(default = "default_session_max_days")]
     pub session_max_days: u32,
+    /// The wallboard's colour thresholds.
+    #[serde(default)]
+    pub wallboard: WallboardSettings,
+}
+
+/// When the wallboard colours a figure: 응대율 green at or above `answerRateGreen`, yellow at
+/// or above `answerRateYellow`, red below; waiting calls, the longest wait and time in 기타
+/// warn past their limits (service level below a service's own target, wrap-up past the
+/// service's limit).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+#[serde(rename_all = "camelCase")]
+pub struct WallboardSettings {
+    pub answer_rate_green: u32,
+    pub answer_rate_yellow: u32,
+    pub waiting_warn: u32,
+    pub longest_wait_warn_s: u32,
+    pub aux_warn_min: u32,
+}
+
+impl Default for WallboardSettings {
+    fn default() -> Self {
+        WallboardSettings {
+            answer_rate_green: 85,
+            answer_rate_yellow: 70,
+            waiting_warn: 5,
+            longest_wait_warn_s: 60,
+            aux_warn_min: 15,
+        }
+    }
 }
 
 fn default_session_idle_h() -> u32 {
@@ -139,6 +169,7 @@ impl Brand {
             max_attempts: default_max_attempts(),
             session_idle_h: default_session_idle_h(),
             session_max_days: default_session_max_days(),
+            wallboard: WallboardSettings::default(),
         }
     }
 

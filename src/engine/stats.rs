@@ -612,8 +612,8 @@ impl StatsActor {
             as_of: now,
             services: tiles,
             agents,
-            removed: Vec::new(),
             intervals,
+            settings: self.brand.wallboard,
         }
     }
 

@@ -1161,8 +1161,12 @@ fn the_security_doc_states_every_limit_as_the_code_has_it() {
             ws::RATE_GRACE
         ),
         format!(
-            "| Socket output not yet sent | {} MiB per socket |",
+            "| Socket output not yet sent | {} MiB per socket of event frames;",
             mib(registry::MAX_PENDING_BYTES)
+        ),
+        format!(
+            "| A desk that stops reading | {} s without taking any output |",
+            registry::MAX_BEHIND_MS / 1000
         ),
         format!("| Client silence | {} s |", ws::CLIENT_TIMEOUT.as_secs()),
         format!(

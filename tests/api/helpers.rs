@@ -111,6 +111,7 @@ pub fn seed(
         max_attempts: 3,
         session_idle_h: 12,
         session_max_days: 7,
+        wallboard: Default::default(),
     };
     let svc = |b, code: &str, name: &str| Service::new(b, code, name);
     let agent = |id, b, login: &str, name: &str, ext: &str, role, services: &[&str]| Agent {

@@ -335,3 +335,38 @@ async fn the_daily_report_counts_the_same_day_by_service_and_by_agent_in_json_cs
     let (s, _) = app.get("/api/reports/daily", Some(&kim.token)).await;
     assert_eq!(s, 403);
 }
+
+#[actix_rt::test]
+async fn colour_thresholds_are_brand_settings_checked_and_on_the_board() {
+    let app = spawn_app().await;
+    let boss = app.login("boss").await;
+    let (_, b) = app.get("/api/wallboard", Some(&boss)).await;
+    assert_eq!(b["settings"]["answerRateGreen"], 85, "Korean default bands");
+    assert_eq!(b["settings"]["answerRateYellow"], 70);
+    let (s, v) = app
+        .put(
+            "/api/admin/settings",
+            &boss,
+            json!({"wallboard": {"answerRateGreen": 90, "answerRateYellow": 80, "waitingWarn": 3,
+                                 "longestWaitWarnS": 30, "auxWarnMin": 10}}),
+        )
+        .await;
+    assert_eq!(s, 200, "{v}");
+    let (_, b) = app.get("/api/wallboard", Some(&boss)).await;
+    assert_eq!(b["settings"]["answerRateGreen"], 90);
+    assert_eq!(b["settings"]["auxWarnMin"], 10);
+    let (s, v) = app
+        .put(
+            "/api/admin/settings",
+            &boss,
+            json!({"wallboard": {"answerRateGreen": 60, "answerRateYellow": 70}}),
+        )
+        .await;
+    assert_eq!(s, 400, "yellow above green");
+    assert!(v["error"]["fields"].to_string().contains("wallboard"));
+    let (_, b) = app.get("/api/wallboard", Some(&boss)).await;
+    assert_eq!(
+        b["settings"]["answerRateGreen"], 90,
+        "a refused form changes nothing"
+    );
+}

@@ -7,11 +7,13 @@ import type { ConsultationsView } from "./ConsultationsView";
 import type { EndedBy } from "./EndedBy";
 import type { Hello } from "./Hello";
 import type { Message } from "./Message";
+import type { NoticeFrame } from "./NoticeFrame";
 import type { QueueView } from "./QueueView";
 import type { ReservationsView } from "./ReservationsView";
 import type { ServiceView } from "./ServiceView";
 import type { StatsView } from "./StatsView";
 import type { StatusView } from "./StatusView";
+import type { WallboardView } from "./WallboardView";
 import type { JsonValue } from "./serde_json/JsonValue";
 
 export type ServerMsg = { "type": "hello" } & Hello | { "type": "ack", id: number, data?: JsonValue, } | { "type": "error", id: number | null, code: string, message: string, } | { "type": "agent.status" } & StatusView | { "type": "call.offered" } & CallView | { "type": "call.connected" } & CallView | { "type": "call.updated" } & CallView | { "type": "call.ended", callId: number, ticketId: string, externalId?: string, 
@@ -23,4 +25,4 @@ by: EndedBy, outcome: CallOutcome,
 /**
  * Whether the agent now is in wrap-up for this call.
  */
-wrapUp: boolean, } | { "type": "agents" } & AgentsView | { "type": "queue" } & QueueView | { "type": "stats" } & StatsView | { "type": "consultations" } & ConsultationsView | { "type": "reservations" } & ReservationsView | { "type": "message" } & Message | { "type": "pong", } | { "type": "services", items: Array<ServiceView>, } | { "type": "brand" } & BrandView;
+wrapUp: boolean, } | { "type": "agents" } & AgentsView | { "type": "queue" } & QueueView | { "type": "stats" } & StatsView | { "type": "consultations" } & ConsultationsView | { "type": "reservations" } & ReservationsView | { "type": "message" } & Message | { "type": "pong", } | { "type": "services", items: Array<ServiceView>, } | { "type": "brand" } & BrandView | { "type": "wallboard" } & WallboardView | { "type": "notice" } & NoticeFrame;

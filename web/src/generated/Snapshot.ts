@@ -5,6 +5,7 @@ import type { BrandView } from "./BrandView";
 import type { CallView } from "./CallView";
 import type { ConsultationsView } from "./ConsultationsView";
 import type { NoteView } from "./NoteView";
+import type { Notice } from "./Notice";
 import type { QueueView } from "./QueueView";
 import type { ReservationsView } from "./ReservationsView";
 import type { ServiceView } from "./ServiceView";
@@ -31,4 +32,8 @@ agents: Array<AgentRow>,
 /**
  * 상담중 N, 전체 N and how many agents are in each status.
  */
-agentCounts: AgentCounts, consultations: ConsultationsView, reservations: ReservationsView, };
+agentCounts: AgentCounts, consultations: ConsultationsView, reservations: ReservationsView, 
+/**
+ * Today's floor notices for this agent, newest first (at most 10).
+ */
+notices: Array<Notice>, };

@@ -32,6 +32,9 @@ pub struct Settings {
     pub snapshot_interval_ms: u64,
     /// Seconds a ready agent with no open desk stays ready before being set to 상담준비.
     pub disconnect_grace_s: u64,
+    /// The store's page cache, MiB (redb's own default is 1 GiB, which a busy server fills and
+    /// keeps: chosen deliberately).
+    pub store_cache_mib: usize,
 }
 
 impl Default for Settings {
@@ -49,6 +52,7 @@ impl Default for Settings {
             dial_timeout_s: 45,
             snapshot_interval_ms: 1000,
             disconnect_grace_s: 30,
+            store_cache_mib: crate::store::DEFAULT_CACHE_MIB,
         }
     }
 }
@@ -67,6 +71,7 @@ pub struct FileSettings {
     pub demo_dir: Option<PathBuf>,
     pub dial_timeout_s: Option<u64>,
     pub disconnect_grace_s: Option<u64>,
+    pub store_cache_mib: Option<usize>,
 }
 
 /// What the command line (and clap's env fallbacks) gave.
@@ -131,6 +136,9 @@ impl Settings {
     }
 
     fn apply_file(&mut self, f: FileSettings) {
+        if let Some(v) = f.store_cache_mib {
+            self.store_cache_mib = v.max(8);
+        }
         if let Some(v) = f.listen {
             self.listen = v;
         }

@@ -269,6 +269,7 @@ async fn socket_ticket(state: web::Data<AppState>, who: Authed) -> AppResult<Htt
 }
 
 /// The desk socket: `?ticket=` (one-time), `?token=` (the contract) or the header.
+/// `&mode=board` opens a socket for the wallboard page: it does not sign the person in.
 async fn socket(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -295,7 +296,8 @@ async fn socket(
     } else {
         authenticate(&req)?
     };
-    crate::ws::start(state.engine.clone(), who.0, who.1, &req, stream)
+    let signs_in = q.get("mode").map(String::as_str) != Some("board");
+    crate::ws::start(state.engine.clone(), who.0, who.1, signs_in, &req, stream)
 }
 
 #[cfg(test)]

@@ -1,5 +1,6 @@
 //! `DeskSession`: one actor per desk socket (actix-web-actors, confined to this module). On
-//! connect it registers with the registry, logs the agent in (상담준비) if logged out, and sends
+//! connect it registers with the registry, logs the agent in (상담준비) if logged out (not for
+//! the wallboard page's socket, `mode=board`), and sends
 //! `hello` with everything the desk shows; then it forwards pushed frames with a per-connection
 //! `seq` and answers each request with `ack` or `error`.
 //!
@@ -67,6 +68,8 @@ pub struct DeskSession {
     bucket: TokenBucket,
     /// Requests refused in a row for going over the rate.
     refused: u32,
+    /// Whether opening this socket signs the person in (a desk); the wallboard's does not.
+    signs_in: bool,
 }
 
 /// Upgrades an authenticated request to a desk socket.
@@ -74,10 +77,12 @@ pub fn start(
     engine: Engine,
     agent: AgentPublic,
     token: String,
+    signs_in: bool,
     req: &HttpRequest,
     stream: web::Payload,
 ) -> Result<HttpResponse, actix_web::Error> {
     let session = DeskSession {
+        signs_in,
         engine,
         agent,
         token,
@@ -355,12 +360,15 @@ impl Actor for DeskSession {
         });
         let engine = self.engine.clone();
         let agent_id = self.agent.id;
+        let signs_in = self.signs_in;
         // Nothing else is handled until `hello` is out: pushes wait in the mailbox behind it.
         ctx.wait(
             async move {
                 let addr = engine.agent_addr(agent_id)?;
                 addr.send(SessionsChanged { open }).await?;
-                addr.send(Login).await?;
+                if signs_in {
+                    addr.send(Login).await?;
+                }
                 engine.hello(agent_id).await
             }
             .into_actor(self)

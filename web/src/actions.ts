@@ -8,6 +8,7 @@ import { api, setToken, ApiError } from "./api";
 import { applyFrame, deskStore, emptyDesk } from "./desk";
 import { createStore } from "./store";
 import { DeskSocket, RequestError, SessionEnded } from "./socket";
+import type { RoutingWhy } from "./generated/RoutingWhy";
 import type { StatusView } from "./generated/StatusView";
 import { followDesk, noteStore, type NoteState } from "./note";
 import { label, langStore } from "./i18n";
@@ -230,6 +231,8 @@ export function clearNext(): Promise<unknown> {
   return send({ type: "status.next", status: null });
 }
 
+/** "Why am I not getting calls?" from the server's real state. */
+export const whyNoCalls = () => send<RoutingWhy>({ type: "routing.why" });
 export const answer = (callId: number) => send({ type: "call.answer", callId });
 export const hangup = (callId: number) => send({ type: "call.hangup", callId });
 export const dial = (number: string) => send<{ callId: number; ticketId: string }>({ type: "call.dial", number });

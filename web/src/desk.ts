@@ -8,6 +8,8 @@ import type { BrandView } from "./generated/BrandView";
 import type { CallView } from "./generated/CallView";
 import type { ConsultationSummary } from "./generated/ConsultationSummary";
 import type { Message } from "./generated/Message";
+import type { Notice } from "./generated/Notice";
+import type { NoticeFrame } from "./generated/NoticeFrame";
 import type { QueueView } from "./generated/QueueView";
 import type { ReservationsView } from "./generated/ReservationsView";
 import type { ServerMsg } from "./generated/ServerMsg";
@@ -41,6 +43,10 @@ export interface DeskState {
   lastEnded: { callId: number; ticketId: string; by: string; outcome: string } | null;
   /** The latest delivery result of a message I sent (history panels reload on it). */
   lastMessage: Message | null;
+  /** Today's floor notices (공지) for me, newest first. */
+  floorNotices: Notice[];
+  /** The latest thing a manager did to me (status set, signed out), with their note. */
+  managerNotice: NoticeFrame | null;
 }
 
 export const emptyDesk: DeskState = {
@@ -60,6 +66,8 @@ export const emptyDesk: DeskState = {
   clockOffsetMs: 0,
   lastEnded: null,
   lastMessage: null,
+  floorNotices: [],
+  managerNotice: null,
 };
 
 export const deskStore = createStore<DeskState>(emptyDesk);
@@ -102,8 +110,26 @@ export function applyFrame(s: DeskState, f: ServerMsg, now: number = Date.now())
           total: snap.consultations.total,
         },
         reservations: snap.reservations,
+        floorNotices: snap.notices,
         clockOffsetMs: new Date(snap.serverTime).getTime() - now,
       };
+    }
+    case "notice": {
+      const { type: _n, ...frame } = f as ServerMsg & { seq?: number };
+      void _n;
+      const clean = { ...frame } as NoticeFrame & { seq?: number };
+      delete clean.seq;
+      if (clean.kind !== "floor") return { ...s, managerNotice: clean };
+      const n: Notice = {
+        id: Number(clean.id ?? 0),
+        brandId: s.agent?.brandId ?? 0,
+        text: clean.text,
+        service: clean.service,
+        by: 0,
+        byName: clean.byName,
+        at: clean.at,
+      };
+      return { ...s, floorNotices: [n, ...s.floorNotices.filter((x) => x.id !== n.id)].slice(0, 10) };
     }
     case "agent.status": {
       const { type: _type, ...status } = f as ServerMsg & { seq?: number };

@@ -67,6 +67,9 @@ export function AdminPage({ onLoggedOut }: { onLoggedOut: () => void }) {
           </span>
         </div>
         <div className="hdr-group hdr-right">
+          <a className="btn" href="/wallboard" data-testid="admin-to-wallboard">
+            {t("wallboard")}
+          </a>
           <a className="btn" href="/" data-testid="admin-to-desk">
             ← {t("appName")}
           </a>

@@ -1,16 +1,17 @@
 // Chooses the page by path: `/login` (or no token) the login page, `/` the desk, `/admin` the
-// admin console (managers); any other path a not-found page rather than the desk under a wrong
+// admin console and `/wallboard` the floor's wallboard (managers); any other path a not-found page rather than the desk under a wrong
 // address.
 
 import { useState } from "react";
 import { getToken } from "../api";
 import { useT } from "../i18n";
 import { AdminPage } from "../admin/AdminPage";
+import { WallboardPage } from "../wallboard/WallboardPage";
 import { Desk } from "./Desk";
 import { LoginPage } from "./LoginPage";
 
 /** Paths the app serves; everything else is not found. */
-const KNOWN = ["/", "/login", "/admin"];
+const KNOWN = ["/", "/login", "/admin", "/wallboard"];
 
 export function App() {
   const [token, setTokenState] = useState<string | null>(() => getToken());
@@ -25,14 +26,15 @@ export function App() {
     return (
       <LoginPage
         onLoggedIn={(t) => {
-          // Signed in from /admin: back to /admin; otherwise the desk.
-          if (path !== "/admin") history.replaceState(null, "", "/");
+          // Signed in from /admin or /wallboard: back there; otherwise the desk.
+          if (path !== "/admin" && path !== "/wallboard") history.replaceState(null, "", "/");
           setTokenState(t);
         }}
       />
     );
   }
   if (path === "/admin") return <AdminPage onLoggedOut={loggedOut} />;
+  if (path === "/wallboard") return <WallboardPage onLoggedOut={loggedOut} />;
   return (
     <Desk onLoggedOut={loggedOut} />
   );

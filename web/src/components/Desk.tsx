@@ -9,6 +9,7 @@ import { useT } from "../i18n";
 import { useStore } from "../store";
 import { ConsultationDetail } from "./ConsultationDetail";
 import { DialDialog } from "./DialDialog";
+import { FloorBanner } from "./FloorBanner";
 import { Header } from "./Header";
 import { LeftTab } from "./LeftTab";
 import { MessageDialog } from "./MessageDialog";
@@ -90,6 +91,7 @@ export function Desk({ onLoggedOut }: { onLoggedOut: () => void }) {
       {hasHello ? (
         <>
           <Header onDial={() => setDialOpen(true)} onReserve={() => setReserveOpen(true)} onMessage={() => setMessageOpen(true)} onOpenConsultation={setDetail} />
+          <FloorBanner />
           <div className="desk-body">
             <LeftTab />
             <MainWindow onOpenConsultation={setDetail} />

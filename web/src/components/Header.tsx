@@ -4,7 +4,8 @@
 
 import { useEffect, useRef, useState } from "react";
 import { createPortal } from "react-dom";
-import { chooseStatus, clearNext, logout } from "../actions";
+import { chooseStatus, clearNext, logout, whyNoCalls } from "../actions";
+import type { RoutingWhy } from "../generated/RoutingWhy";
 import { secondsSince, useNow } from "../clock";
 import { deskStore } from "../desk";
 import { AgentList } from "./AgentList";
@@ -16,7 +17,7 @@ import { ringVolumeStore, setRingVolume, testRing } from "../ring";
 import { useStore } from "../store";
 import { ReservationSummary } from "./Reservations";
 
-type Panel = "other" | "inService" | "all" | "cons" | "resv" | "help" | null;
+type Panel = "other" | "inService" | "all" | "cons" | "resv" | "help" | "why" | null;
 
 export function Header({
   onDial,
@@ -41,6 +42,7 @@ export function Header({
   const resv = useStore(deskStore, (s) => s.reservations);
   const [panel, setPanel] = useState<Panel>(null);
   const [accountOpen, setAccountOpen] = useState(false);
+  const [why, setWhy] = useState<RoutingWhy | null>(null);
   const online = useStore(deskStore, (s) => s.connection === "open");
   const offlineTitle = online ? undefined : t("offlineAction");
   const ref = useRef<HTMLElement>(null);
@@ -77,6 +79,31 @@ export function Header({
         <span className="timer" data-testid="status-timer">
           {mmss(secondsSince(status.since, now))}
         </span>
+        <div className="menu-anchor">
+          <button
+            className="why-btn"
+            data-testid="why-open"
+            title={t("whyNoCalls")}
+            aria-label={t("whyNoCalls")}
+            disabled={!online}
+            onClick={() => {
+              toggle("why");
+              setWhy(null);
+              whyNoCalls().then(
+                (w) => setWhy(w ?? null),
+                (e: unknown) => setWhy({ code: "error", text: e instanceof Error ? e.message : String(e), lines: [] }),
+              );
+            }}
+          >
+            ⓘ
+          </button>
+          {panel === "why" && (
+            <div className="menu why-panel" role="dialog" aria-label={t("whyNoCalls")} data-testid="why-panel">
+              <strong>{t("whyNoCalls")}</strong>
+              <p data-testid="why-text">{why ? why.text : "…"}</p>
+            </div>
+          )}
+        </div>
       </div>
 
       <div className="hdr-group buttons">
@@ -232,9 +259,14 @@ export function Header({
           )}
         </div>
         {agent.role !== "agent" && (
-          <a className="btn ghost" href="/admin" data-testid="admin-link">
-            {t("adminTitle")}
-          </a>
+          <>
+            <a className="btn ghost" href="/wallboard" data-testid="wallboard-link">
+              {t("wallboard")}
+            </a>
+            <a className="btn ghost" href="/admin" data-testid="admin-link">
+              {t("adminTitle")}
+            </a>
+          </>
         )}
         <button className="btn ghost" data-testid="lang-switch" onClick={() => setLang(lang === "ko" ? "en" : "ko")} title={t("language")}>
           {lang === "ko" ? "EN" : "한국어"}

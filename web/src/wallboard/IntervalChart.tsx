@@ -1,0 +1,69 @@
+// Today by 30-minute interval: offered, answered and abandoned as bars, the service level as a
+// line on its own 0–100 % axis (uPlot, canvas; redrawn when the intervals change, resized with
+// its box). Every interval of the working day is on the axis, not only those with calls.
+
+import { useEffect, useRef } from "react";
+import uPlot from "uplot";
+import "uplot/dist/uPlot.min.css";
+import type { IntervalRow } from "../generated/IntervalRow";
+import { useT } from "../i18n";
+
+/** Slots on the axis: 08:00 to 20:00 at least, wider when calls came earlier or later. */
+function slots(rows: IntervalRow[]): number[] {
+  const lo = Math.min(16, ...rows.map((r) => r.slot));
+  const hi = Math.max(39, ...rows.map((r) => r.slot));
+  return Array.from({ length: hi - lo + 1 }, (_, i) => lo + i);
+}
+
+export function IntervalChart({ rows, tv }: { rows: IntervalRow[]; tv: boolean }) {
+  const t = useT();
+  const box = useRef<HTMLDivElement>(null);
+  const plot = useRef<uPlot | null>(null);
+
+  useEffect(() => {
+    const el = box.current;
+    if (!el) return;
+    const xs = slots(rows);
+    const by = new Map(rows.map((r) => [r.slot, r]));
+    const data: uPlot.AlignedData = [
+      xs,
+      xs.map((x) => by.get(x)?.offered ?? 0),
+      xs.map((x) => by.get(x)?.answered ?? 0),
+      xs.map((x) => (by.get(x)?.abandoned ?? 0) + (by.get(x)?.shortAbandoned ?? 0)),
+      xs.map((x) => by.get(x)?.serviceLevel ?? null),
+    ];
+    const label = (x: number) => `${String(Math.floor((x * 30) / 60)).padStart(2, "0")}:${x % 2 ? "30" : "00"}`;
+    const font = tv ? "16px sans-serif" : "11px sans-serif";
+    const bars = uPlot.paths.bars!({ size: [0.28, 14], gap: 1 });
+    const opts: uPlot.Options = {
+      width: el.clientWidth || 600,
+      height: tv ? 260 : 170,
+      legend: { show: true },
+      cursor: { drag: { x: false, y: false } },
+      scales: { x: { time: false }, pct: { range: [0, 100] } },
+      axes: [
+        { values: (_u, vals) => vals.map((v) => (Number.isInteger(v) && v % 2 === 0 ? label(v) : "")), font, stroke: "#5b6475", grid: { show: false } },
+        { label: t("calls"), font, labelFont: font, stroke: "#5b6475", grid: { stroke: "#e4e7ec" } },
+        { scale: "pct", side: 1, label: "SL %", font, labelFont: font, stroke: "#5b6475", grid: { show: false } },
+      ],
+      series: [
+        { label: t("time"), value: (_u, v) => (v == null ? "" : label(v)) },
+        { label: t("offered"), fill: "rgba(83, 109, 158, 0.55)", stroke: "#536d9e", paths: bars, points: { show: false } },
+        { label: t("answered"), fill: "rgba(46, 139, 87, 0.65)", stroke: "#2e8b57", paths: bars, points: { show: false } },
+        { label: t("abandonedCount"), fill: "rgba(196, 69, 54, 0.65)", stroke: "#c44536", paths: bars, points: { show: false } },
+        { label: "SL %", scale: "pct", stroke: "#d08c00", width: 2, spanGaps: true },
+      ],
+    };
+    plot.current?.destroy();
+    plot.current = new uPlot(opts, data, el);
+    const ro = new ResizeObserver(() => plot.current?.setSize({ width: el.clientWidth, height: opts.height }));
+    ro.observe(el);
+    return () => {
+      ro.disconnect();
+      plot.current?.destroy();
+      plot.current = null;
+    };
+  }, [rows, tv, t]);
+
+  return <div className="interval-chart" ref={box} data-testid="wb-chart" aria-label={t("intervalChart")} role="img" />;
+}

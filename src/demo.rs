@@ -206,6 +206,8 @@ pub fn write_brand(
 }
 
 pub const LOAD_PASSWORD: &str = "load1234";
+/// Load agents `load0001`…`load0010` are managers (the load test's floor watchers).
+pub const LOAD_MANAGERS: u32 = 10;
 
 /// Seeds a load-test brand (부하테스트몰, services main/order/return) with `agents` agents
 /// `load0001`… (password `load1234`) into an empty store. One hash serves every load agent so
@@ -254,7 +256,12 @@ pub fn seed_load(store: &Store, agents: u32, real_hash: bool) -> Result<bool, St
             login: format!("load{i:04}"),
             name: format!("부하{i:04}"),
             extension: format!("{}", 10_000 + i),
-            role: Role::Agent,
+            // The first ten are managers: the load test's floor watchers open the wallboard.
+            role: if i <= LOAD_MANAGERS {
+                Role::Manager
+            } else {
+                Role::Agent
+            },
             services: codes.iter().map(|c| c.to_string()).collect(),
             password_hash: hash.clone(),
             full_view: false,

@@ -445,6 +445,15 @@ const ko = {
   reportBy: "기준",
   byService: "서비스별",
   byAgent: "상담사별",
+  slTarget: "서비스레벨 목표",
+  shortAbandonThreshold: "단순포기 기준",
+  shortAbandonHint: "이보다 빨리 끊은 콜은 포기율·서비스레벨에서 뺍니다",
+  setWallboard: "전광판 색 기준",
+  greenFrom: "초록 시작",
+  yellowFrom: "노랑 시작",
+  waitingWarn: "대기콜 경고 (건)",
+  longestWaitWarn: "최장대기 경고",
+  auxWarnMin: "기타 상태 경고 (분)",
 } as const;
 
 export type LabelKey = keyof typeof ko;
@@ -865,6 +874,15 @@ const en: Record<LabelKey, string> = {
   reportBy: "By",
   byService: "By service",
   byAgent: "By agent",
+  slTarget: "Service-level target",
+  shortAbandonThreshold: "Short-abandon threshold",
+  shortAbandonHint: "Calls hung up sooner are left out of the abandon rate and SL",
+  setWallboard: "Wallboard colours",
+  greenFrom: "green from",
+  yellowFrom: "yellow from",
+  waitingWarn: "Waiting calls: warn at",
+  longestWaitWarn: "Longest wait: warn from",
+  auxWarnMin: "Aux: warn after (min)",
 };
 
 const tables: Record<Lang, Record<LabelKey, string>> = { ko, en };

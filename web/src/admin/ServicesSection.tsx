@@ -15,6 +15,8 @@ interface Svc {
   ringTimeoutS: number | null;
   wrapUpLimitS: number | null;
   serviceLevelS: number;
+  shortAbandonS: number;
+  slTargetPct: number;
   agents: { id: number; name: string; active: boolean }[];
 }
 
@@ -91,6 +93,8 @@ function ServiceForm({ svc, onClose, onSaved }: { svc: Svc | null; onClose: () =
   const [ring, setRing] = useState(svc?.ringTimeoutS?.toString() ?? "");
   const [wrap, setWrap] = useState(svc?.wrapUpLimitS?.toString() ?? "");
   const [sl, setSl] = useState((svc?.serviceLevelS ?? 20).toString());
+  const [shortAb, setShortAb] = useState((svc?.shortAbandonS ?? 5).toString());
+  const [target, setTarget] = useState((svc?.slTargetPct ?? 80).toString());
   const [people, setPeople] = useState<Person[]>([]);
   const [chosen, setChosen] = useState<number[]>(svc?.agents.map((a) => a.id) ?? []);
   const [filter, setFilter] = useState("");
@@ -105,7 +109,7 @@ function ServiceForm({ svc, onClose, onSaved }: { svc: Svc | null; onClose: () =
   const num = (v: string) => (v.trim() === "" ? null : Number(v));
   async function submit() {
     setBusy(true);
-    const body = { name, ringTimeoutS: num(ring), wrapUpLimitS: num(wrap), serviceLevelS: num(sl), agents: chosen };
+    const body = { name, ringTimeoutS: num(ring), wrapUpLimitS: num(wrap), serviceLevelS: num(sl), shortAbandonS: num(shortAb), slTargetPct: num(target), agents: chosen };
     try {
       if (svc) await api("PUT", `/api/admin/services/${encodeURIComponent(svc.code)}`, body);
       else await api("POST", "/api/admin/services", { code, ...body });
@@ -136,6 +140,12 @@ function ServiceForm({ svc, onClose, onSaved }: { svc: Svc | null; onClose: () =
         </Field>
         <Field label={`${t("serviceLevelThreshold")} (${t("secondsUnit")})`} error={errors.serviceLevelS}>
           <input inputMode="numeric" value={sl} onChange={(e) => setSl(e.target.value)} data-testid="f-sl" />
+        </Field>
+        <Field label={`${t("slTarget")} (%)`} error={errors.slTargetPct}>
+          <input inputMode="numeric" value={target} onChange={(e) => setTarget(e.target.value)} data-testid="f-sl-target" />
+        </Field>
+        <Field label={`${t("shortAbandonThreshold")} (${t("secondsUnit")})`} error={errors.shortAbandonS} hint={t("shortAbandonHint")}>
+          <input inputMode="numeric" value={shortAb} onChange={(e) => setShortAb(e.target.value)} data-testid="f-short-abandon" />
         </Field>
       </div>
       <FieldGroup label={`${t("servingAgents")} (${chosen.length})`} error={errors.agents}>

@@ -8,6 +8,7 @@ import { notify } from "../actions";
 import { useT } from "../i18n";
 import { Field, fieldErrors } from "./shared";
 import { LinksSection, type MallView, type MessagingView } from "./LinksSection";
+import type { WallboardSettings } from "../generated/WallboardSettings";
 
 interface Settings {
   name: string;
@@ -23,6 +24,7 @@ interface Settings {
   maxAttempts: number;
   sessionIdleH: number;
   sessionMaxDays: number;
+  wallboard: WallboardSettings;
   mall: MallView | null;
   messaging: MessagingView;
 }
@@ -44,8 +46,12 @@ function toForm(s: Settings): Form {
     maxAttempts: String(s.maxAttempts),
     sessionIdleH: String(s.sessionIdleH),
     sessionMaxDays: String(s.sessionMaxDays),
+    ...Object.fromEntries(WB_KEYS.map((k) => [`wb.${k}`, String(s.wallboard[k])])),
   };
 }
+
+/** The wallboard's colour thresholds, edited as `wb.<key>` and sent as one `wallboard` object. */
+const WB_KEYS = ["answerRateGreen", "answerRateYellow", "waitingWarn", "longestWaitWarnS", "auxWarnMin"] as const;
 
 const NUMBERS = ["ringTimeoutS", "wrapUpLimitS", "callbackWindowMin", "maxAttempts", "sessionIdleH", "sessionMaxDays"];
 const LISTS = ["categories", "results"];
@@ -73,8 +79,11 @@ export function SettingsSection() {
   async function save(e: React.FormEvent) {
     e.preventDefault();
     const body: Record<string, unknown> = {};
+    if (WB_KEYS.some((k) => form[`wb.${k}`] !== initial[`wb.${k}`])) {
+      body.wallboard = Object.fromEntries(WB_KEYS.map((k) => [k, Number(form[`wb.${k}`])]));
+    }
     for (const [k, v] of Object.entries(form)) {
-      if (v === initial[k]) continue;
+      if (v === initial[k] || k.startsWith("wb.")) continue;
       body[k] = NUMBERS.includes(k) ? (v.trim() === "" ? null : Number(v)) : LISTS.includes(k) ? v.split("\n").map((x) => x.trim()).filter(Boolean) : v;
     }
     if (Object.keys(body).length === 0) {
@@ -148,6 +157,17 @@ export function SettingsSection() {
           {input("callbackWindowMin", t("callbackWindow"))}
           {input("maxAttempts", t("maxAttemptsLabel"))}
         </div>
+      </fieldset>
+      <fieldset>
+        <legend>{t("setWallboard")}</legend>
+        <div className="form-grid">
+          {input("wb.answerRateGreen", `${t("answerRate")} ${t("greenFrom")} (%)`)}
+          {input("wb.answerRateYellow", `${t("answerRate")} ${t("yellowFrom")} (%)`)}
+          {input("wb.waitingWarn", t("waitingWarn"))}
+          {input("wb.longestWaitWarnS", `${t("longestWaitWarn")} (${t("secondsUnit")})`)}
+          {input("wb.auxWarnMin", t("auxWarnMin"))}
+        </div>
+        {errors.wallboard && <p className="field-error">{errors.wallboard}</p>}
       </fieldset>
       <fieldset>
         <legend>{t("setSessions")}</legend>

@@ -47,7 +47,7 @@ export function FloorBanner() {
       )}
       {showFloor && floor && (
         <div className="floor-banner" role="status" data-testid="floor-notice">
-          <strong>📢 {t("floorNotice")}</strong>
+          <strong>{t("floorNotice")}</strong>
           <span className="floor-text">{floor.text}</span>
           <span className="muted">
             {floor.byName} · {timeOfDay(floor.at, lang)}

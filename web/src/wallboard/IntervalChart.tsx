@@ -29,28 +29,37 @@ export function IntervalChart({ rows, tv }: { rows: IntervalRow[]; tv: boolean }
       xs,
       xs.map((x) => by.get(x)?.offered ?? 0),
       xs.map((x) => by.get(x)?.answered ?? 0),
-      xs.map((x) => (by.get(x)?.abandoned ?? 0) + (by.get(x)?.shortAbandoned ?? 0)),
+      // Abandoned (short ones included) only where calls came: no row of red dots at zero.
+      xs.map((x) => {
+        const r = by.get(x);
+        return r && r.offered > 0 ? r.abandoned + r.shortAbandoned : null;
+      }),
       xs.map((x) => by.get(x)?.serviceLevel ?? null),
     ];
     const label = (x: number) => `${String(Math.floor((x * 30) / 60)).padStart(2, "0")}:${x % 2 ? "30" : "00"}`;
     const font = tv ? "16px sans-serif" : "11px sans-serif";
-    const bars = uPlot.paths.bars!({ size: [0.28, 14], gap: 1 });
+    // Offered as a wide light bar, answered as a narrow dark one inside it (answered ≤ offered),
+    // abandoned as red points: three figures per interval that read at a glance.
+    const wide = uPlot.paths.bars!({ size: [0.7, 36] });
+    const narrow = uPlot.paths.bars!({ size: [0.3, 14] });
+    const grid = tv ? "#2b3b57" : "#e4e7ec";
+    const ink = tv ? "#b8c3d6" : "#5b6475";
     const opts: uPlot.Options = {
       width: el.clientWidth || 600,
-      height: tv ? 260 : 170,
+      height: tv ? 360 : 170,
       legend: { show: true },
       cursor: { drag: { x: false, y: false } },
       scales: { x: { time: false }, pct: { range: [0, 100] } },
       axes: [
-        { values: (_u, vals) => vals.map((v) => (Number.isInteger(v) && v % 2 === 0 ? label(v) : "")), font, stroke: "#5b6475", grid: { show: false } },
-        { label: t("calls"), font, labelFont: font, stroke: "#5b6475", grid: { stroke: "#e4e7ec" } },
-        { scale: "pct", side: 1, label: "SL %", font, labelFont: font, stroke: "#5b6475", grid: { show: false } },
+        { values: (_u, vals) => vals.map((v) => (Number.isInteger(v) && v % 2 === 0 ? label(v) : "")), font, stroke: ink, grid: { show: false }, ticks: { stroke: grid } },
+        { label: t("calls"), font, labelFont: font, stroke: ink, grid: { stroke: grid }, ticks: { stroke: grid } },
+        { scale: "pct", side: 1, label: "SL %", font, labelFont: font, stroke: ink, grid: { show: false }, ticks: { stroke: grid } },
       ],
       series: [
         { label: t("time"), value: (_u, v) => (v == null ? "" : label(v)) },
-        { label: t("offered"), fill: "rgba(83, 109, 158, 0.55)", stroke: "#536d9e", paths: bars, points: { show: false } },
-        { label: t("answered"), fill: "rgba(46, 139, 87, 0.65)", stroke: "#2e8b57", paths: bars, points: { show: false } },
-        { label: t("abandonedCount"), fill: "rgba(196, 69, 54, 0.65)", stroke: "#c44536", paths: bars, points: { show: false } },
+        { label: t("offered"), fill: tv ? "rgba(120, 150, 210, 0.45)" : "rgba(83, 109, 158, 0.35)", stroke: "#536d9e", paths: wide, points: { show: false } },
+        { label: t("answered"), fill: tv ? "#3fbf78" : "#2e8b57", stroke: "#2e8b57", paths: narrow, points: { show: false } },
+        { label: t("abandonedCount"), stroke: "#e0523f", width: 0, points: { show: true, size: tv ? 9 : 6, fill: "#e0523f", stroke: "#e0523f" } },
         { label: "SL %", scale: "pct", stroke: "#d08c00", width: 2, spanGaps: true },
       ],
     };

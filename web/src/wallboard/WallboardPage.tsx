@@ -448,7 +448,8 @@ export function WallboardPage({ onLoggedOut }: { onLoggedOut: () => void }) {
       </main>
     );
   }
-  const clock = new Date(now).toLocaleTimeString(lang === "ko" ? "ko-KR" : "en-GB", { hour12: false });
+  const d = new Date(now);
+  const clock = [d.getHours(), d.getMinutes(), d.getSeconds()].map((n) => String(n).padStart(2, "0")).join(":");
   const byState: Record<string, number> = {};
   for (const a of Object.values(board.agents)) byState[a.status] = (byState[a.status] ?? 0) + 1;
   return (
@@ -466,7 +467,7 @@ export function WallboardPage({ onLoggedOut }: { onLoggedOut: () => void }) {
         {!tv && (
           <div className="hdr-group hdr-right">
             <button className="btn" onClick={() => setNoticeOpen(true)} data-testid="wb-notice-open">
-              📢 {t("postNotice")}
+              {t("postNotice")}
             </button>
             <a className="btn" href="/wallboard?tv=1" target="_blank" rel="noreferrer" data-testid="wb-tv-link">
               {t("tvMode")}

@@ -370,3 +370,33 @@ async fn colour_thresholds_are_brand_settings_checked_and_on_the_board() {
         "a refused form changes nothing"
     );
 }
+
+#[actix_rt::test]
+async fn a_desk_gone_quiet_shows_stale_on_its_row_before_it_times_out() {
+    let app = spawn_app().await;
+    let boss = app.login("boss").await;
+    let kim = app.desk("kim").await;
+    let row = |b: &Value| {
+        b["agents"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["login"] == "kim")
+            .unwrap()
+            .clone()
+    };
+    let (_, b) = app.get("/api/wallboard", Some(&boss)).await;
+    assert_eq!(row(&b)["stale"], false, "just connected");
+    // Kim's desk says nothing (no frames, no pongs) for longer than the stale mark.
+    actix_rt::time::sleep(std::time::Duration::from_millis(
+        calldesk::engine::wallboard::STALE_MS + 1_500,
+    ))
+    .await;
+    let (_, b) = app.get("/api/wallboard", Some(&boss)).await;
+    assert_eq!(row(&b)["stale"], true, "quiet for over 8 s");
+    assert!(
+        app.engine.registry.has_sessions(1),
+        "not yet dropped (that is at 20 s)"
+    );
+    drop(kim);
+}

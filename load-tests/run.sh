@@ -3,7 +3,8 @@
 # load brand with $LOAD_DESKS agents into a temp data dir, starts the server on loopback without
 # the simulator, runs goose (desks over WebSocket + callers through the gateway), stops the
 # server, and prints the figures and the command that produced them, ending with one line
-# `RESULT desks=… rate=… offer_p50_ms=… … rss_kib=… rss_per_desk_kib=…`.
+# `RESULT desks=… rate=… offer_p50_ms=… … rss_kib=… rss_per_desk_kib=…` (`rss_kib`: the highest
+# RSS sampled during the run; `rss_end_kib`: after the driver left).
 # Two spare logins beyond the desks (e.g. load1001, load1002 for 1,000 desks; same password)
 # are seeded for outside observers; the driver never uses them.
 # Usage: load-tests/run.sh [RUN_SECONDS]
@@ -54,7 +55,7 @@ trap 'kill $SERVER 2>/dev/null || true; wait $SERVER 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.1; done
 RSS0=$(ps -o rss= -p $SERVER | tr -d ' ')
 # The server's memory over the run, every LOAD_RSS_EVERY seconds (the soak's curve).
-( t=0; while kill -0 $SERVER 2>/dev/null; do echo "$t $(ps -o rss= -p $SERVER | tr -d ' ')" >> "$DATA/rss.txt"; sleep "${LOAD_RSS_EVERY:-30}"; t=$((t + ${LOAD_RSS_EVERY:-30})); done ) &
+( t=0; while kill -0 $SERVER 2>/dev/null; do echo "$t $(ps -o rss= -p $SERVER | tr -d ' ')" >> "$DATA/rss.txt"; sleep "${LOAD_RSS_EVERY:-10}"; t=$((t + ${LOAD_RSS_EVERY:-10})); done ) &
 SAMPLER=$!
 
 CMD="LOAD_DESKS=$LOAD_DESKS LOAD_CALLS_PER_SEC=$LOAD_CALLS_PER_SEC LOAD_CALLERS=$LOAD_CALLERS $BIN/calldesk-load --host http://127.0.0.1:$PORT --run-time ${RUN_S}s"
@@ -77,7 +78,11 @@ echo "== report: $DATA/report.html; goose output: $DATA/goose.txt; server log: $
 LINE="$(grep '^RESULT' "$DATA/goose.txt" || echo RESULT)"
 OFFER_P99=$(echo "$LINE" | sed -n 's/.*offer_p99_ms=\([0-9.]*\).*/\1/p')
 RATIO=$(awk -v a="${OFFER_P99:-0}" -v b="${RELAY_P99:-0}" 'BEGIN { if (b > 0) printf "%.1f", a / b; else print "?" }')
-echo "$LINE relay_p99_ms=${RELAY_P99:-?} ratio_p99=$RATIO rss_kib=$RSS rss_per_desk_kib=$(( (RSS - RSS0) / LOAD_DESKS ))"
+# RSS while every desk was connected and calls flowed (the highest sample), and its growth
+# over start-up per desk (the store's page cache and the run's calls included).
+PEAK=$(awk '{print $2}' "$DATA/rss.txt" | sort -n | tail -1)
+PEAK=$(( ${PEAK:-$RSS} > RSS ? ${PEAK:-$RSS} : RSS ))
+echo "$LINE relay_p99_ms=${RELAY_P99:-?} ratio_p99=$RATIO rss_kib=$PEAK rss_end_kib=$RSS rss_per_desk_kib=$(( (PEAK - RSS0) / LOAD_DESKS ))"
 # LOAD_CHECK=1: fail unless calls were offered and nothing failed (the CI smoke run).
 if [ "${LOAD_CHECK:-0}" = 1 ]; then
   echo "$LINE" | grep -q ' errors=0 ' && echo "$LINE" | grep -q ' connect_failures=0 ' \

@@ -8,10 +8,11 @@
 //! What it sends, coalesced: on the floor tick (`FLOOR_EVERY`) one message per desk with the
 //! `agents` counts and the `queue` pictures that changed (the queue actors report to it) and, at
 //! most every `BRAND_STATS_EVERY`, the desk's `stats` with the brand's figures — a desk gets one
-//! write, not one per frame, and the floor goes out in `FLOOR_SLICES` slices over the tick; rows only to desks watching a list, filtered (every
-//! `ROWS_PUSH_INTERVAL`); a desk's own `stats` at once (every `PUSH_INTERVAL`) when its own
-//! figures change. So an
-//! idle desk's traffic does not grow with the size of the floor.
+//! write, not one per frame, and the floor goes out in `FLOOR_SLICES` slices over the tick; rows
+//! only to desks watching a list, filtered (every `ROWS_PUSH_INTERVAL`); a desk's own `stats` at
+//! once (every `PUSH_INTERVAL`) when its own figures change; the wallboard's changes to the
+//! managers watching it (`wallboard`, every `BOARD_EVERY`). So an idle desk's traffic does not
+//! grow with the size of the floor.
 
 use super::messages::*;
 use super::queue::PUSH_INTERVAL;
@@ -43,11 +44,11 @@ pub const FLOOR_EVERY: Duration = Duration::from_millis(500);
 /// How often watched lists get their changed rows (a status change reaches a watching desk
 /// within about this long).
 pub const ROWS_PUSH_INTERVAL: Duration = Duration::from_millis(100);
-/// A floor round goes out in this many slices, one every `FLOOR_SLICE_EVERY`, so that the
-/// sockets' writers get a few hundred messages at a time rather than the whole floor at once
-/// (an offer written meanwhile waits behind one slice, not behind every desk).
-pub const FLOOR_SLICES: usize = 8;
-pub const FLOOR_SLICE_EVERY: Duration = Duration::from_millis(50);
+/// A floor round goes out in this many slices, one every `FLOOR_SLICE_EVERY` (400 ms in all),
+/// so that the sockets' writers get about a hundred messages at a time (at 5,000 desks) rather
+/// than the whole floor at once: an offer written meanwhile waits behind one slice.
+pub const FLOOR_SLICES: usize = 50;
+pub const FLOOR_SLICE_EVERY: Duration = Duration::from_millis(8);
 
 /// A floor tick on its way out: the frames every desk gets, the brand's figures when the
 /// desks' own `stats` ride along, and the desks not yet sent to.

@@ -45,10 +45,11 @@ pub const FLOOR_EVERY: Duration = Duration::from_millis(500);
 /// within about this long).
 pub const ROWS_PUSH_INTERVAL: Duration = Duration::from_millis(100);
 /// A floor round goes out in this many slices, one every `FLOOR_SLICE_EVERY` (400 ms in all),
-/// so that the sockets' writers get about a hundred messages at a time (at 5,000 desks) rather
-/// than the whole floor at once: an offer written meanwhile waits behind one slice.
-pub const FLOOR_SLICES: usize = 50;
-pub const FLOOR_SLICE_EVERY: Duration = Duration::from_millis(8);
+/// so that the sockets' writers get a few hundred messages at a time rather than the whole
+/// floor at once: an offer written meanwhile waits behind one slice. (50 slices 8 ms apart
+/// measured no better at 5,000 desks: offer p99 25 ms against 20 ms.)
+pub const FLOOR_SLICES: usize = 8;
+pub const FLOOR_SLICE_EVERY: Duration = Duration::from_millis(50);
 
 /// A floor tick on its way out: the frames every desk gets, the brand's figures when the
 /// desks' own `stats` ride along, and the desks not yet sent to.

@@ -528,6 +528,8 @@ pub struct ServiceTile {
     /// Total wait of answered calls (ms) and talk + wrap-up (s): ASA's and AHT's numerators.
     pub wait_answered_ms: u64,
     pub handle_s: u64,
+    /// Answered calls by wait: < 10 s, < 20, < 30, < 60, ≥ 60 s.
+    pub wait_buckets: [u32; 5],
     /// Calls that arrived in the last 15 minutes (the Erlang C arrival rate).
     pub arrivals_15m: u32,
     /// Erlang C: a new caller's expected wait, seconds; `null` when overloaded or unknown.

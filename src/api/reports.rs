@@ -58,10 +58,15 @@ fn tally_cells(t: &Tally) -> Vec<Value> {
         json!(t.abandon_rate()),
         json!(t.asa_s()),
         json!(t.aht_s()),
+        json!(t.wait_buckets[0]),
+        json!(t.wait_buckets[1]),
+        json!(t.wait_buckets[2]),
+        json!(t.wait_buckets[3]),
+        json!(t.wait_buckets[4]),
     ]
 }
 
-const TALLY_COLUMNS: [(&str, &str); 10] = [
+const TALLY_COLUMNS: [(&str, &str); 15] = [
     ("인입", "offered"),
     ("응대", "answered"),
     ("포기", "abandoned"),
@@ -72,6 +77,11 @@ const TALLY_COLUMNS: [(&str, &str); 10] = [
     ("포기율(%)", "abandonRate"),
     ("평균대기 ASA(초)", "asaS"),
     ("평균처리 AHT(초)", "ahtS"),
+    ("10초 미만 응대", "waitUnder10"),
+    ("20초 미만", "waitUnder20"),
+    ("30초 미만", "waitUnder30"),
+    ("60초 미만", "waitUnder60"),
+    ("60초 이상", "wait60Plus"),
 ];
 
 async fn daily(
@@ -251,6 +261,7 @@ fn service_json(
     json!({
         "code": code, "name": name,
         "waitAnsweredMs": t.wait_answered_ms, "handleS": t.handle_s,
+        "waitBuckets": t.wait_buckets,
         "serviceLevelS": svc.map(|s| s.service_level_s),
         "shortAbandonS": svc.map(|s| s.short_abandon_s),
         "slTargetPct": svc.map(|s| s.sl_target_pct),

@@ -5,7 +5,8 @@
 //!   shortAbandoned: before that — excluded from the service level and the rates;
 //! - serviceLevel = answeredInSl ÷ (answered + abandoned) × 100 (one decimal; none with no calls);
 //!   응대율 answerRate = answered ÷ (answered + abandoned); 포기율 abandonRate = abandoned ÷ (…);
-//! - ASA = mean wait of answered calls; AHT = (talk + wrap-up) ÷ answered.
+//! - ASA = mean wait of answered calls; AHT = (talk + wrap-up) ÷ answered;
+//! - answered calls by wait: < 10 s, < 20, < 30, < 60, ≥ 60 s.
 //!
 //! `Tally` counts; `ServiceDay` keeps the day's tally and one per 30-minute interval (local time).
 //! The live wallboard feeds it event by event (`arrived`, `answered`, `abandoned`, `handled`);
@@ -49,6 +50,20 @@ pub struct Tally {
     pub wait_answered_ms: u64,
     /// Sum of talk and wrap-up of answered calls, seconds.
     pub handle_s: u64,
+    /// Answered calls by wait: under 10 s, 10–20, 20–30, 30–60, 60 s and over.
+    #[serde(default)]
+    pub wait_buckets: [u32; 5],
+}
+
+/// The upper bounds (seconds, exclusive) of the first four wait buckets.
+pub const WAIT_BUCKETS_S: [u64; 4] = [10, 20, 30, 60];
+
+/// The bucket of an answered call's wait.
+pub fn wait_bucket(wait_ms: u64) -> usize {
+    WAIT_BUCKETS_S
+        .iter()
+        .position(|b| wait_ms < b * 1000)
+        .unwrap_or(WAIT_BUCKETS_S.len())
 }
 
 /// One decimal, half away from zero.
@@ -97,6 +112,9 @@ impl Tally {
         self.answered_in_sl += o.answered_in_sl;
         self.wait_answered_ms += o.wait_answered_ms;
         self.handle_s += o.handle_s;
+        for (a, b) in self.wait_buckets.iter_mut().zip(o.wait_buckets) {
+            *a += b;
+        }
     }
 }
 
@@ -140,9 +158,11 @@ impl ServiceDay {
     ) {
         let wait = ms_between(arrived, answered);
         let in_sl = wait <= u64::from(rules.service_level_s) * 1000;
+        let bucket = wait_bucket(wait);
         self.bump(interval_of(arrived, tz), |t| {
             t.answered += 1;
             t.wait_answered_ms += wait;
+            t.wait_buckets[bucket] += 1;
             if in_sl {
                 t.answered_in_sl += 1;
             }
@@ -231,6 +251,11 @@ mod tests {
             (6, 3, 2, 1)
         );
         assert_eq!(t.answered_in_sl, 2);
+        assert_eq!(
+            t.wait_buckets,
+            [0, 1, 1, 1, 0],
+            "10 s is not under 10: < 20; 20 s: < 30; 30 s: < 60"
+        );
         assert_eq!(
             t.service_level(),
             Some(40.0),

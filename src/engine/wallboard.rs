@@ -56,6 +56,9 @@ fn apply(day: &mut ServiceDay, part: &ServiceDay, sign: i64) {
         t.answered_in_sl = u(t.answered_in_sl, p.answered_in_sl);
         t.wait_answered_ms = w(t.wait_answered_ms, p.wait_answered_ms);
         t.handle_s = w(t.handle_s, p.handle_s);
+        for (a, b) in t.wait_buckets.iter_mut().zip(p.wait_buckets) {
+            *a = u(*a, b);
+        }
     }
     f(&mut day.total, &part.total, sign);
     for (slot, p) in &part.intervals {
@@ -295,6 +298,7 @@ pub fn tile(
         aht_s: t.aht_s(),
         wait_answered_ms: t.wait_answered_ms,
         handle_s: t.handle_s,
+        wait_buckets: t.wait_buckets,
         arrivals_15m,
         estimated_wait_s: estimated,
         overloaded,

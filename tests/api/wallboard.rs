@@ -100,6 +100,11 @@ fn check_day(board: &Value) {
     assert_eq!(m["ahtS"], 95.0, "(120 + 70) ÷ 2");
     assert_eq!(m["waitAnsweredMs"], 33_000);
     assert_eq!(m["handleS"], 190);
+    assert_eq!(
+        m["waitBuckets"],
+        json!([1, 0, 1, 0, 0]),
+        "8 s → < 10; 25 s → < 30"
+    );
     assert_eq!(m["serviceLevelS"], 20);
     assert_eq!(m["shortAbandonS"], 5);
     assert_eq!(m["slTargetPct"], 80);
@@ -285,8 +290,14 @@ async fn the_daily_report_counts_the_same_day_by_service_and_by_agent_in_json_cs
         lines[0]
     );
     assert!(lines[0].contains("서비스레벨(%)(serviceLevel)"));
-    assert_eq!(lines[1], "main,대표번호,5,2,2,1,1,25.0,50.0,50.0,16.5,95.0");
-    assert_eq!(lines[3], ",전체,6,3,2,1,2,40.0,60.0,40.0,11.7,73.3");
+    assert_eq!(
+        lines[1],
+        "main,대표번호,5,2,2,1,1,25.0,50.0,50.0,16.5,95.0,1,0,1,0,0"
+    );
+    assert_eq!(
+        lines[3],
+        ",전체,6,3,2,1,2,40.0,60.0,40.0,11.7,73.3,2,0,1,0,0"
+    );
     // xlsx: the same table, read back.
     let mut res = client()
         .get(app.url("/api/reports/daily?by=service&format=xlsx"))

@@ -454,6 +454,8 @@ const ko = {
   waitingWarn: "대기콜 경고 (건)",
   longestWaitWarn: "최장대기 경고",
   auxWarnMin: "기타 상태 경고 (분)",
+  waitBuckets: "응대 대기시간",
+  waitBucketsDef: "응대한 콜을 대기시간 구간별로: 10초 미만 / 20초 미만 / 30초 미만 / 60초 미만 / 60초 이상",
 } as const;
 
 export type LabelKey = keyof typeof ko;
@@ -883,6 +885,8 @@ const en: Record<LabelKey, string> = {
   waitingWarn: "Waiting calls: warn at",
   longestWaitWarn: "Longest wait: warn from",
   auxWarnMin: "Aux: warn after (min)",
+  waitBuckets: "Answered by wait",
+  waitBucketsDef: "Answered calls by wait: under 10 / 20 / 30 / 60 s, 60 s and over",
 };
 
 const tables: Record<Lang, Record<LabelKey, string>> = { ko, en };

@@ -19,6 +19,10 @@ longestWaitS: number, oldestSince: string | null, offered: number, answered: num
  */
 waitAnsweredMs: number, handleS: number, 
 /**
+ * Answered calls by wait: < 10 s, < 20, < 30, < 60, ≥ 60 s.
+ */
+waitBuckets: [number, number, number, number, number], 
+/**
  * Calls that arrived in the last 15 minutes (the Erlang C arrival rate).
  */
 arrivals15m: number, 

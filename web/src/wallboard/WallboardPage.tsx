@@ -146,7 +146,28 @@ function ServiceCard({ tile, settings, now, tv }: { tile: ServiceTile; settings:
         <Figure label={t("wrapUp")} value={String(tile.wrapUp)} tip={t("wrapUp")} />
         <Figure label={t("other")} value={String(tile.other)} tip={t("otherDef")} />
       </div>
+      <WaitBuckets tile={tile} />
     </section>
+  );
+}
+
+const BUCKETS = ["<10s", "<20s", "<30s", "<60s", "≥60s"];
+
+/** Answered calls by wait, as a bar split in five (Korean boards' 대기시간 구간). */
+function WaitBuckets({ tile }: { tile: ServiceTile }) {
+  const t = useT();
+  const total = tile.waitBuckets.reduce((a, b) => a + b, 0);
+  return (
+    <div className="wb-buckets" title={t("waitBucketsDef")} data-testid="wb-buckets">
+      <span className="wb-fig-label">{t("waitBuckets")}</span>
+      <div className="wb-bucket-bar">
+        {tile.waitBuckets.map((n, i) => (
+          <span key={i} className={`wb-bucket b${i}`} style={{ flexGrow: total ? n : 1 }} title={`${BUCKETS[i]}: ${n}`}>
+            {n > 0 || total === 0 ? `${BUCKETS[i]} ${n}` : ""}
+          </span>
+        ))}
+      </div>
+    </div>
   );
 }
 

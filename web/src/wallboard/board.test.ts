@@ -10,7 +10,7 @@ function tile(code: string, over: Partial<ServiceTile> = {}): ServiceTile {
   return {
     code, name: code, waiting: 0, longestWaitS: 0, oldestSince: null, offered: 0, answered: 0, abandoned: 0,
     shortAbandoned: 0, answeredInSl: 0, serviceLevel: null, answerRate: null, abandonRate: null, asaS: null,
-    ahtS: null, waitAnsweredMs: 0, handleS: 0, arrivals15m: 0, estimatedWaitS: null, overloaded: false,
+    ahtS: null, waitAnsweredMs: 0, handleS: 0, waitBuckets: [0, 0, 0, 0, 0], arrivals15m: 0, estimatedWaitS: null, overloaded: false,
     loadErlangs: null, agentsNeeded: null, agentsStaffed: 0, ready: 0, onCall: 0, wrapUp: 0, other: 0,
     serviceLevelS: 20, shortAbandonS: 5, slTargetPct: 80, ...over,
   };

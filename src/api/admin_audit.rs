@@ -113,12 +113,6 @@ async fn list(
             "from": from, "to": to, "items": rows, "truncated": truncated,
         })));
     }
-    let mut w = csv::Writer::from_writer(vec![0xEF, 0xBB, 0xBF]);
-    let cell = |v: &Value| match v {
-        Value::Null => String::new(),
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    };
     let header = [
         "시각(at)",
         "담당자 id(by)",
@@ -126,21 +120,11 @@ async fn list(
         "작업(action)",
         "내용(detail)",
     ];
-    w.write_record(header)
-        .map_err(|e| AppError::internal(e.to_string()))?;
-    for r in &rows {
-        w.write_record([
-            cell(&r["at"]),
-            cell(&r["by"]),
-            cell(&r["byName"]),
-            cell(&r["action"]),
-            cell(&r["detail"]),
-        ])
-        .map_err(|e| AppError::internal(e.to_string()))?;
-    }
-    let body = w
-        .into_inner()
-        .map_err(|e| AppError::internal(e.to_string()))?;
+    let body = super::csv_with_bom(
+        header,
+        rows.iter()
+            .map(|r| ["at", "by", "byName", "action", "detail"].map(|k| super::cell_text(&r[k]))),
+    )?;
     Ok(HttpResponse::Ok()
         .content_type("text/csv; charset=utf-8")
         .insert_header((

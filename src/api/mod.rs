@@ -105,6 +105,35 @@ pub fn require_manager(
 }
 
 /// Parses an optional `YYYY-MM-DD` query value.
+/// A JSON value as a CSV cell: strings bare, null empty, anything else as JSON.
+pub fn cell_text(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::Null => String::new(),
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// A CSV file for Excel: UTF-8 with a BOM (Korean shows), a header row, then the rows.
+pub fn csv_with_bom<H, R>(
+    header: impl IntoIterator<Item = H>,
+    rows: impl IntoIterator<Item = R>,
+) -> crate::error::AppResult<Vec<u8>>
+where
+    H: AsRef<[u8]>,
+    R: IntoIterator,
+    R::Item: AsRef<[u8]>,
+{
+    let bad = |e: csv::Error| crate::error::AppError::internal(e.to_string());
+    let mut w = csv::Writer::from_writer(vec![0xEF, 0xBB, 0xBF]);
+    w.write_record(header).map_err(bad)?;
+    for r in rows {
+        w.write_record(r).map_err(bad)?;
+    }
+    w.into_inner()
+        .map_err(|e| crate::error::AppError::internal(e.to_string()))
+}
+
 pub fn parse_day(d: Option<&str>) -> crate::error::AppResult<Option<chrono::NaiveDate>> {
     d.map(|d| {
         chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")

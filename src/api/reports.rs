@@ -7,7 +7,7 @@
 //! rust_xlsxwriter.
 
 use super::auth::Authed;
-use super::{parse_day, require_manager, AppState};
+use super::{cell_text, parse_day, require_manager, AppState};
 use crate::domain::figures::{ServiceDay, Tally};
 use crate::domain::ledger::{local_date, AgentDay, AgentFigures};
 use crate::domain::model::AgentId;
@@ -280,28 +280,31 @@ async fn by_agent(
 ) -> AppResult<(Value, Vec<Table>)> {
     let engine = state.engine.clone();
     let rt = engine.brand_rt(brand)?;
-    let people: Vec<_> = engine
-        .store
-        .agents()?
-        .into_iter()
-        .filter(|a| a.brand_id == brand)
-        .collect();
+    // Every store read on the blocking pool, not on the HTTP worker.
+    let e = engine.clone();
+    let (people, stored) = web::block(move || {
+        let people: Vec<_> = e
+            .store
+            .agents()?
+            .into_iter()
+            .filter(|a| a.brand_id == brand)
+            .collect();
+        let mut days = BTreeMap::new();
+        if !today {
+            for a in &people {
+                if let Some(d) = e.store.agent_day::<AgentDay>(a.id, date)? {
+                    days.insert(a.id, d);
+                }
+            }
+        }
+        Ok::<_, crate::store::StoreError>((people, days))
+    })
+    .await
+    .map_err(|e| AppError::internal(e.to_string()))??;
     let days: BTreeMap<AgentId, AgentDay> = if today {
         rt.stats.send(GetAgentDays).await?.1.into_iter().collect()
     } else {
-        let ids: Vec<AgentId> = people.iter().map(|a| a.id).collect();
-        let e = engine.clone();
-        web::block(move || {
-            let mut m = BTreeMap::new();
-            for id in ids {
-                if let Some(d) = e.store.agent_day::<AgentDay>(id, date)? {
-                    m.insert(id, d);
-                }
-            }
-            Ok::<_, crate::store::StoreError>(m)
-        })
-        .await
-        .map_err(|e| AppError::internal(e.to_string()))??
+        stored
     };
     let mut rows_json = Vec::new();
     let mut rows = Vec::new();
@@ -311,9 +314,7 @@ async fn by_agent(
             continue;
         }
         let f = AgentFigures::from_day(&day);
-        let busy = f.talk_total_s + f.wrap_up_s + f.ringing_s + f.dialing_s;
-        let occupancy = (busy + f.ready_s > 0)
-            .then(|| (busy as f64 * 1000.0 / (busy + f.ready_s) as f64).round() / 10.0);
+        let occupancy = f.occupancy();
         let mut row = vec![
             json!(a.id),
             json!(a.login),
@@ -384,24 +385,13 @@ fn aux_column(r: AuxReason) -> &'static str {
     }
 }
 
-fn cell_text(v: &Value) -> String {
-    match v {
-        Value::Null => String::new(),
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    }
-}
-
 fn csv_of(t: &Table) -> AppResult<Vec<u8>> {
-    let mut w = csv::Writer::from_writer(vec![0xEF, 0xBB, 0xBF]);
-    let bad = |e: csv::Error| AppError::internal(e.to_string());
-    w.write_record(t.columns.iter().map(|(ko, key)| format!("{ko}({key})")))
-        .map_err(bad)?;
-    for r in &t.rows {
-        w.write_record(r.iter().map(cell_text)).map_err(bad)?;
-    }
-    w.into_inner()
-        .map_err(|e| AppError::internal(e.to_string()))
+    super::csv_with_bom(
+        t.columns.iter().map(|(ko, key)| format!("{ko}({key})")),
+        t.rows
+            .iter()
+            .map(|r| r.iter().map(cell_text).collect::<Vec<_>>()),
+    )
 }
 
 fn xlsx_of(tables: &[Table]) -> AppResult<Vec<u8>> {

@@ -137,6 +137,14 @@ pub struct AgentFigures {
 }
 
 impl AgentFigures {
+    /// 점유율: (talk + wrap-up + ringing + dialing) ÷ (that + ready) × 100, one decimal; none
+    /// before any of it.
+    pub fn occupancy(&self) -> Option<f64> {
+        let busy = self.talk_total_s + self.wrap_up_s + self.ringing_s + self.dialing_s;
+        (busy + self.ready_s > 0)
+            .then(|| (busy as f64 * 1000.0 / (busy + self.ready_s) as f64).round() / 10.0)
+    }
+
     pub fn from_day(day: &AgentDay) -> Self {
         let talk = day.secs(Status::OnCall.as_str());
         let mut aux_s = BTreeMap::new();

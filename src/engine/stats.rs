@@ -321,14 +321,12 @@ impl StatsActor {
         let list: Vec<AgentRow> = self
             .agents
             .values()
-            .filter(|t| {
-                filter.matches(
-                    &Self::row(t),
-                    t.public.services.as_slice(),
-                    t.public.login.as_str(),
-                )
+            .filter_map(|t| {
+                let row = Self::row(t);
+                filter
+                    .matches(&row, &t.public.services, &t.public.login)
+                    .then_some(row)
             })
-            .map(Self::row)
             .collect();
         let n = list.len();
         (
@@ -544,9 +542,7 @@ impl StatsActor {
 
     fn board_agent(&self, t: &Tracked, now: DateTime<Utc>) -> BoardAgent {
         let f = AgentFigures::from_day(&self.today(t, now));
-        let busy = f.talk_total_s + f.wrap_up_s + f.ringing_s + f.dialing_s;
-        let occupancy = (busy + f.ready_s > 0)
-            .then(|| (busy as f64 * 1000.0 / (busy + f.ready_s) as f64).round() / 10.0);
+        let occupancy = f.occupancy();
         BoardAgent {
             id: t.public.id,
             login: t.public.login.clone(),
@@ -954,14 +950,24 @@ impl Handler<WatchAgents> for StatsActor {
                 )
             })
             .collect();
-        self.watchers.watch(
-            m.session,
-            m.agent_id,
-            filter.clone(),
-            rows.iter().map(|(r, s, l)| (r, *s, *l)),
-        );
-        drop(rows);
-        let (frame, n) = self.reset_frame(&filter);
+        // One pass over the floor: the filter's rows become the group's and the reset's.
+        let ids: HashSet<AgentId> = self
+            .watchers
+            .watch(
+                m.session,
+                m.agent_id,
+                filter,
+                rows.iter().map(|(r, s, l)| (r, *s, *l)),
+            )
+            .into_iter()
+            .collect();
+        let list: Vec<AgentRow> = rows
+            .into_iter()
+            .map(|(r, _, _)| r)
+            .filter(|r| ids.contains(&r.agent_id))
+            .collect();
+        let n = list.len();
+        let frame = Self::agents_frame(&self.agent_counts(), list, Vec::new(), true);
         match self
             .engine
             .registry

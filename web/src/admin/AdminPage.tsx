@@ -2,11 +2,10 @@
 // 감사 로그; operators (admin role) also 브랜드 (new brands) — on the `/api/admin/…` routes. Every change takes effect in the running center at
 // once. Agents who open the address get a page saying it is for managers (the routes answer 403).
 
-import { useEffect, useState } from "react";
-import { api, ApiError, setToken } from "../api";
+import { useState } from "react";
 import { Notices } from "../components/Notices";
 import { useT, type LabelKey } from "../i18n";
-import type { AgentPublic } from "../generated/AgentPublic";
+import { ManagersOnly, useMe } from "./shared";
 import { AgentsSection } from "./AgentsSection";
 import { AuditSection } from "./AuditSection";
 import { BrandsSection } from "./BrandsSection";
@@ -18,24 +17,11 @@ const SECTIONS: Section[] = ["agents", "services", "settings", "audit", "brands"
 
 export function AdminPage({ onLoggedOut }: { onLoggedOut: () => void }) {
   const t = useT();
-  const [me, setMe] = useState<AgentPublic | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const { me, error } = useMe(onLoggedOut);
   const [section, setSection] = useState<Section>(() => {
     const h = location.hash.replace("#", "") as Section;
     return SECTIONS.includes(h) ? h : "agents";
   });
-
-  useEffect(() => {
-    api<{ agent: AgentPublic }>("GET", "/api/me").then(
-      (r) => setMe(r.agent),
-      (e) => {
-        if (e instanceof ApiError && e.status === 401) {
-          setToken(null);
-          onLoggedOut();
-        } else setError(e instanceof Error ? e.message : String(e));
-      },
-    );
-  }, [onLoggedOut]);
 
   function go(s: Section) {
     history.replaceState(null, "", `/admin#${s}`);
@@ -44,19 +30,7 @@ export function AdminPage({ onLoggedOut }: { onLoggedOut: () => void }) {
 
   if (error) return <p className="login-error">{error}</p>;
   if (!me) return <div className="desk-loading">…</div>;
-  if (me.role === "agent") {
-    return (
-      <main className="login-page" data-testid="admin-forbidden">
-        <div className="login-box">
-          <h1>{t("adminOnly")}</h1>
-          <p>{t("adminOnlyBody")}</p>
-          <a className="btn primary" href="/">
-            {t("backToDesk")}
-          </a>
-        </div>
-      </main>
-    );
-  }
+  if (me.role === "agent") return <ManagersOnly testid="admin-forbidden" title={t("adminOnly")} />;
   return (
     <div className="admin">
       <header className="header">

@@ -8,7 +8,7 @@ import { notify } from "../actions";
 import { ConfirmDialog } from "../components/ConfirmDialog";
 import { statusLabel, useLang, useT } from "../i18n";
 import type { AgentPublic } from "../generated/AgentPublic";
-import { Field, FieldGroup, fieldErrors, FormModal } from "./shared";
+import { Field, FieldGroup, fieldErrors, FormModal, useSubmit } from "./shared";
 import { PeopleImport } from "./PeopleImport";
 
 export interface Person {
@@ -236,20 +236,13 @@ function PersonForm({ person, services, onClose, onSaved }: { person: Person | n
 function ResetPassword({ person, onClose }: { person: Person; onClose: () => void }) {
   const t = useT();
   const [password, setPassword] = useState("");
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [busy, setBusy] = useState(false);
-  async function submit() {
-    setBusy(true);
-    try {
+  const { busy, errors, run } = useSubmit();
+  const submit = () =>
+    run(async () => {
       await api("POST", `/api/admin/agents/${person.id}/password`, { password });
       notify("info", t("passwordResetDone").replace("{name}", person.name));
       onClose();
-    } catch (e) {
-      setErrors(fieldErrors(e));
-    } finally {
-      setBusy(false);
-    }
-  }
+    });
   return (
     <FormModal title={`${t("resetPassword")} · ${person.name}`} testid="admin-reset" busy={busy} submitLabel={t("resetPassword")} cancelLabel={t("cancel")} onSubmit={() => void submit()} onClose={onClose}>
       <p className="muted">{t("resetPasswordBody")}</p>

@@ -5,7 +5,7 @@ import { useCallback, useEffect, useState } from "react";
 import { api } from "../api";
 import { notify } from "../actions";
 import { useT } from "../i18n";
-import { Field, fieldErrors, FormModal } from "./shared";
+import { Field, FormModal, useSubmit } from "./shared";
 
 interface BrandRow {
   id: number;
@@ -67,21 +67,14 @@ function BrandForm({ onClose, onSaved }: { onClose: () => void; onSaved: () => v
   const [timezone, setTimezone] = useState("Asia/Seoul");
   const [login, setLogin] = useState("");
   const [password, setPassword] = useState("");
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [busy, setBusy] = useState(false);
-  async function submit() {
-    setBusy(true);
-    try {
+  const { busy, errors, run } = useSubmit();
+  const submit = () =>
+    run(async () => {
       await api("POST", "/api/admin/brands", { name, timezone, login, password });
       notify("info", t("brandCreated").replace("{name}", name).replace("{login}", login));
       onSaved();
       onClose();
-    } catch (e) {
-      setErrors(fieldErrors(e));
-    } finally {
-      setBusy(false);
-    }
-  }
+    });
   return (
     <FormModal title={t("newBrand")} testid="admin-brand-form" busy={busy} submitLabel={t("save")} cancelLabel={t("cancel")} onSubmit={() => void submit()} onClose={onClose}>
       <div className="form-grid">

@@ -1,9 +1,13 @@
-// Pieces the admin sections share: a labelled field with its error, a modal form shell, and
-// turning a refused request into per-field messages.
+// Pieces the admin console and the wallboard share: a labelled field with its error, a modal
+// form shell, a form's submit (busy, per-field messages of a refusal), who is signed in, and
+// the page an agent gets on a managers' address.
 
+import { useEffect, useState } from "react";
 import { useEscape } from "../hooks";
-import { ApiError } from "../api";
+import { api, ApiError, setToken } from "../api";
 import { notify } from "../actions";
+import { useT } from "../i18n";
+import type { AgentPublic } from "../generated/AgentPublic";
 
 /** Per-field messages of a refused form, or a notice for anything else. */
 export function fieldErrors(e: unknown): Record<string, string> {
@@ -70,5 +74,56 @@ export function FormModal(props: {
         </div>
       </form>
     </div>
+  );
+}
+
+/** A form's submit: `busy` while it runs; a refusal becomes per-field `errors`. */
+export function useSubmit(): { busy: boolean; errors: Record<string, string>; run: (send: () => Promise<void>) => Promise<void> } {
+  const [busy, setBusy] = useState(false);
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  async function run(send: () => Promise<void>) {
+    setBusy(true);
+    try {
+      await send();
+    } catch (e) {
+      setErrors(fieldErrors(e));
+    } finally {
+      setBusy(false);
+    }
+  }
+  return { busy, errors, run };
+}
+
+/** Who is signed in (`/api/me`); a dead session goes back to the login page. */
+export function useMe(onLoggedOut: () => void): { me: AgentPublic | null; error: string | null } {
+  const [me, setMe] = useState<AgentPublic | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    api<{ agent: AgentPublic }>("GET", "/api/me").then(
+      (r) => setMe(r.agent),
+      (e) => {
+        if (e instanceof ApiError && e.status === 401) {
+          setToken(null);
+          onLoggedOut();
+        } else setError(e instanceof Error ? e.message : String(e));
+      },
+    );
+  }, [onLoggedOut]);
+  return { me, error };
+}
+
+/** The page an agent gets on a managers' address (the routes answer 403 anyway). */
+export function ManagersOnly({ testid, title }: { testid: string; title: string }) {
+  const t = useT();
+  return (
+    <main className="login-page" data-testid={testid}>
+      <div className="login-box">
+        <h1>{title}</h1>
+        <p>{t("adminOnlyBody")}</p>
+        <a className="btn primary" href="/">
+          {t("backToDesk")}
+        </a>
+      </div>
+    </main>
   );
 }

@@ -16,9 +16,8 @@ import { mmss } from "../format";
 import { AUX_REASONS, auxLabel, statusLabel, useLang, useT } from "../i18n";
 import { DeskSocket, SessionEnded } from "../socket";
 import { createStore, useStore } from "../store";
-import { Field, FormModal, fieldErrors } from "../admin/shared";
+import { Field, FormModal, ManagersOnly, useMe, useSubmit } from "../admin/shared";
 import { Notices } from "../components/Notices";
-import type { AgentPublic } from "../generated/AgentPublic";
 import type { BoardAgent } from "../generated/BoardAgent";
 import type { RoutingWhy } from "../generated/RoutingWhy";
 import type { ServiceTile } from "../generated/ServiceTile";
@@ -308,21 +307,14 @@ function ForceStatusDialog({ agent, onClose }: { agent: BoardAgent; onClose: () 
   const lang = useLang();
   const [choice, setChoice] = useState("ready");
   const [note, setNote] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  async function submit() {
-    setBusy(true);
-    const [status, reason] = choice.startsWith("aux:") ? ["aux", choice.slice(4)] : [choice, undefined];
-    try {
+  const { busy, errors, run } = useSubmit();
+  const submit = () =>
+    run(async () => {
+      const [status, reason] = choice.startsWith("aux:") ? ["aux", choice.slice(4)] : [choice, undefined];
       await api("POST", `/api/admin/agents/${agent.id}/status`, { status, reason, note });
       notify("info", `${agent.name}: ${statusLabel(lang, status, reason)}`);
       onClose();
-    } catch (e) {
-      setErrors(fieldErrors(e));
-    } finally {
-      setBusy(false);
-    }
-  }
+    });
   return (
     <FormModal title={`${t("setStatus")} · ${agent.name}`} testid="wb-force-dialog" busy={busy} submitLabel={t("setStatus")} cancelLabel={t("cancel")} onSubmit={() => void submit()} onClose={onClose}>
       <Field label={t("state")} error={errors.status}>
@@ -346,20 +338,13 @@ function ForceStatusDialog({ agent, onClose }: { agent: BoardAgent; onClose: () 
 function SignOutDialog({ agent, onClose }: { agent: BoardAgent; onClose: () => void }) {
   const t = useT();
   const [note, setNote] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  async function submit() {
-    setBusy(true);
-    try {
+  const { busy, errors, run } = useSubmit();
+  const submit = () =>
+    run(async () => {
       const r = await api<{ afterCall: boolean }>("POST", `/api/admin/agents/${agent.id}/logout`, { note });
-      notify("info", r.afterCall ? t("signOutAfterCall").replace("{name}", agent.name) : t("signedOutNow").replace("{name}", agent.name));
+      notify("info", (r.afterCall ? t("signOutAfterCall") : t("signedOutNow")).replace("{name}", agent.name));
       onClose();
-    } catch (e) {
-      setErrors(fieldErrors(e));
-    } finally {
-      setBusy(false);
-    }
-  }
+    });
   return (
     <FormModal title={`${t("signOut")} · ${agent.name}`} testid="wb-signout-dialog" busy={busy} submitLabel={t("signOut")} cancelLabel={t("cancel")} onSubmit={() => void submit()} onClose={onClose}>
       <p className="muted">{t("signOutBody")}</p>
@@ -375,20 +360,13 @@ function NoticeDialog({ onClose }: { onClose: () => void }) {
   const services = useStore(boardStore, (s) => s.services);
   const [text, setText] = useState("");
   const [service, setService] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  async function submit() {
-    setBusy(true);
-    try {
+  const { busy, errors, run } = useSubmit();
+  const submit = () =>
+    run(async () => {
       await api("POST", "/api/notices", { text, service: service || null });
       notify("info", t("noticeSent"));
       onClose();
-    } catch (e) {
-      setErrors(fieldErrors(e));
-    } finally {
-      setBusy(false);
-    }
-  }
+    });
   return (
     <FormModal title={t("postNotice")} testid="wb-notice-dialog" busy={busy} submitLabel={t("send")} cancelLabel={t("cancel")} onSubmit={() => void submit()} onClose={onClose}>
       <Field label={t("noticeTo")} error={errors.service}>
@@ -427,8 +405,7 @@ export function WallboardPage({ onLoggedOut }: { onLoggedOut: () => void }) {
   const t = useT();
   const lang = useLang();
   const tv = new URLSearchParams(location.search).get("tv") === "1";
-  const [me, setMe] = useState<AgentPublic | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const { me, error } = useMe(onLoggedOut);
   const [act, setAct] = useState<{ agent: BoardAgent; what: "status" | "logout" | "why" } | null>(null);
   const [noticeOpen, setNoticeOpen] = useState(false);
   const [reportOpen, setReportOpen] = useState(false);
@@ -437,17 +414,6 @@ export function WallboardPage({ onLoggedOut }: { onLoggedOut: () => void }) {
   const brand = useStore(deskStore, (s) => s.brand);
   const now = useNow();
 
-  useEffect(() => {
-    api<{ agent: AgentPublic }>("GET", "/api/me").then(
-      (r) => setMe(r.agent),
-      (e) => {
-        if (e instanceof ApiError && e.status === 401) {
-          setToken(null);
-          onLoggedOut();
-        } else setError(e instanceof Error ? e.message : String(e));
-      },
-    );
-  }, [onLoggedOut]);
   const manager = me !== null && me.role !== "agent";
   useEffect(() => (manager ? connectBoard(onLoggedOut) : undefined), [manager, onLoggedOut]);
   useEffect(() => {
@@ -456,19 +422,7 @@ export function WallboardPage({ onLoggedOut }: { onLoggedOut: () => void }) {
 
   if (error) return <p className="login-error">{error}</p>;
   if (!me) return <div className="desk-loading">…</div>;
-  if (!manager) {
-    return (
-      <main className="login-page" data-testid="wallboard-forbidden">
-        <div className="login-box">
-          <h1>{t("wallboardOnly")}</h1>
-          <p>{t("adminOnlyBody")}</p>
-          <a className="btn primary" href="/">
-            {t("backToDesk")}
-          </a>
-        </div>
-      </main>
-    );
-  }
+  if (!manager) return <ManagersOnly testid="wallboard-forbidden" title={t("wallboardOnly")} />;
   const d = new Date(now);
   const clock = [d.getHours(), d.getMinutes(), d.getSeconds()].map((n) => String(n).padStart(2, "0")).join(":");
   const byState: Record<string, number> = {};

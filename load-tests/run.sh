@@ -60,9 +60,15 @@ SAMPLER=$!
 
 CMD="LOAD_DESKS=$LOAD_DESKS LOAD_CALLS_PER_SEC=$LOAD_CALLS_PER_SEC LOAD_CALLERS=$LOAD_CALLERS $BIN/calldesk-load --host http://127.0.0.1:$PORT --run-time ${RUN_S}s"
 echo "== $CMD"
+read -r _ u0 n0 s0 i0 w0 _ < /proc/stat
 $BIN/calldesk-load --host "http://127.0.0.1:$PORT" --run-time "${RUN_S}s" \
   --report-file "$DATA/report.html" 2>&1 | tee "$DATA/goose.txt"
 RSS=$(ps -o rss= -p $SERVER | tr -d ' ')
+read -r _ u1 n1 s1 i1 w1 _ < /proc/stat
+echo "== machine busy during the driver's run: $(( 100 * ((u1 + n1 + s1) - (u0 + n0 + s0)) / ((u1 + n1 + s1 + i1 + w1) - (u0 + n0 + s0 + i0 + w0)) )) %"
+# Where the server's CPU went: seconds per thread name (actix-rt workers, the routing and
+# floor arbiters, the store writer, tokio's blocking pool).
+echo "== server CPU s by thread: $(ps -L -o comm=,time= -p $SERVER | awk '{ split($2, t, ":"); s[$1] += t[1] * 3600 + t[2] * 60 + t[3] } END { for (k in s) if (s[k] > 0) printf "%s=%d ", k, s[k] }')"
 kill $SAMPLER 2>/dev/null || true
 echo "== server RSS (kB): $RSS (at start: $RSS0)"
 echo "== server RSS over the run (seconds since start: KiB): $(awk '{printf "%s:%s ", $1, $2}' "$DATA/rss.txt")"

@@ -350,6 +350,16 @@ impl CallActor {
 /// How long an ended call stays alive to answer late messages.
 const LINGER: Duration = Duration::from_secs(5);
 
+/// Answered once the call has started (it is in the registry by its id).
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct Started;
+
+impl Handler<Started> for CallActor {
+    type Result = ();
+    fn handle(&mut self, _: Started, _: &mut Context<Self>) {}
+}
+
 impl Actor for CallActor {
     type Context = Context<Self>;
 

@@ -70,6 +70,10 @@ pub struct Inner {
     /// The thread the brands' stats actors run on: the floor's fan-out (counts, queues and
     /// figures to every desk) stays off the thread that routes and offers calls.
     pub floor: actix::ArbiterHandle,
+    /// The thread that routes: the queues, the distributor, the agents' actors and every call
+    /// (the thread `Engine::start` ran on). A gateway's new call is started here rather than on
+    /// the HTTP worker that took the POST, whose queue holds thousands of sockets' output.
+    pub routing: actix::ArbiterHandle,
 }
 
 #[derive(Clone)]
@@ -153,6 +157,7 @@ impl Engine {
             settings,
             ids: ids::IdBlocks::default(),
             floor: floor_thread(),
+            routing: actix::Arbiter::current(),
         }));
         let agents = engine.store.agents()?;
         for brand in engine.store.brands()? {
@@ -302,8 +307,17 @@ impl Engine {
             ticket_id: view.ticket_id.clone(),
         };
         // Started after the write is queued: every write of the call comes after it.
-        let actor = call::CallActor::inbound(self.clone(), rt, view, None).start();
-        if let Err(e) = committed.await {
+        // On the routing thread: the queue's answer and the agent's ring come straight back to
+        // it, not behind the output of the sockets that share this HTTP worker.
+        let call = call::CallActor::inbound(self.clone(), rt, view, None);
+        let actor = call::CallActor::start_in_arbiter(&self.routing, move |_| call);
+        // The gateway hears of the call once it is on disk and the call is known by its id (its
+        // actor has started), so a hang-up sent right after the answer finds it.
+        let (committed, started) = futures_util::join!(committed, actor.send(call::Started));
+        if started.is_err() {
+            tracing::error!(call_id = made.call_id, "inbound call's actor did not start");
+        }
+        if let Err(e) = committed {
             tracing::error!(call_id = made.call_id, error = %e, "inbound call not stored; dropped");
             actor.do_send(Hangup {
                 by: crate::protocol::EndedBy::System,

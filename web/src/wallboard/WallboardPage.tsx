@@ -171,6 +171,9 @@ function WaitBuckets({ tile }: { tile: ServiceTile }) {
 }
 
 const ROW_H = 30;
+/** Column widths (%): name, state, since, current call, IN, OUT, talk, wrap-up, other,
+ *  occupancy, actions. */
+const COL_WIDTHS = [14, 15, 7, 17, 5, 5, 7, 6, 6, 6, 12];
 const OVERSCAN = 10;
 const STATES = ["ready", "ringing", "on_call", "dialing", "wrap_up", "aux", "preparing", "logged_out"];
 
@@ -238,6 +241,11 @@ function AgentTable({ now, onAct }: { now: number; onAct: (a: BoardAgent, what: 
       </div>
       <div className="wb-table" ref={box} onScroll={(e) => setScroll(e.currentTarget.scrollTop)}>
         <table className="grid">
+          <colgroup>
+            {COL_WIDTHS.map((w, i) => (
+              <col key={i} style={{ width: `${w}%` }} />
+            ))}
+          </colgroup>
           <thead>
             <tr>
               {head("name", t("name"))}

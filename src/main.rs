@@ -1,6 +1,7 @@
 //! The `calldesk` command: `init` creates a brand and its first manager (the way to go live);
 //! `serve` runs the server; `seed-demo` / `seed-load` seed the demo / load-test brand into an
-//! empty data dir. Thin: everything lives in the library.
+//! empty data dir; `seed-volume` writes a year of data for the data-volume benchmark. Thin:
+//! everything lives in the library.
 
 /// mimalloc, chosen over the system allocator: a server whose threads allocate and free many
 /// small frames (thousands of desks) keeps its memory bounded and returned instead of spread
@@ -81,6 +82,29 @@ enum Cmd {
         /// the light ones.
         #[arg(long)]
         real_hash: bool,
+    },
+    /// Write a year of a busy center's data into a brand (the demo brand is seeded first into
+    /// an empty data dir): the data-volume benchmark's input. The server must be stopped.
+    SeedVolume {
+        #[arg(long, env = "CALLDESK_DATA_DIR")]
+        data_dir: PathBuf,
+        #[arg(long, default_value = "data/demo")]
+        demo_dir: PathBuf,
+        #[arg(long, default_value_t = 1)]
+        brand: u32,
+        #[arg(long, default_value_t = 0)]
+        customers: u64,
+        #[arg(long, default_value_t = 0)]
+        consultations: u64,
+        #[arg(long, default_value_t = 0)]
+        reservations: u64,
+        #[arg(long, default_value_t = 0)]
+        messages: u64,
+        /// Consultations are spread over this many days before today.
+        #[arg(long, default_value_t = 365)]
+        days: u32,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
     },
     /// Seed the demo brand into an empty data dir and exit.
     SeedDemo {
@@ -179,6 +203,50 @@ fn main() -> std::process::ExitCode {
                 .map_err(|e| e.to_string())
                 .and_then(|s| calldesk::demo::seed_load(&s, agents, real_hash));
             report_seed(res, &data_dir)
+        }
+        Cmd::SeedVolume {
+            data_dir,
+            demo_dir,
+            brand,
+            customers,
+            consultations,
+            reservations,
+            messages,
+            days,
+            seed,
+        } => {
+            let spec = calldesk::volume::VolumeSpec {
+                brand,
+                customers,
+                consultations,
+                reservations,
+                messages,
+                days,
+                seed,
+            };
+            match calldesk::volume::seed_volume(&data_dir, &demo_dir, &spec, &|l| eprintln!("{l}"))
+            {
+                Ok(r) => {
+                    let size = std::fs::metadata(data_dir.join("calldesk.redb"))
+                        .map(|m| m.len())
+                        .unwrap_or(0);
+                    eprintln!(
+                        "seed-volume: {} customers, {} consultations, {} reservations, {} messages in {:.1} s; {} is {:.0} MiB",
+                        r.customers,
+                        r.consultations,
+                        r.reservations,
+                        r.messages,
+                        r.seconds,
+                        data_dir.display(),
+                        size as f64 / 1048576.0
+                    );
+                    std::process::ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("calldesk seed-volume: {e}");
+                    std::process::ExitCode::FAILURE
+                }
+            }
         }
         Cmd::SeedDemo { data_dir, demo_dir } => {
             let res = calldesk::store::Store::open(&data_dir)

@@ -35,6 +35,9 @@ struct FindQuery {
     q: Option<String>,
 }
 
+/// At most this many customers per search (the rest: type more).
+const SEARCH_LIMIT: usize = 50;
+
 async fn find(
     state: web::Data<AppState>,
     who: Authed,
@@ -52,28 +55,21 @@ async fn find(
                 .collect()
         }
         (None, Some(text)) => {
-            let text = text.trim();
+            let text = text.trim().to_string();
             if text.is_empty() {
                 return Err(AppError::bad_request("q가 비어 있습니다"));
             }
-            let digits: String = text.chars().filter(char::is_ascii_digit).collect();
-            let by_number = digits.len() >= 3 && digits.len() * 2 >= text.len();
-            let mut found: Vec<Customer> = store
-                .customers(brand)?
-                .into_iter()
-                .filter(|c| {
-                    if by_number {
-                        c.all_phones().iter().any(|p| p.contains(&digits))
-                    } else {
-                        c.name.contains(text)
-                    }
-                })
-                .collect();
-            found.truncate(50);
+            // An index range scan, but still a store read of up to 50 records: on the blocking
+            // pool, never on the HTTP worker that carries desks' sockets.
+            let store = store.clone();
+            let (mut found, more) =
+                web::block(move || store.search_customers(brand, &text, SEARCH_LIMIT))
+                    .await
+                    .map_err(|e| AppError::internal(e.to_string()))??;
             if !who.0.sees_full() {
                 found = found.into_iter().map(Customer::masked).collect();
             }
-            found
+            return Ok(HttpResponse::Ok().json(json!({ "items": found, "more": more })));
         }
         (None, None) => return Err(AppError::bad_request("phone 또는 q가 필요합니다")),
     };
@@ -274,20 +270,41 @@ async fn edit(
     Ok(HttpResponse::Ok().json(saved))
 }
 
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct HistoryQuery {
+    /// The page after this ticket (the previous page's `next`).
+    before: Option<String>,
+    /// Page size (default 100, at most 500).
+    limit: Option<usize>,
+}
+
+/// A customer's consultations (상담이력), newest first, a page at a time.
 async fn history(
     state: web::Data<AppState>,
     who: Authed,
     id: web::Path<u64>,
+    q: web::Query<HistoryQuery>,
 ) -> AppResult<HttpResponse> {
     let c = load(&state, &who.0, *id)?;
-    let items: Vec<_> = state
-        .engine
-        .store
-        .consultations_of_customer(who.0.brand_id, c.id)?
+    let limit = q.limit.unwrap_or(100);
+    if !(1..=500).contains(&limit) {
+        return Err(AppError::invalid_fields(vec![(
+            "limit",
+            format!("limit은 1–500입니다 (got {limit})"),
+        )]));
+    }
+    let store = state.engine.store.clone();
+    let (brand, before) = (who.0.brand_id, q.before.clone());
+    let (page, total, next) =
+        web::block(move || store.customer_history_page(brand, c.id, before.as_deref(), limit))
+            .await
+            .map_err(|e| AppError::internal(e.to_string()))??;
+    let items: Vec<_> = page
         .iter()
         .map(|c| crate::engine::mask_unless(who.0.sees_full(), c.summary()))
         .collect();
-    Ok(HttpResponse::Ok().json(json!({ "items": items, "total": items.len() })))
+    Ok(HttpResponse::Ok().json(json!({ "items": items, "total": total, "next": next })))
 }
 
 async fn memos(

@@ -4,6 +4,7 @@
 //! `Durability::Immediate` (one fsync for the batch: group commit), then answers each caller.
 //! A caller is answered only after its write is on disk.
 
+pub mod index;
 pub mod records;
 pub mod tables;
 
@@ -175,7 +176,12 @@ impl Store {
                 w.open_table(t)?;
             }
             w.open_table(tables::COUNTERS)?;
+            w.open_table(tables::CUSTOMER_TERMS)?;
             records::hash_plain_sessions(&w)?;
+            let n = index::build_customer_terms(&w)?;
+            if n > 0 {
+                tracing::info!(customers = n, "customer search index built");
+            }
             w.commit()?;
         }
         let (tx, rx) = mpsc::channel::<Job>();

@@ -189,7 +189,7 @@ pub fn put_customer(tx: &WriteTransaction, c: &Customer) -> StoreResult<()> {
             }
         }
     }
-    if let Some(old) = old {
+    if let Some(old) = &old {
         let mut t = tx.open_table(tables::CUSTOMERS_BY_PHONE)?;
         for p in old.all_phones().iter().filter(|p| !phones.contains(p)) {
             t.remove(format!("{:010}/{}", c.brand_id, p).as_str())?;
@@ -203,6 +203,7 @@ pub fn put_customer(tx: &WriteTransaction, c: &Customer) -> StoreResult<()> {
             &c.id,
         )?;
     }
+    super::index::reindex_customer(tx, old.as_ref(), Some(c))?;
     put(tx, tables::CUSTOMERS, &key, c)
 }
 
@@ -365,6 +366,27 @@ pub fn create_message(
         put(tx, tables::MSG_KEYS, k, &m.id)?;
     }
     Ok((m, true))
+}
+
+/// Stores a message already handed over (an import, `seed-volume`): a fresh id, its indexes by
+/// number and customer, not in the outbox.
+pub fn insert_sent_message(
+    tx: &WriteTransaction,
+    m: &crate::domain::message::Message,
+) -> StoreResult<u64> {
+    let mut m = m.clone();
+    m.id = next_counter(tx, "message")?;
+    let key = message_key(m.brand_id, m.id);
+    put(tx, tables::MESSAGES, &key, &m)?;
+    let by_phone = format!("{:010}/{}/{:020}", m.brand_id, m.to, m.id);
+    tx.open_table(tables::MSG_BY_PHONE)?
+        .insert(by_phone.as_str(), [].as_slice())?;
+    if let Some(c) = m.customer_id {
+        let idx = format!("{}/{:020}", customer_key(m.brand_id, c), m.id);
+        tx.open_table(tables::MSG_BY_CUSTOMER)?
+            .insert(idx.as_str(), [].as_slice())?;
+    }
+    Ok(m.id)
 }
 
 /// Records the provider's answer and takes the message out of the outbox.
@@ -871,6 +893,44 @@ impl Store {
                 &format!("{}/", customer_key(brand, customer)),
             )?;
             load_tickets(r, keys)
+        })
+    }
+
+    /// A page of a customer's consultations, newest first: at most `limit` older than the
+    /// ticket `before` (from the newest when `None`), how many the customer has in all, and the
+    /// ticket to ask `before` for the next page (`None` at the end). Reads the page's records
+    /// only (and the keys, to count them).
+    pub fn customer_history_page(
+        &self,
+        brand: BrandId,
+        customer: u64,
+        before: Option<&str>,
+        limit: usize,
+    ) -> StoreResult<(Vec<Consultation>, usize, Option<String>)> {
+        let prefix = format!("{}/", customer_key(brand, customer));
+        let end = format!("{}0", customer_key(brand, customer));
+        self.read(|r| {
+            let index = r.open_table(tables::CONS_BY_CUSTOMER)?;
+            let total = index.range(prefix.as_str()..end.as_str())?.count();
+            let upper = match before {
+                Some(t) => format!("{prefix}{t}"),
+                None => end.clone(),
+            };
+            let table = r.open_table(tables::CONSULTATIONS)?;
+            let mut out = Vec::with_capacity(limit.min(total));
+            let mut next = None;
+            for row in index.range(prefix.as_str()..upper.as_str())?.rev() {
+                let (k, _) = row?;
+                let ticket = &k.value()[prefix.len()..];
+                if out.len() == limit {
+                    next = out.last().map(|c: &Consultation| c.ticket_id.clone());
+                    break;
+                }
+                if let Some(v) = table.get(ticket)? {
+                    out.push(dec(v.value())?);
+                }
+            }
+            Ok((out, total, next))
         })
     }
 

@@ -63,5 +63,10 @@ pub const AUDIT: Json = TableDefinition::new("audit-0");
 /// `"{brand:010}/{id:020}"` → Notice (공지: floor notices, newest last)
 pub const NOTICES: Json = TableDefinition::new("notices-0");
 
+/// `brand u32 BE | kind | term | 0 | customer id u64 BE` → (): what a customer is found by
+/// (`search::terms`: name suffixes, number suffixes of 3+ digits, e-mail).
+pub const CUSTOMER_TERMS: TableDefinition<'static, &'static [u8], ()> =
+    TableDefinition::new("customer-terms-0");
+
 pub const COUNTERS: TableDefinition<'static, &'static str, u64> =
     TableDefinition::new("counters-0");

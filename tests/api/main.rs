@@ -22,6 +22,7 @@ mod output;
 mod persistence;
 mod reservations;
 mod routing;
+mod search;
 mod sessions;
 mod simulator;
 mod stats;

@@ -351,6 +351,7 @@ pub fn seed_volume(
                 let mut rng = StdRng::seed_from_u64(seed ^ (d << 32) ^ 0xC0);
                 let first_seq = store::reserve_block(tx, &ticket::counter_key(day), n)?;
                 let first_call = store::reserve_block(tx, "call", n)?;
+                let mut day_items = Vec::with_capacity(n as usize);
                 for k in 0..n {
                     // Spread over 09:00–18:00.
                     let arrived = opens + Duration::seconds((k * 9 * 3600 / n) as i64);
@@ -409,9 +410,9 @@ pub fn seed_volume(
                         transferred_from: None,
                         transferred_to: None,
                     };
-                    store::insert_consultation(tx, &c)?;
+                    day_items.push(c);
                 }
-                Ok(())
+                store::insert_consultations(tx, &day_items)
             })
             .map_err(|e| e.to_string())?;
         report.consultations += n;

@@ -1,7 +1,10 @@
 //! `/api/consultations`: list (mine today by default; managers may ask for any agent or the
 //! whole brand, any day; each item names its customer; customers' numbers and names masked in
 //! the list unless the viewer has full view), read one (any of my brand's; `editable` says
-//! whether I may change it), and edit one (its own agent only, else 403).
+//! whether I may change it), edit one (its own agent only, else 403), and the managers'
+//! search (`/api/consultations/search`: date range, agent, service, 상담유형, 처리결과, channel,
+//! customer number, words in the note; newest first, a page at a time, through the store's
+//! posting lists on the blocking pool).
 
 use super::auth::Authed;
 use super::AppState;
@@ -14,6 +17,7 @@ use serde_json::json;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/api/consultations", web::get().to(list))
+        .route("/api/consultations/search", web::get().to(search))
         .route("/api/consultations/{ticket}", web::get().to(get_one))
         .route("/api/consultations/{ticket}", web::put().to(edit));
 }
@@ -113,6 +117,177 @@ async fn list(
         "inCount": in_count,
         "outCount": out_count,
         "total": in_count + out_count,
+    })))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct SearchQuery {
+    /// Local days, `YYYY-MM-DD`, inclusive; default the last 7 days.
+    from: Option<String>,
+    to: Option<String>,
+    agent_id: Option<AgentId>,
+    service: Option<String>,
+    category: Option<String>,
+    result: Option<String>,
+    /// `IN` or `OUT`.
+    channel: Option<String>,
+    /// The customer's number, any format.
+    number: Option<String>,
+    /// Words in the note (all of them; each may be the beginning of a word).
+    q: Option<String>,
+    /// The previous page's `next`.
+    before: Option<String>,
+    /// Page size (default 50, at most 200).
+    limit: Option<usize>,
+}
+
+/// The longest date range one search may cover.
+const SEARCH_MAX_DAYS: i64 = 366;
+
+async fn search(
+    state: web::Data<AppState>,
+    who: Authed,
+    q: web::Query<SearchQuery>,
+) -> AppResult<HttpResponse> {
+    let me = who.0;
+    if !me.role.is_manager() {
+        return Err(AppError::forbidden("상담 검색은 매니저만 할 수 있습니다"));
+    }
+    let rt = state.engine.brand_rt(me.brand_id)?;
+    let today = local_date(state.engine.now(), rt.brand.tz());
+    let day = |v: &Option<String>, field: &'static str| -> AppResult<Option<chrono::NaiveDate>> {
+        v.as_deref()
+            .map(|d| {
+                chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|_| {
+                    AppError::invalid_fields(vec![(
+                        field,
+                        format!("{field}는 YYYY-MM-DD입니다 (got '{d}')"),
+                    )])
+                })
+            })
+            .transpose()
+    };
+    let to = day(&q.to, "to")?.unwrap_or(today);
+    let from = day(&q.from, "from")?.unwrap_or(to - chrono::Duration::days(6));
+    if from > to {
+        return Err(AppError::invalid_fields(vec![(
+            "from",
+            "from이 to보다 늦습니다".to_string(),
+        )]));
+    }
+    if (to - from).num_days() >= SEARCH_MAX_DAYS {
+        return Err(AppError::invalid_fields(vec![(
+            "from",
+            format!("한 번에 {SEARCH_MAX_DAYS}일까지 검색할 수 있습니다"),
+        )]));
+    }
+    let limit = q.limit.unwrap_or(50);
+    if !(1..=200).contains(&limit) {
+        return Err(AppError::invalid_fields(vec![(
+            "limit",
+            format!("limit은 1–200입니다 (got {limit})"),
+        )]));
+    }
+    let mut bad = Vec::new();
+    if let Some(s) = &q.service {
+        if !rt.services.iter().any(|x| &x.code == s) {
+            bad.push(("service", format!("서비스 '{s}'이(가) 없습니다")));
+        }
+    }
+    if let Some(c) = &q.category {
+        if !rt.brand.categories.contains(c) {
+            bad.push(("category", format!("상담유형 '{c}'이(가) 없습니다")));
+        }
+    }
+    if let Some(r) = &q.result {
+        if !rt.brand.results.contains(r) {
+            bad.push(("result", format!("처리결과 '{r}'이(가) 없습니다")));
+        }
+    }
+    if let Some(ch) = q.channel.as_deref().filter(|c| *c != "IN" && *c != "OUT") {
+        bad.push((
+            "channel",
+            format!("channel은 IN 또는 OUT입니다 (got '{ch}')"),
+        ));
+    }
+    let number = match q.number.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
+        None => None,
+        Some(n) => match crate::domain::phone::Phone::parse(n) {
+            Ok(p) => Some(p.digits().to_string()),
+            Err(e) => {
+                bad.push(("number", format!("번호: {e}")));
+                None
+            }
+        },
+    };
+    if let Some(a) = q.agent_id {
+        if state.engine.registry.agent(a).map(|e| e.public.brand_id) != Some(me.brand_id) {
+            bad.push(("agentId", format!("상담사 {a}이(가) 없습니다")));
+        }
+    }
+    let before = match q.before.as_deref() {
+        None => None,
+        Some(t) => match crate::search::postings::ticket_number(t) {
+            Some(n) => Some(n),
+            None => {
+                bad.push(("before", format!("before는 티켓 ID입니다 (got '{t}')")));
+                None
+            }
+        },
+    };
+    let words: Vec<String> =
+        q.q.as_deref()
+            .map(|t| {
+                crate::search::postings::words(t)
+                    .map(str::to_string)
+                    .take(8)
+                    .collect()
+            })
+            .unwrap_or_default();
+    if !bad.is_empty() {
+        return Err(AppError::invalid_fields(bad));
+    }
+    let ymd = |d: chrono::NaiveDate| d.format("%Y%m%d").to_string().parse::<u64>().unwrap_or(0);
+    let query = crate::store::index::ConsultationQuery {
+        from: ymd(from),
+        to: ymd(to),
+        agent: q.agent_id.map(u64::from),
+        service: q.service.clone(),
+        category: q.category.clone(),
+        result: q.result.clone(),
+        channel: q.channel.clone(),
+        number,
+        words,
+        before,
+        limit,
+    };
+    let store = state.engine.store.clone();
+    let brand = me.brand_id;
+    let page = web::block(move || store.search_consultations(brand, &query))
+        .await
+        .map_err(|e| AppError::internal(e.to_string()))??;
+    let full = me.sees_full();
+    let items: Vec<serde_json::Value> = page
+        .items
+        .iter()
+        .map(|c| {
+            let mut v = serde_json::to_value(crate::engine::mask_unless(
+                full,
+                state.engine.summary_named(c),
+            ))
+            .unwrap_or_default();
+            v["content"] = json!(c.content);
+            v["customerId"] = json!(c.customer_id);
+            v
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(json!({
+        "from": from,
+        "to": to,
+        "items": items,
+        "next": page.next.map(crate::search::postings::ticket_of),
+        "partial": page.partial,
     })))
 }
 

@@ -325,6 +325,16 @@ pub enum Channel {
     Out,
 }
 
+impl Channel {
+    /// As on the wire: `IN` / `OUT`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Channel::In => "IN",
+            Channel::Out => "OUT",
+        }
+    }
+}
+
 /// How a call ended, as far as the telephony side is concerned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]

@@ -4,6 +4,7 @@
 //! above answer — and results come best first. The index lives in memory, one per brand, and is
 //! rebuilt from the store at start and updated on every change.
 
+pub mod postings;
 pub mod terms;
 
 use crate::domain::model::{BrandId, Template};

@@ -178,9 +178,14 @@ impl Store {
             w.open_table(tables::COUNTERS)?;
             w.open_table(tables::CUSTOMER_TERMS)?;
             records::hash_plain_sessions(&w)?;
+            w.open_table(tables::CONS_POSTINGS)?;
             let n = index::build_customer_terms(&w)?;
             if n > 0 {
                 tracing::info!(customers = n, "customer search index built");
+            }
+            let n = index::build_consultation_postings(&w)?;
+            if n > 0 {
+                tracing::info!(consultations = n, "consultation search index built");
             }
             w.commit()?;
         }

@@ -564,6 +564,21 @@ pub fn create_consultation(
 /// Stores a new consultation whose call id and ticket were numbered already (from blocks the
 /// engine reserved), with its indexes.
 pub fn insert_consultation(tx: &WriteTransaction, c: &Consultation) -> StoreResult<()> {
+    insert_consultation_record(tx, c)?;
+    super::index::reindex_consultation(tx, None, c)
+}
+
+/// Stores many new consultations in one transaction, their search postings written once per
+/// term (the volume seed).
+pub fn insert_consultations(tx: &WriteTransaction, items: &[Consultation]) -> StoreResult<()> {
+    for c in items {
+        insert_consultation_record(tx, c)?;
+    }
+    super::index::post_consultations(tx, items.iter())
+}
+
+/// The record and its indexes by brand, agent and customer (not the search postings).
+fn insert_consultation_record(tx: &WriteTransaction, c: &Consultation) -> StoreResult<()> {
     let local_day = ticket::date_of(&c.ticket_id)
         .ok_or_else(|| StoreError::Codec(format!("bad ticket id {}", c.ticket_id)))?;
     put(tx, tables::CONSULTATIONS, &c.ticket_id, c)?;
@@ -599,10 +614,12 @@ pub fn update_consultation(
             format!("상담 {ticket_id}이(가) 없습니다"),
         ))
     })?;
+    let old = c.clone();
     let had_agent = c.agent_id;
     let had_customer = c.customer_id;
     edit(&mut c)?;
     put(tx, tables::CONSULTATIONS, ticket_id, &c)?;
+    super::index::reindex_consultation(tx, Some(&old), &c)?;
     if let (None, Some(a)) = (had_agent, c.agent_id) {
         index_agent(tx, a, ticket_id)?;
     }

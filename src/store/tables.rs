@@ -68,5 +68,10 @@ pub const NOTICES: Json = TableDefinition::new("notices-0");
 pub const CUSTOMER_TERMS: TableDefinition<'static, &'static [u8], ()> =
     TableDefinition::new("customer-terms-0");
 
+/// `brand u32 BE | dim | term | 0 | first number u64 BE` → a chunk of ticket numbers
+/// (`search::postings`): the consultation search's posting lists.
+pub const CONS_POSTINGS: TableDefinition<'static, &'static [u8], &'static [u8]> =
+    TableDefinition::new("consultation-postings-0");
+
 pub const COUNTERS: TableDefinition<'static, &'static str, u64> =
     TableDefinition::new("counters-0");

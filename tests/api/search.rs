@@ -280,3 +280,226 @@ async fn desks_keep_answering_while_six_searches_run() {
         pings.len()
     );
 }
+
+fn consultation(
+    ticket: String,
+    day: chrono::NaiveDate,
+    i: u64,
+) -> calldesk::domain::model::Consultation {
+    use calldesk::domain::model::{CallOutcome, Channel, Consultation};
+    let at = chrono::TimeZone::from_utc_datetime(&chrono::Utc, &day.and_hms_opt(1, 0, 0).unwrap());
+    let cats = ["주문", "배송", "반품/교환", "결제/환불"];
+    let results = ["완료", "미완료", "재연락 필요"];
+    let notes = [
+        "배송지연으로 고객이 환불을 요청함",
+        "주문 취소 완료, 환불 안내",
+        "교환 접수. 회수 예정",
+        "배송지 변경 처리",
+        "",
+    ];
+    Consultation {
+        ticket_id: ticket,
+        brand_id: 1,
+        call_id: 1_000 + i,
+        channel: if i.is_multiple_of(5) {
+            Channel::Out
+        } else {
+            Channel::In
+        },
+        service: ["main", "order"][(i % 2) as usize].into(),
+        service_name: "대표".into(),
+        number: format!("0105555{:04}", i % 37),
+        external_id: None,
+        agent_id: Some([1, 2, 3][(i % 3) as usize]),
+        agent_name: Some("상담사".into()),
+        customer_id: None,
+        arrived_at: at,
+        offered_at: Some(at),
+        answered_at: Some(at),
+        ended_at: Some(at),
+        wrap_up_ended_at: Some(at),
+        wait_s: 1,
+        talk_s: 30,
+        wrap_up_s: 5,
+        outcome: CallOutcome::Completed,
+        category: Some(cats[(i % 4) as usize].into()),
+        result: Some(results[(i % 3) as usize].into()),
+        content: notes[(i % 5) as usize].into(),
+        updated_at: at,
+        updated_by: None,
+        reservation_id: None,
+        hold_s: 0,
+        transferred_from: None,
+        transferred_to: None,
+    }
+}
+
+/// Every page of a search, followed through `next`.
+async fn search_all(app: &TestApp, token: &str, query: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut before = String::new();
+    loop {
+        let (s, page) = app
+            .get(
+                &format!("/api/consultations/search?{query}&limit=50{before}"),
+                Some(token),
+            )
+            .await;
+        assert_eq!(s, 200, "{query}: {page}");
+        for c in page["items"].as_array().unwrap() {
+            out.push(c["ticketId"].as_str().unwrap().to_string());
+        }
+        match page["next"].as_str() {
+            Some(n) => before = format!("&before={n}"),
+            None => return out,
+        }
+    }
+}
+
+/// The managers' search agrees with a plain filter over the same consultations, for every
+/// filter and their combinations, across pages, and after notes and 상담유형 change.
+#[actix_rt::test]
+async fn the_consultation_search_finds_exactly_what_a_plain_filter_finds() {
+    let app = spawn_app().await;
+    let first = chrono::NaiveDate::from_ymd_opt(2026, 11, 1).unwrap();
+    let mut all = Vec::new();
+    for d in 0..20u64 {
+        let day = first + chrono::Duration::days(d as i64);
+        for k in 0..60u64 {
+            let i = d * 60 + k;
+            all.push(consultation(
+                calldesk::domain::ticket::format(day, 500 + k),
+                day,
+                i,
+            ));
+        }
+    }
+    let batch = all.clone();
+    app.engine
+        .store
+        .write(move |tx| {
+            // Half one by one (as calls arrive), half in bulk (as the volume seed writes).
+            for c in &batch[..600] {
+                store::insert_consultation(tx, c)?;
+            }
+            store::insert_consultations(tx, &batch[600..])
+        })
+        .await
+        .unwrap();
+    // Edits: notes written and 상담유형 changed after the fact.
+    for c in all.iter_mut().filter(|c| c.call_id.is_multiple_of(11)) {
+        c.content = "고객 불만: 포장 파손, 재발송 안내".into();
+        c.category = Some("기타".into());
+        let (t, content) = (c.ticket_id.clone(), c.content.clone());
+        app.engine
+            .store
+            .write(move |tx| {
+                store::update_consultation(tx, &t, |x| {
+                    x.content = content.clone();
+                    x.category = Some("기타".into());
+                    Ok(())
+                })
+                .map(|_| ())
+            })
+            .await
+            .unwrap();
+    }
+    let boss = app.login("boss").await;
+    type Pred = Box<dyn Fn(&calldesk::domain::model::Consultation) -> bool>;
+    let in_range = |c: &calldesk::domain::model::Consultation, a: &str, b: &str| {
+        let d = c.ticket_id[1..9].to_string();
+        d.as_str() >= a && d.as_str() <= b
+    };
+    let cases: Vec<(&str, Pred)> = vec![
+        ("from=2026-11-01&to=2026-11-20", Box::new(|_| true)),
+        (
+            "from=2026-11-03&to=2026-11-05",
+            Box::new(move |c| in_range(c, "20261103", "20261105")),
+        ),
+        (
+            "from=2026-11-01&to=2026-11-20&agentId=2",
+            Box::new(|c| c.agent_id == Some(2)),
+        ),
+        (
+            "from=2026-11-01&to=2026-11-20&service=order&channel=OUT",
+            Box::new(|c| c.service == "order" && c.channel.as_str() == "OUT"),
+        ),
+        (
+            "from=2026-11-01&to=2026-11-20&category=%EB%B0%B0%EC%86%A1&result=%EC%99%84%EB%A3%8C",
+            Box::new(|c| {
+                c.category.as_deref() == Some("배송") && c.result.as_deref() == Some("완료")
+            }),
+        ),
+        (
+            "from=2026-11-01&to=2026-11-20&number=010-5555-0007",
+            Box::new(|c| c.number == "01055550007"),
+        ),
+        // 환불 (환불을, 환불 …): a word and a word it begins.
+        (
+            "from=2026-11-01&to=2026-11-20&q=%ED%99%98%EB%B6%88",
+            Box::new(|c| c.content.contains("환불")),
+        ),
+        // 배송 + 고객: both words.
+        (
+            "from=2026-11-01&to=2026-11-20&q=%EB%B0%B0%EC%86%A1%20%EA%B3%A0%EA%B0%9D",
+            Box::new(|c| c.content.contains("배송") && c.content.contains("고객")),
+        ),
+        (
+            "from=2026-11-01&to=2026-11-20&q=%ED%8F%AC%EC%9E%A5&category=%EA%B8%B0%ED%83%80",
+            Box::new(|c| c.content.contains("포장") && c.category.as_deref() == Some("기타")),
+        ),
+    ];
+    for (query, pred) in cases {
+        let mut want: Vec<String> = all
+            .iter()
+            .filter(|c| pred(c))
+            .map(|c| c.ticket_id.clone())
+            .collect();
+        want.sort();
+        want.reverse();
+        let got = search_all(&app, &boss, query).await;
+        assert!(!want.is_empty(), "{query} has matches to find");
+        assert_eq!(got, want, "{query}");
+    }
+}
+
+#[actix_rt::test]
+async fn the_consultation_search_is_for_managers_and_names_bad_filters() {
+    let app = spawn_app().await;
+    let kim = app.login("kim").await;
+    let (s, _) = app.get("/api/consultations/search", Some(&kim)).await;
+    assert_eq!(s, 403);
+    let boss = app.login("boss").await;
+    let (s, body) = app
+        .get(
+            "/api/consultations/search?from=2026-11-20&to=2026-11-01&service=nope&channel=X&number=abc&limit=0",
+            Some(&boss),
+        )
+        .await;
+    assert_eq!(s, 400, "{body}");
+    assert!(
+        body["error"]["fields"]["from"].is_string() || body["error"]["fields"]["limit"].is_string(),
+        "{body}"
+    );
+    let (s, body) = app
+        .get(
+            "/api/consultations/search?service=nope&channel=X&number=abc",
+            Some(&boss),
+        )
+        .await;
+    assert_eq!(s, 400);
+    for f in ["service", "channel", "number"] {
+        assert!(body["error"]["fields"][f].is_string(), "{f}: {body}");
+    }
+    let (s, body) = app
+        .get(
+            "/api/consultations/search?from=2025-01-01&to=2026-11-20",
+            Some(&boss),
+        )
+        .await;
+    assert_eq!(s, 400, "more than a year: {body}");
+    let (s, page) = app.get("/api/consultations/search", Some(&boss)).await;
+    assert_eq!(s, 200);
+    assert_eq!(page["items"], json!([]));
+    assert_eq!(page["next"], json!(null));
+}

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# The data-volume benchmark: builds in release mode, writes a year of data with
+# `calldesk seed-volume` into a temp data dir (timed; the file's size), starts the server on it
+# (start-up time until /healthz answers, RSS then), runs `calldesk-datavol` (each kind of lookup,
+# p50 / p99), prints the RSS after, stops the server.
+# Usage: load-tests/data-volume.sh CUSTOMERS CONSULTATIONS [RESERVATIONS] [MESSAGES]
+#   (env: VOL_DIR=/path keeps and reuses a seeded data dir; VOL_PORT, default 18085;
+#    VOL_PER_KIND lookups per kind, default 300)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+CUSTOMERS=${1:?customers}
+CONSULTATIONS=${2:?consultations}
+RESERVATIONS=${3:-0}
+MESSAGES=${4:-0}
+PORT=${VOL_PORT:-18085}
+cargo build --release -p calldesk -p calldesk-load-tests
+BIN=./target/release
+if [ -n "${VOL_DIR:-}" ] && [ -f "$VOL_DIR/calldesk.redb" ]; then
+  DATA=$VOL_DIR
+  echo "== reusing $DATA"
+else
+  DATA=${VOL_DIR:-$(mktemp -d /tmp/calldesk-vol.XXXXXX)}
+  mkdir -p "$DATA"
+  echo "== seed-volume: $CUSTOMERS customers, $CONSULTATIONS consultations, $RESERVATIONS reservations, $MESSAGES messages"
+  $BIN/calldesk seed-volume --data-dir "$DATA" \
+    --customers "$CUSTOMERS" --consultations "$CONSULTATIONS" \
+    --reservations "$RESERVATIONS" --messages "$MESSAGES"
+fi
+echo "== file: $(du -m "$DATA/calldesk.redb" | cut -f1) MiB"
+T0=$(date +%s.%N)
+$BIN/calldesk serve --data-dir "$DATA" --listen "127.0.0.1:$PORT" --no-simulator > "$DATA/server.log" 2>&1 &
+SERVER=$!
+trap 'kill $SERVER 2>/dev/null || true; wait $SERVER 2>/dev/null || true' EXIT
+for _ in $(seq 1 600); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.05; done
+T1=$(date +%s.%N)
+echo "== start-up: $(awk -v a="$T0" -v b="$T1" 'BEGIN { printf "%.2f", b - a }') s; RSS $(ps -o rss= -p $SERVER | tr -d ' ') KiB"
+$BIN/calldesk-datavol "http://127.0.0.1:$PORT" manager01 demo1234 "${VOL_PER_KIND:-300}"
+echo "== RSS after the lookups: $(ps -o rss= -p $SERVER | tr -d ' ') KiB"

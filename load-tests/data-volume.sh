@@ -28,7 +28,7 @@ else
 fi
 echo "== file: $(du -m "$DATA/calldesk.redb" | cut -f1) MiB"
 T0=$(date +%s.%N)
-$BIN/calldesk serve --data-dir "$DATA" --listen "127.0.0.1:$PORT" --no-simulator > "$DATA/server.log" 2>&1 &
+$BIN/calldesk serve --data-dir "$DATA" --listen "127.0.0.1:$PORT" --no-simulator --telephony-key vol-telephony-key > "$DATA/server.log" 2>&1 &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null || true; wait $SERVER 2>/dev/null || true' EXIT
 for _ in $(seq 1 600); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.05; done

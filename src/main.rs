@@ -176,7 +176,10 @@ fn main() -> std::process::ExitCode {
             let res = calldesk::store::Store::open(&data_dir)
                 .map_err(|e| e.to_string())
                 .and_then(|s| {
-                    calldesk::onboarding::init(&s, &brand, &login, &password, &timezone, role)
+                    let r =
+                        calldesk::onboarding::init(&s, &brand, &login, &password, &timezone, role);
+                    s.close_blocking();
+                    r
                 });
             match res {
                 Ok(made) => {
@@ -201,7 +204,11 @@ fn main() -> std::process::ExitCode {
         } => {
             let res = calldesk::store::Store::open(&data_dir)
                 .map_err(|e| e.to_string())
-                .and_then(|s| calldesk::demo::seed_load(&s, agents, real_hash));
+                .and_then(|s| {
+                    let r = calldesk::demo::seed_load(&s, agents, real_hash);
+                    s.close_blocking();
+                    r
+                });
             report_seed(res, &data_dir)
         }
         Cmd::SeedVolume {
@@ -251,7 +258,11 @@ fn main() -> std::process::ExitCode {
         Cmd::SeedDemo { data_dir, demo_dir } => {
             let res = calldesk::store::Store::open(&data_dir)
                 .map_err(|e| e.to_string())
-                .and_then(|s| calldesk::demo::seed_if_empty(&s, &demo_dir));
+                .and_then(|s| {
+                    let r = calldesk::demo::seed_if_empty(&s, &demo_dir);
+                    s.close_blocking();
+                    r
+                });
             report_seed(res, &data_dir)
         }
     }

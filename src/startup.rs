@@ -135,6 +135,8 @@ impl Application {
         let engine = self.engine.clone();
         let res = self.server.await;
         flush(&engine).await;
+        // Last: the store's closing commit, so the next start opens it at once.
+        engine.store.close().await;
         res
     }
 }

@@ -516,6 +516,7 @@ pub fn seed_volume(
         batch += 1;
         report.messages += n;
     }
+    store.close_blocking();
     report.seconds = started.elapsed().as_secs_f64();
     Ok(report)
 }

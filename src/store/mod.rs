@@ -109,6 +109,9 @@ pub struct Store {
 enum Job {
     Write(Box<dyn PendingWrite>),
     Ping(oneshot::Sender<()>),
+    /// Close: the writes queued before it are committed, then one last commit saves the
+    /// allocator state (quick repair) and the writer stops; later writes get `WriterGone`.
+    Close(oneshot::Sender<()>),
 }
 
 /// The store's page cache unless set (`store_cache_mib`): the B-trees' inner pages and the
@@ -266,6 +269,25 @@ impl Store {
         }
     }
 
+    /// Closes the store for writing, cleanly: every write queued so far is committed, then a
+    /// last commit saves redb's allocator state, so the next open does not walk the whole file
+    /// (a repair that takes minutes at a year's volume). Whether or not the `Database` itself is
+    /// dropped before the process exits (actors still hold the store). Idempotent.
+    pub async fn close(&self) {
+        let (reply, rx) = oneshot::channel();
+        if self.tx.send(Job::Close(reply)).is_ok() {
+            let _ = rx.await;
+        }
+    }
+
+    /// The same, from code outside an async context (the CLI's seeding commands).
+    pub fn close_blocking(&self) {
+        let (reply, rx) = oneshot::channel();
+        if self.tx.send(Job::Close(reply)).is_ok() {
+            let _ = rx.blocking_recv();
+        }
+    }
+
     /// A read transaction (cheap; never blocks on writers).
     pub fn read<T>(&self, f: impl FnOnce(&ReadTransaction) -> StoreResult<T>) -> StoreResult<T> {
         let r = self.db.begin_read()?;
@@ -274,6 +296,7 @@ impl Store {
 }
 
 fn writer_loop(db: Arc<Database>, rx: mpsc::Receiver<Job>) {
+    let mut closing: Option<oneshot::Sender<()>> = None;
     while let Ok(first) = rx.recv() {
         let mut batch = Vec::new();
         let mut next = Some(first);
@@ -283,15 +306,47 @@ fn writer_loop(db: Arc<Database>, rx: mpsc::Receiver<Job>) {
                     let _ = reply.send(());
                 }
                 Job::Write(w) => batch.push(w),
+                Job::Close(reply) => {
+                    closing = Some(reply);
+                    break;
+                }
             }
             if batch.len() < MAX_BATCH {
                 next = rx.try_recv().ok();
             }
         }
-        if batch.is_empty() {
-            continue;
+        run_and_answer(&db, batch);
+        if let Some(reply) = closing.take() {
+            if let Err(e) = close_commit(&db) {
+                tracing::error!(error = %e, "store: the closing commit failed");
+            }
+            let _ = reply.send(());
+            // Writes sent after the close find the receiver gone: `WriterGone`.
+            drop(rx);
+            tracing::info!("store closed");
+            return;
         }
-        match run_batch(&db, &mut batch) {
+    }
+    tracing::debug!("store writer stopped");
+}
+
+/// One empty commit that saves the allocator state with it (redb's quick repair).
+fn close_commit(db: &Database) -> StoreResult<()> {
+    let mut tx = db.begin_write()?;
+    tx.set_durability(Durability::Immediate)?;
+    tx.set_quick_repair(true);
+    tx.commit()?;
+    Ok(())
+}
+
+/// Commits a batch and answers each of its writers (a failed batch is retried one by one, so
+/// only the write that failed fails).
+fn run_and_answer(db: &Database, mut batch: Vec<Box<dyn PendingWrite>>) {
+    {
+        if batch.is_empty() {
+            return;
+        }
+        match run_batch(db, &mut batch) {
             Ok(()) => {
                 for w in batch {
                     w.finish(Ok(()));
@@ -300,7 +355,7 @@ fn writer_loop(db: Arc<Database>, rx: mpsc::Receiver<Job>) {
             Err(_) if batch.len() > 1 => {
                 // One write failed: the batch was rolled back; run each alone so only it fails.
                 for mut w in batch {
-                    let res = run_batch(&db, std::slice::from_mut(&mut w));
+                    let res = run_batch(db, std::slice::from_mut(&mut w));
                     w.finish(res);
                 }
             }
@@ -311,7 +366,6 @@ fn writer_loop(db: Arc<Database>, rx: mpsc::Receiver<Job>) {
             }
         }
     }
-    tracing::debug!("store writer stopped");
 }
 
 fn run_batch(db: &Database, batch: &mut [Box<dyn PendingWrite>]) -> StoreResult<()> {
@@ -334,4 +388,35 @@ pub(crate) fn enc<T: Serialize>(v: &T) -> StoreResult<Vec<u8>> {
 
 pub(crate) fn dec<T: DeserializeOwned>(b: &[u8]) -> StoreResult<T> {
     Ok(serde_json::from_slice(b)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn closing_commits_what_was_queued_then_refuses_writes_and_the_file_reopens_with_it() {
+        let dir = std::env::temp_dir().join(format!("calldesk-close-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        {
+            let store = Store::open(&dir).unwrap();
+            let queued = store
+                .write_queued(|tx| records::next_counter(tx, "close-test"))
+                .unwrap();
+            store.close_blocking();
+            assert_eq!(
+                futures_util::FutureExt::now_or_never(queued)
+                    .unwrap()
+                    .unwrap(),
+                1
+            );
+            let late = store.write_blocking(|tx| records::next_counter(tx, "close-test"));
+            assert!(matches!(late, Err(StoreError::WriterGone)), "{late:?}");
+            store.close_blocking();
+        }
+        let again = Store::open(&dir).unwrap();
+        assert_eq!(again.counter("close-test").unwrap(), 1);
+        again.close_blocking();
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }

@@ -2,7 +2,7 @@
 // simulator (calls come only from the tests), on its own port and data dir.
 import AxeBuilder from "@axe-core/playwright";
 import { expect, type Page } from "@playwright/test";
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -17,7 +17,15 @@ export class Server {
   dataDir = mkdtempSync(path.join(tmpdir(), "calldesk-e2e-"));
   private child: ChildProcess | null = null;
 
+  /** `volume`: `calldesk seed-volume` arguments to write into the data dir first (the demo
+   *  brand plus that many customers, consultations …). */
+  constructor(private volume?: string[]) {}
+
   async start(): Promise<void> {
+    if (this.volume) {
+      const r = spawnSync(BIN, ["seed-volume", "--data-dir", this.dataDir, ...this.volume], { cwd: ROOT, stdio: ["ignore", "ignore", "inherit"], env: { ...process.env, RUST_LOG: "warn" } });
+      if (r.status !== 0) throw new Error(`seed-volume failed (${r.status})`);
+    }
     this.child = spawn(
       BIN,
       ["serve", "--demo", "--no-simulator", "--data-dir", this.dataDir, "--listen", `127.0.0.1:${PORT}`],

@@ -456,6 +456,16 @@ const ko = {
   auxWarnMin: "기타 상태 경고 (분)",
   waitBuckets: "응대 대기시간",
   waitBucketsDef: "응대한 콜을 대기시간 구간별로: 10초 미만 / 20초 미만 / 30초 미만 / 60초 미만 / 60초 이상",
+  admin_consultations: "상담 검색",
+  customerNumber: "고객 번호",
+  noteWords: "상담내용 단어",
+  noConsultationsFound: "조건에 맞는 상담이 없습니다",
+  ticket: "티켓",
+  searchPartial: "검색 범위가 넓어 일부만 찾았습니다. 계속 찾으려면 아래를 누르세요.",
+  searchOn: "계속 찾기",
+  moreResults: "더 보기",
+  customerSearchHint: "이름·번호(3자리+)·이메일로 검색",
+  customerSearchMore: "50명까지 보입니다 — 더 입력해 좁혀 주세요",
 } as const;
 
 export type LabelKey = keyof typeof ko;
@@ -887,6 +897,16 @@ const en: Record<LabelKey, string> = {
   auxWarnMin: "Aux: warn after (min)",
   waitBuckets: "Answered by wait",
   waitBucketsDef: "Answered calls by wait: under 10 / 20 / 30 / 60 s, 60 s and over",
+  admin_consultations: "Consultations",
+  customerNumber: "Customer number",
+  noteWords: "Words in the note",
+  noConsultationsFound: "No consultations match",
+  ticket: "Ticket",
+  searchPartial: "The range is wide: this is part of it. Search on below.",
+  searchOn: "Search on",
+  moreResults: "More",
+  customerSearchHint: "Name, 3+ digits of a number, or e-mail",
+  customerSearchMore: "Showing 50 — type more to narrow it down",
 };
 
 const tables: Record<Lang, Record<LabelKey, string>> = { ko, en };

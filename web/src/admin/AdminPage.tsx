@@ -1,5 +1,5 @@
-// /admin: the admin console for managers — 상담사 (people), 서비스 (phone lines), 브랜드 설정 and
-// 감사 로그; operators (admin role) also 브랜드 (new brands) — on the `/api/admin/…` routes. Every change takes effect in the running center at
+// /admin: the admin console for managers — 상담사 (people), 서비스 (phone lines), 브랜드 설정,
+// 상담 검색 and 감사 로그; operators (admin role) also 브랜드 (new brands) — on the `/api/admin/…` routes. Every change takes effect in the running center at
 // once. Agents who open the address get a page saying it is for managers (the routes answer 403).
 
 import { useState } from "react";
@@ -9,11 +9,12 @@ import { ManagersOnly, useMe } from "./shared";
 import { AgentsSection } from "./AgentsSection";
 import { AuditSection } from "./AuditSection";
 import { BrandsSection } from "./BrandsSection";
+import { ConsultationsSection } from "./ConsultationsSection";
 import { ServicesSection } from "./ServicesSection";
 import { SettingsSection } from "./SettingsSection";
 
-type Section = "agents" | "services" | "settings" | "audit" | "brands";
-const SECTIONS: Section[] = ["agents", "services", "settings", "audit", "brands"];
+type Section = "agents" | "services" | "settings" | "consultations" | "audit" | "brands";
+const SECTIONS: Section[] = ["agents", "services", "settings", "consultations", "audit", "brands"];
 
 export function AdminPage({ onLoggedOut }: { onLoggedOut: () => void }) {
   const t = useT();
@@ -62,6 +63,7 @@ export function AdminPage({ onLoggedOut }: { onLoggedOut: () => void }) {
           {section === "agents" && <AgentsSection me={me} />}
           {section === "services" && <ServicesSection />}
           {section === "settings" && <SettingsSection />}
+          {section === "consultations" && <ConsultationsSection />}
           {section === "audit" && <AuditSection />}
           {section === "brands" && me.role === "admin" && <BrandsSection />}
         </main>

@@ -53,12 +53,14 @@ function CustomerSearch({ onPick }: { onPick: (id: number) => void }) {
   const t = useT();
   const [q, setQ] = useState("");
   const [items, setItems] = useState<Customer[]>([]);
+  const [more, setMore] = useState(false);
   async function search(e: React.FormEvent) {
     e.preventDefault();
     if (!q.trim()) return;
     try {
-      const r = await api<{ items: Customer[] }>("GET", `/api/customers?q=${encodeURIComponent(q.trim())}`);
+      const r = await api<{ items: Customer[]; more?: boolean }>("GET", `/api/customers?q=${encodeURIComponent(q.trim())}`);
       setItems(r.items);
+      setMore(r.more === true);
       if (r.items.length === 0) notify("info", t("noResults"));
     } catch (err) {
       notify("error", (err as Error).message);
@@ -66,9 +68,9 @@ function CustomerSearch({ onPick }: { onPick: (id: number) => void }) {
   }
   return (
     <form onSubmit={search} className="cust-search">
-      <input data-testid="customer-search" value={q} onChange={(e) => setQ(e.target.value)} placeholder={t("search")} />
+      <input data-testid="customer-search" value={q} onChange={(e) => setQ(e.target.value)} placeholder={t("customerSearchHint")} aria-label={t("search")} />
       {items.length > 0 && (
-        <ul className="picks">
+        <ul className="picks" data-testid="customer-picks">
           {items.map((c) => (
             <li key={c.id}>
               <button type="button" className="link" onClick={() => { onPick(c.id); setItems([]); }}>
@@ -76,6 +78,7 @@ function CustomerSearch({ onPick }: { onPick: (id: number) => void }) {
               </button>
             </li>
           ))}
+          {more && <li className="muted small" data-testid="customer-more">{t("customerSearchMore")}</li>}
         </ul>
       )}
     </form>

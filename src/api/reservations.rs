@@ -167,9 +167,20 @@ async fn list(
         return Err(AppError::forbidden("모든 예약은 매니저만 볼 수 있습니다"));
     }
     let now = engine.now();
-    let mut items: Vec<Reservation> = engine
-        .store
-        .reservations(me.brand_id)?
+    // Pending ones (the desk's default) through their index; any other status reads the
+    // brand's reservations whole — off the HTTP worker.
+    let store = engine.store.clone();
+    let (brand, only_pending) = (me.brand_id, q.status == Some(ResvStatus::Pending));
+    let rows = web::block(move || {
+        if only_pending {
+            store.pending_reservations(brand)
+        } else {
+            store.reservations(brand)
+        }
+    })
+    .await
+    .map_err(|e| AppError::internal(e.to_string()))??;
+    let mut items: Vec<Reservation> = rows
         .into_iter()
         .filter(|r| !mine || engine.is_mine(&me, r, now))
         .filter(|r| q.status.is_none_or(|s| r.status == s))
@@ -503,7 +514,7 @@ async fn import(
         };
         drop(body);
         let existing: std::collections::HashSet<(String, DateTime<Utc>)> = store
-            .reservations(brand)?
+            .pending_reservations(brand)?
             .into_iter()
             .filter(|r| r.status == ResvStatus::Pending)
             .map(|r| (r.number, r.scheduled_at))

@@ -74,7 +74,7 @@ impl Engine {
 
     /// My 예약 현황.
     pub fn reservations_view(&self, who: &AgentPublic) -> AppResult<ReservationsView> {
-        let all = self.store.reservations(who.brand_id)?;
+        let all = self.store.pending_reservations(who.brand_id)?;
         Ok(self.view_of(&self.split(&all), who))
     }
 
@@ -117,7 +117,7 @@ impl Engine {
         actix::spawn(async move {
             let store = engine.store.clone();
             let owns = tokio::task::spawn_blocking(move || {
-                store.reservations(brand).map(|all| {
+                store.pending_reservations(brand).map(|all| {
                     all.iter().any(|r| {
                         r.status == ResvStatus::Pending
                             && r.rtype == ResvType::Callback
@@ -146,7 +146,7 @@ impl Engine {
         if open.is_empty() {
             return;
         }
-        let all = match self.store.reservations(brand) {
+        let all = match self.store.pending_reservations(brand) {
             Ok(all) => all,
             Err(e) => {
                 tracing::warn!(error = %e, "reservations push skipped");
@@ -287,7 +287,7 @@ impl Engine {
         let phone = crate::domain::phone::Phone::parse(from)
             .map_err(|e| AppError::bad_request(format!("발신번호(from): {e}")))?;
         let brand_id = rt.brand.id;
-        let existing = self.store.reservations(brand_id)?;
+        let existing = self.store.pending_reservations(brand_id)?;
         let pending_callbacks = |a: AgentId| {
             existing
                 .iter()

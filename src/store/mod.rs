@@ -182,6 +182,11 @@ impl Store {
             w.open_table(tables::CUSTOMER_TERMS)?;
             records::hash_plain_sessions(&w)?;
             w.open_table(tables::CONS_POSTINGS)?;
+            w.open_table(tables::RESV_PENDING)?;
+            let n = records::build_pending_reservations(&w)?;
+            if n > 0 {
+                tracing::info!(pending = n, "pending reservations indexed");
+            }
             let n = index::build_customer_terms(&w)?;
             if n > 0 {
                 tracing::info!(customers = n, "customer search index built");
@@ -393,6 +398,51 @@ pub(crate) fn dec<T: DeserializeOwned>(b: &[u8]) -> StoreResult<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::reservation::{Reservation, ResvStatus, ResvType};
+
+    fn reservation(id: u64, status: ResvStatus) -> Reservation {
+        let at = chrono::Utc::now();
+        Reservation {
+            id,
+            brand_id: 1,
+            service: "main".into(),
+            number: "01012345678".into(),
+            customer_name: None,
+            customer_id: None,
+            scheduled_at: at,
+            rtype: ResvType::Callback,
+            memo: String::new(),
+            owner_id: None,
+            owner_until: None,
+            status,
+            attempts: vec![],
+            ticket_id: None,
+            dialing_by: None,
+            dialing_since: None,
+            created_by: None,
+            created_at: at,
+            updated_at: at,
+        }
+    }
+
+    #[test]
+    fn the_pending_index_follows_every_status_change() {
+        let store = Store::in_memory().unwrap();
+        store
+            .write_blocking(|tx| {
+                for id in 1..=4 {
+                    records::put_reservation(tx, &reservation(id, ResvStatus::Pending))?;
+                }
+                records::put_reservation(tx, &reservation(2, ResvStatus::Done))?;
+                records::put_reservation(tx, &reservation(3, ResvStatus::Cancelled))?;
+                Ok(())
+            })
+            .unwrap();
+        let ids = |v: Vec<Reservation>| v.into_iter().map(|r| r.id).collect::<Vec<_>>();
+        assert_eq!(ids(store.pending_reservations(1).unwrap()), [1, 4]);
+        assert_eq!(ids(store.reservations(1).unwrap()), [1, 2, 3, 4]);
+        assert!(store.pending_reservations(2).unwrap().is_empty());
+    }
 
     #[test]
     fn closing_commits_what_was_queued_then_refuses_writes_and_the_file_reopens_with_it() {

@@ -286,12 +286,46 @@ pub fn put_reservation(
     tx: &WriteTransaction,
     r: &crate::domain::reservation::Reservation,
 ) -> StoreResult<()> {
-    put(
-        tx,
-        tables::RESERVATIONS,
-        &format!("{:010}/{:020}", r.brand_id, r.id),
-        r,
-    )
+    let key = format!("{:010}/{:020}", r.brand_id, r.id);
+    {
+        let mut pending = tx.open_table(tables::RESV_PENDING)?;
+        if r.status == crate::domain::reservation::ResvStatus::Pending {
+            pending.insert(key.as_str(), [].as_slice())?;
+        } else {
+            pending.remove(key.as_str())?;
+        }
+    }
+    put(tx, tables::RESERVATIONS, &key, r)
+}
+
+/// Indexes the pending reservations of a store written before that index existed (once;
+/// start-up). Returns how many it found.
+pub fn build_pending_reservations(tx: &WriteTransaction) -> StoreResult<u64> {
+    const BUILT: &str = "index/reservations-pending";
+    if tx
+        .open_table(tables::COUNTERS)?
+        .get(BUILT)?
+        .map(|g| g.value())
+        .unwrap_or(0)
+        > 0
+    {
+        return Ok(0);
+    }
+    let mut n = 0;
+    {
+        let all = tx.open_table(tables::RESERVATIONS)?;
+        let mut pending = tx.open_table(tables::RESV_PENDING)?;
+        for row in all.iter()? {
+            let (k, v) = row?;
+            let r: crate::domain::reservation::Reservation = dec(v.value())?;
+            if r.status == crate::domain::reservation::ResvStatus::Pending {
+                pending.insert(k.value(), [].as_slice())?;
+                n += 1;
+            }
+        }
+    }
+    tx.open_table(tables::COUNTERS)?.insert(BUILT, 1)?;
+    Ok(n)
 }
 
 /// Reads a reservation of the brand, lets `edit` change it (or refuse), stores it.
@@ -967,6 +1001,26 @@ impl Store {
         })
     }
 
+    /// The brand's pending reservations (미처리), through their index: what desks' 예약 현황 and
+    /// the rules about callbacks read, whatever the number of finished ones.
+    pub fn pending_reservations(
+        &self,
+        brand: BrandId,
+    ) -> StoreResult<Vec<crate::domain::reservation::Reservation>> {
+        self.read(|r| {
+            let keys = keys_with_prefix(r, tables::RESV_PENDING, &format!("{brand:010}/"))?;
+            let table = r.open_table(tables::RESERVATIONS)?;
+            let mut out = Vec::with_capacity(keys.len());
+            for k in keys {
+                if let Some(v) = table.get(k.as_str())? {
+                    out.push(dec(v.value())?);
+                }
+            }
+            Ok(out)
+        })
+    }
+
+    /// Every reservation of the brand, whatever its status (the managers' list of finished ones).
     pub fn reservations(
         &self,
         brand: BrandId,

@@ -37,6 +37,9 @@ pub const CUSTOMER_MEMOS: Json = TableDefinition::new("customer-memos-0");
 pub const TEMPLATES: Json = TableDefinition::new("templates-0");
 /// `"{brand:010}/{reservation:020}"` → Reservation
 pub const RESERVATIONS: Json = TableDefinition::new("reservations-0");
+/// `"{brand:010}/{reservation:020}"` → empty: the pending ones (미처리), so what desks show does
+/// not read a year of finished reservations
+pub const RESV_PENDING: Json = TableDefinition::new("reservations-pending-0");
 /// `"{brand:010}/{number}"` → do-not-call entry
 pub const DNC: Json = TableDefinition::new("dnc-0");
 /// `"{brand:010}/{message:020}"` → Message

@@ -70,22 +70,28 @@ async fn list(
             "다른 상담사의 상담 목록은 매니저만 볼 수 있습니다",
         ));
     }
-    let store = &state.engine.store;
-    let mut items = if brand_wide {
-        store.consultations_of_brand(me.brand_id, date)?
-    } else {
-        let whose = other.unwrap_or(me.id);
-        if state
+    let whose = other.unwrap_or(me.id);
+    if !brand_wide
+        && state
             .engine
             .registry
             .agent(whose)
             .map(|e| e.public.brand_id)
             != Some(me.brand_id)
-        {
-            return Err(AppError::not_found("그 상담사가 없습니다"));
+    {
+        return Err(AppError::not_found("그 상담사가 없습니다"));
+    }
+    // A busy day of the whole brand is tens of thousands of records: read on the blocking pool.
+    let store = state.engine.store.clone();
+    let brand = me.brand_id;
+    let mut items = super::off_thread(move || {
+        if brand_wide {
+            store.consultations_of_brand(brand, date)
+        } else {
+            store.consultations_of_agent(whose, date)
         }
-        store.consultations_of_agent(whose, date)?
-    };
+    })
+    .await?;
     let include_live = q.include_live.unwrap_or(false);
     items.retain(|c| {
         (include_live || c.ended_at.is_some()) && channel.is_none_or(|ch| c.channel == ch)
@@ -264,9 +270,7 @@ async fn search(
     };
     let store = state.engine.store.clone();
     let brand = me.brand_id;
-    let page = web::block(move || store.search_consultations(brand, &query))
-        .await
-        .map_err(|e| AppError::internal(e.to_string()))??;
+    let page = super::off_thread(move || store.search_consultations(brand, &query)).await?;
     let full = me.sees_full();
     let items: Vec<serde_json::Value> = page
         .items

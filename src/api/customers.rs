@@ -63,9 +63,8 @@ async fn find(
             // pool, never on the HTTP worker that carries desks' sockets.
             let store = store.clone();
             let (mut found, more) =
-                web::block(move || store.search_customers(brand, &text, SEARCH_LIMIT))
-                    .await
-                    .map_err(|e| AppError::internal(e.to_string()))??;
+                super::off_thread(move || store.search_customers(brand, &text, SEARCH_LIMIT))
+                    .await?;
             if !who.0.sees_full() {
                 found = found.into_iter().map(Customer::masked).collect();
             }
@@ -296,10 +295,10 @@ async fn history(
     }
     let store = state.engine.store.clone();
     let (brand, before) = (who.0.brand_id, q.before.clone());
-    let (page, total, next) =
-        web::block(move || store.customer_history_page(brand, c.id, before.as_deref(), limit))
-            .await
-            .map_err(|e| AppError::internal(e.to_string()))??;
+    let (page, total, next) = super::off_thread(move || {
+        store.customer_history_page(brand, c.id, before.as_deref(), limit)
+    })
+    .await?;
     let items: Vec<_> = page
         .iter()
         .map(|c| crate::engine::mask_unless(who.0.sees_full(), c.summary()))

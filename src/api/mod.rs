@@ -134,6 +134,21 @@ where
         .map_err(|e| crate::error::AppError::internal(e.to_string()))
 }
 
+/// Runs a store read (or other blocking work) on actix-web's blocking pool, never on the HTTP
+/// worker that carries desks' sockets; its error comes back as the store's.
+pub async fn off_thread<T, E>(
+    f: impl FnOnce() -> Result<T, E> + Send + 'static,
+) -> crate::error::AppResult<T>
+where
+    T: Send + 'static,
+    E: Send + 'static,
+    crate::error::AppError: From<E>,
+{
+    Ok(actix_web::web::block(f)
+        .await
+        .map_err(|e| crate::error::AppError::internal(e.to_string()))??)
+}
+
 pub fn parse_day(d: Option<&str>) -> crate::error::AppResult<Option<chrono::NaiveDate>> {
     d.map(|d| {
         chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")

@@ -133,9 +133,7 @@ async fn daily(
                 .body(body))
         }
         Format::Xlsx => {
-            let body = web::block(move || xlsx_of(&tables))
-                .await
-                .map_err(|e| AppError::internal(e.to_string()))??;
+            let body = super::off_thread(move || xlsx_of(&tables)).await?;
             Ok(HttpResponse::Ok()
                 .content_type("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
                 .insert_header((
@@ -156,9 +154,7 @@ async fn by_service(
     let rt = engine.brand_rt(brand)?;
     let tz = rt.brand.tz();
     let services = rt.services.clone();
-    let day = web::block(move || engine.store.consultations_of_brand(brand, date))
-        .await
-        .map_err(|e| AppError::internal(e.to_string()))??;
+    let day = super::off_thread(move || engine.store.consultations_of_brand(brand, date)).await?;
     let mut per: BTreeMap<String, ServiceDay> = BTreeMap::new();
     for c in &day {
         let rules = services
@@ -282,7 +278,7 @@ async fn by_agent(
     let rt = engine.brand_rt(brand)?;
     // Every store read on the blocking pool, not on the HTTP worker.
     let e = engine.clone();
-    let (people, stored) = web::block(move || {
+    let (people, stored) = super::off_thread(move || {
         let people: Vec<_> = e
             .store
             .agents()?
@@ -299,8 +295,7 @@ async fn by_agent(
         }
         Ok::<_, crate::store::StoreError>((people, days))
     })
-    .await
-    .map_err(|e| AppError::internal(e.to_string()))??;
+    .await?;
     let days: BTreeMap<AgentId, AgentDay> = if today {
         rt.stats.send(GetAgentDays).await?.1.into_iter().collect()
     } else {

@@ -171,15 +171,14 @@ async fn list(
     // brand's reservations whole — off the HTTP worker.
     let store = engine.store.clone();
     let (brand, only_pending) = (me.brand_id, q.status == Some(ResvStatus::Pending));
-    let rows = web::block(move || {
+    let rows = super::off_thread(move || {
         if only_pending {
             store.pending_reservations(brand)
         } else {
             store.reservations(brand)
         }
     })
-    .await
-    .map_err(|e| AppError::internal(e.to_string()))??;
+    .await?;
     let mut items: Vec<Reservation> = rows
         .into_iter()
         .filter(|r| !mine || engine.is_mine(&me, r, now))

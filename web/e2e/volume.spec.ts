@@ -15,6 +15,9 @@ const shot = shooter("volume-");
 
 test("the customer search box finds name parts and number fragments among 20,000", async ({ page }) => {
   await signIn(page, "manager01");
+  // A manager's header (with 전광판 and 관리) fits 1366 px too.
+  const out = await page.getByTestId("logout").boundingBox();
+  expect(out!.x + out!.width).toBeLessThanOrEqual(1366);
   const box = page.getByTestId("customer-search");
   await box.fill("김민");
   await box.press("Enter");

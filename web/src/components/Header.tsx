@@ -66,7 +66,7 @@ export function Header({
         <span className="brand">{brand?.name}</span>
         <button className="me link-like" onClick={() => setAccountOpen(true)} title={t("myAccount")} data-testid="account-open">
           <strong>{agent.name}</strong>
-          <span className="muted">
+          <span className="muted me-ext">
             {" "}
             {t("extension")} {agent.extension}
           </span>

@@ -3,6 +3,7 @@
 pub mod api;
 pub mod bulk;
 pub mod config;
+pub mod control;
 pub mod demo;
 pub mod domain;
 pub mod engine;

@@ -1,6 +1,7 @@
 //! The `calldesk` command: `init` creates a brand and its first manager (the way to go live);
 //! `serve` runs the server; `seed-demo` / `seed-load` seed the demo / load-test brand into an
-//! empty data dir; `seed-volume` writes a year of data for the data-volume benchmark. Thin:
+//! empty data dir; `seed-volume` writes a year of data for the data-volume benchmark; `backup` /
+//! `restore` copy the store out and back (a running server is asked through its control socket). Thin:
 //! everything lives in the library.
 
 /// mimalloc, chosen over the system allocator: a server whose threads allocate and free many
@@ -105,6 +106,23 @@ enum Cmd {
         days: u32,
         #[arg(long, default_value_t = 1)]
         seed: u64,
+    },
+    /// Write a consistent copy of the store to FILE. With the server running on the data dir it
+    /// asks the server (through `<data-dir>/control.sock`), which copies while it serves; without
+    /// it, it opens the store itself.
+    Backup {
+        #[arg(long, env = "CALLDESK_DATA_DIR")]
+        data_dir: PathBuf,
+        #[arg(long)]
+        to: PathBuf,
+    },
+    /// Put a backup in place as the data dir's store (stop the server first). The current store
+    /// is kept beside it as calldesk.redb.before-restore-<time>.
+    Restore {
+        #[arg(long, env = "CALLDESK_DATA_DIR")]
+        data_dir: PathBuf,
+        #[arg(long)]
+        from: PathBuf,
     },
     /// Seed the demo brand into an empty data dir and exit.
     SeedDemo {
@@ -251,6 +269,61 @@ fn main() -> std::process::ExitCode {
                 }
                 Err(e) => {
                     eprintln!("calldesk seed-volume: {e}");
+                    std::process::ExitCode::FAILURE
+                }
+            }
+        }
+        Cmd::Backup { data_dir, to } => {
+            let to = std::path::absolute(&to).unwrap_or(to);
+            let res = match calldesk::control::backup_via_server(&data_dir, &to) {
+                Ok(Some(figures)) => Ok(format!(
+                    "by the running server: {figures} (rows bytes seconds)"
+                )),
+                Ok(None) => calldesk::store::Store::open(&data_dir)
+                    .map_err(|e| format!("{e} (is a server running without its control socket?)"))
+                    .and_then(|s| {
+                        let r = s.backup_to(&to).map_err(|e| e.to_string());
+                        s.close_blocking();
+                        r.map(|r| {
+                            format!("{} rows, {} bytes in {:.1} s", r.rows, r.bytes, r.seconds)
+                        })
+                    }),
+                Err(e) => Err(e),
+            };
+            match res {
+                Ok(what) => {
+                    eprintln!("backup written to {}: {what}", to.display());
+                    std::process::ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("calldesk backup: {e}");
+                    std::process::ExitCode::FAILURE
+                }
+            }
+        }
+        Cmd::Restore { data_dir, from } => {
+            if std::os::unix::net::UnixStream::connect(calldesk::control::socket_path(&data_dir))
+                .is_ok()
+            {
+                eprintln!(
+                    "calldesk restore: a server is running on {}; stop it first",
+                    data_dir.display()
+                );
+                return std::process::ExitCode::FAILURE;
+            }
+            match calldesk::store::backup::restore(&from, &data_dir) {
+                Ok(kept) => {
+                    eprintln!(
+                        "restored {} into {}{}",
+                        from.display(),
+                        data_dir.display(),
+                        kept.map(|k| format!("; the previous store is kept as {}", k.display()))
+                            .unwrap_or_default()
+                    );
+                    std::process::ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("calldesk restore: {e}");
                     std::process::ExitCode::FAILURE
                 }
             }

@@ -100,6 +100,11 @@ impl Application {
             throttle: Default::default(),
         });
         crate::ws::start_watchdog(engine.clone());
+        if let Some(dir) = &state.settings.data_dir {
+            // `calldesk backup` reaches the running server here.
+            crate::control::start(engine.store.clone(), dir)
+                .map_err(|e| format!("control socket in {}: {e}", dir.display()))?;
+        }
         let server = HttpServer::new(move || {
             App::new()
                 .wrap(api::security_headers())

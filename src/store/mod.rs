@@ -4,6 +4,7 @@
 //! `Durability::Immediate` (one fsync for the batch: group commit), then answers each caller.
 //! A caller is answered only after its write is on disk.
 
+pub mod backup;
 pub mod index;
 pub mod records;
 pub mod tables;
@@ -146,43 +147,13 @@ impl Store {
             // Create every table so readers never meet a missing one.
             let mut w = db.begin_write()?;
             w.set_durability(Durability::Immediate)?;
-            for t in [
-                tables::BRANDS,
-                tables::SERVICES,
-                tables::AGENTS,
-                tables::LOGINS,
-                tables::SESSIONS,
-                tables::SESSIONS_PLAIN,
-                tables::SESSIONS_BY_AGENT,
-                tables::CONSULTATIONS,
-                tables::CONS_BY_AGENT,
-                tables::CONS_BY_BRAND,
-                tables::CUSTOMERS,
-                tables::CUSTOMERS_BY_PHONE,
-                tables::CONS_BY_CUSTOMER,
-                tables::CUSTOMER_MEMOS,
-                tables::TEMPLATES,
-                tables::RESERVATIONS,
-                tables::DNC,
-                tables::MESSAGES,
-                tables::MSG_BY_CUSTOMER,
-                tables::MSG_BY_PHONE,
-                tables::MSG_OUTBOX,
-                tables::MSG_KEYS,
-                tables::ALIMTALK_TEMPLATES,
-                tables::REALTIME,
-                tables::AGENT_DAYS,
-                tables::AUDIT,
-                tables::NOTICES,
-                tables::NOTE_DRAFTS,
-            ] {
+            for t in tables::JSON_TABLES {
                 w.open_table(t)?;
             }
             w.open_table(tables::COUNTERS)?;
             w.open_table(tables::CUSTOMER_TERMS)?;
             records::hash_plain_sessions(&w)?;
             w.open_table(tables::CONS_POSTINGS)?;
-            w.open_table(tables::RESV_PENDING)?;
             let n = records::build_pending_reservations(&w)?;
             if n > 0 {
                 tracing::info!(pending = n, "pending reservations indexed");

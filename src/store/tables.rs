@@ -76,5 +76,38 @@ pub const CUSTOMER_TERMS: TableDefinition<'static, &'static [u8], ()> =
 pub const CONS_POSTINGS: TableDefinition<'static, &'static [u8], &'static [u8]> =
     TableDefinition::new("consultation-postings-0");
 
+/// Every table of JSON records and string-keyed indexes (created at open, copied by a backup).
+pub const JSON_TABLES: [Json; 29] = [
+    BRANDS,
+    SERVICES,
+    AGENTS,
+    LOGINS,
+    SESSIONS,
+    SESSIONS_PLAIN,
+    SESSIONS_BY_AGENT,
+    CONSULTATIONS,
+    CONS_BY_AGENT,
+    CONS_BY_BRAND,
+    CUSTOMERS,
+    CUSTOMERS_BY_PHONE,
+    CONS_BY_CUSTOMER,
+    CUSTOMER_MEMOS,
+    TEMPLATES,
+    RESERVATIONS,
+    RESV_PENDING,
+    DNC,
+    MESSAGES,
+    MSG_BY_CUSTOMER,
+    MSG_BY_PHONE,
+    MSG_OUTBOX,
+    MSG_KEYS,
+    ALIMTALK_TEMPLATES,
+    REALTIME,
+    AGENT_DAYS,
+    AUDIT,
+    NOTICES,
+    NOTE_DRAFTS,
+];
+
 pub const COUNTERS: TableDefinition<'static, &'static str, u64> =
     TableDefinition::new("counters-0");

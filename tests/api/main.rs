@@ -3,6 +3,7 @@
 mod admin;
 mod admin_links;
 mod auth;
+mod backup;
 mod bulk;
 mod consultations;
 mod controls;

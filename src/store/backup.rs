@@ -6,12 +6,14 @@
 //! its place (the server must be stopped).
 
 use super::{tables, Store, StoreError, StoreResult};
-use redb::{Database, Durability, ReadableDatabase, ReadableTable};
+use redb::{Durability, ReadableDatabase, ReadableTable};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 /// Rows per write transaction of the copy.
 const BATCH: usize = 50_000;
+/// The copy's page cache.
+const COPY_CACHE: usize = 32 * 1024 * 1024;
 
 /// What a backup wrote.
 #[derive(Debug, Clone)]
@@ -62,7 +64,11 @@ impl Store {
         let io = |e: std::io::Error| StoreError::Db(format!("{}: {e}", partial.display()));
         let mut rows = 0u64;
         {
-            let dst = Database::create(&partial)?;
+            // A small page cache for the copy: redb's default (1 GiB) would grow a running
+            // server by that much while it backs up (a year's store: RSS 984 MiB measured).
+            let dst = redb::Builder::new()
+                .set_cache_size(COPY_CACHE)
+                .create(&partial)?;
             for t in tables::JSON_TABLES {
                 rows += copy_table!(snap, dst, t);
             }

@@ -116,8 +116,9 @@ test("an agent books from the customer panel and from 예약현황, and filters 
   await page.getByTestId("resv-submit").click();
   await expect(page.locator(".notice.info")).toContainText("예약했습니다");
 
-  // Tomorrow 10:00 in Seoul, typed into the 예약현황 menu's own form.
-  const kst = new Date(Date.now() + 9 * 3600_000 + 24 * 3600_000);
+  // The day after tomorrow, 10:00 in Seoul, typed into the 예약현황 menu's own form (not
+  // tomorrow: after 23:00 in Seoul the first booking's default time is already tomorrow).
+  const kst = new Date(Date.now() + 9 * 3600_000 + 48 * 3600_000);
   const day = kst.toISOString().slice(0, 10);
   await page.getByTestId("menu-resv").click();
   await page.getByTestId("resv-add").click();

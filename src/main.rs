@@ -199,21 +199,17 @@ fn main() -> std::process::ExitCode {
                     s.close_blocking();
                     r
                 });
-            match res {
-                Ok(made) => {
-                    eprintln!(
+            finish(
+                "init",
+                res.map(|made| {
+                    format!(
                         "brand '{brand}' (id {}) and manager '{login}' created in {}; now run: calldesk serve --data-dir {} and sign in at /login",
                         made.brand_id,
                         data_dir.display(),
                         data_dir.display()
-                    );
-                    std::process::ExitCode::SUCCESS
-                }
-                Err(e) => {
-                    eprintln!("calldesk init: {e}");
-                    std::process::ExitCode::FAILURE
-                }
-            }
+                    )
+                }),
+            )
         }
         Cmd::SeedLoad {
             data_dir,
@@ -249,13 +245,15 @@ fn main() -> std::process::ExitCode {
                 days,
                 seed,
             };
-            match calldesk::volume::seed_volume(&data_dir, &demo_dir, &spec, &|l| eprintln!("{l}"))
-            {
-                Ok(r) => {
+            let res =
+                calldesk::volume::seed_volume(&data_dir, &demo_dir, &spec, &|l| eprintln!("{l}"));
+            finish(
+                "seed-volume",
+                res.map(|r| {
                     let size = std::fs::metadata(data_dir.join("calldesk.redb"))
                         .map(|m| m.len())
                         .unwrap_or(0);
-                    eprintln!(
+                    format!(
                         "seed-volume: {} customers, {} consultations, {} reservations, {} messages in {:.1} s; {} is {:.0} MiB",
                         r.customers,
                         r.consultations,
@@ -264,14 +262,9 @@ fn main() -> std::process::ExitCode {
                         r.seconds,
                         data_dir.display(),
                         size as f64 / 1048576.0
-                    );
-                    std::process::ExitCode::SUCCESS
-                }
-                Err(e) => {
-                    eprintln!("calldesk seed-volume: {e}");
-                    std::process::ExitCode::FAILURE
-                }
-            }
+                    )
+                }),
+            )
         }
         Cmd::Backup { data_dir, to } => {
             let to = std::path::absolute(&to).unwrap_or(to);
@@ -290,16 +283,10 @@ fn main() -> std::process::ExitCode {
                     }),
                 Err(e) => Err(e),
             };
-            match res {
-                Ok(what) => {
-                    eprintln!("backup written to {}: {what}", to.display());
-                    std::process::ExitCode::SUCCESS
-                }
-                Err(e) => {
-                    eprintln!("calldesk backup: {e}");
-                    std::process::ExitCode::FAILURE
-                }
-            }
+            finish(
+                "backup",
+                res.map(|what| format!("backup written to {}: {what}", to.display())),
+            )
         }
         Cmd::Restore { data_dir, from } => {
             if std::os::unix::net::UnixStream::connect(calldesk::control::socket_path(&data_dir))
@@ -311,22 +298,19 @@ fn main() -> std::process::ExitCode {
                 );
                 return std::process::ExitCode::FAILURE;
             }
-            match calldesk::store::backup::restore(&from, &data_dir) {
-                Ok(kept) => {
-                    eprintln!(
+            let res = calldesk::store::backup::restore(&from, &data_dir);
+            finish(
+                "restore",
+                res.map(|kept| {
+                    format!(
                         "restored {} into {}{}",
                         from.display(),
                         data_dir.display(),
                         kept.map(|k| format!("; the previous store is kept as {}", k.display()))
                             .unwrap_or_default()
-                    );
-                    std::process::ExitCode::SUCCESS
-                }
-                Err(e) => {
-                    eprintln!("calldesk restore: {e}");
-                    std::process::ExitCode::FAILURE
-                }
-            }
+                    )
+                }),
+            )
         }
         Cmd::SeedDemo { data_dir, demo_dir } => {
             let res = calldesk::store::Store::open(&data_dir)
@@ -364,17 +348,22 @@ fn init_password() -> Result<String, String> {
 }
 
 fn report_seed(res: Result<bool, String>, data_dir: &std::path::Path) -> std::process::ExitCode {
+    let done = |seeded: bool| match seeded {
+        true => format!("seeded into {}", data_dir.display()),
+        false => format!("{} already has data; nothing changed", data_dir.display()),
+    };
+    finish("seed", res.map(done))
+}
+
+/// Prints what a command did (or why it failed, prefixed `calldesk <cmd>:`) and its exit code.
+fn finish(cmd: &str, res: Result<String, String>) -> std::process::ExitCode {
     match res {
-        Ok(true) => {
-            eprintln!("seeded into {}", data_dir.display());
-            std::process::ExitCode::SUCCESS
-        }
-        Ok(false) => {
-            eprintln!("{} already has data; nothing changed", data_dir.display());
+        Ok(what) => {
+            eprintln!("{what}");
             std::process::ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("calldesk: {e}");
+            eprintln!("calldesk {cmd}: {e}");
             std::process::ExitCode::FAILURE
         }
     }

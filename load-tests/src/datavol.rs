@@ -46,13 +46,9 @@ impl Lcg {
     }
 }
 
-fn pct(v: &mut [f64], p: f64) -> f64 {
-    if v.is_empty() {
-        return 0.0;
-    }
-    v.sort_by(|a, b| a.partial_cmp(b).unwrap());
-    v[((v.len() as f64 - 1.0) * p).round() as usize]
-}
+#[path = "common.rs"]
+mod common;
+use common::pct;
 
 fn enc(s: &str) -> String {
     s.bytes()

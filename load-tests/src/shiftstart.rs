@@ -26,14 +26,9 @@ struct Figures {
     retries: AtomicU64,
 }
 
-fn pct(v: &mut [f64], p: f64) -> f64 {
-    if v.is_empty() {
-        return 0.0;
-    }
-    v.sort_by(|a, b| a.total_cmp(b));
-    let i = ((v.len() as f64 * p).ceil() as usize).clamp(1, v.len()) - 1;
-    v[i]
-}
+#[path = "common.rs"]
+mod common;
+use common::pct;
 
 async fn sign_in(
     http: &reqwest::Client,

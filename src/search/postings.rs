@@ -137,6 +137,18 @@ pub fn query_term(word: &str) -> String {
     stem(word).chars().take(WORD_PREFIX_MAX).collect()
 }
 
+/// Whether two versions of a consultation are posted under the same terms (without computing
+/// them): every field `consultation_terms` reads is equal.
+pub fn same_terms(a: &Consultation, b: &Consultation) -> bool {
+    a.agent_id == b.agent_id
+        && a.service == b.service
+        && a.category == b.category
+        && a.result == b.result
+        && a.channel == b.channel
+        && a.number == b.number
+        && a.content == b.content
+}
+
 /// Every (dim, term) a consultation is posted under.
 pub fn consultation_terms(c: &Consultation) -> BTreeSet<(Dim, String)> {
     let mut out = BTreeSet::new();

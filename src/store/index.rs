@@ -189,8 +189,11 @@ fn post_many(t: &mut Postings, prefix: &[u8], nums: &[u64]) -> StoreResult<()> {
                 return Ok(());
             }
             Some((key, mut have)) => {
-                // Everything below the next chunk's first number belongs to this one.
-                let next_first = {
+                // Everything below the next chunk's first number belongs to this one (a single
+                // number — a note saved — goes here whatever comes next: no lookup).
+                let next_first = if rest.len() == 1 {
+                    None
+                } else {
                     let mut end = prefix.to_vec();
                     end.push(0xFF);
                     let from = postings::chunk_key(
@@ -245,6 +248,9 @@ pub fn reindex_consultation(
     let Some(n) = postings::ticket_number(&new.ticket_id) else {
         return Ok(());
     };
+    if old.is_some_and(|o| postings::same_terms(o, new)) {
+        return Ok(());
+    }
     let before = old.map(postings::consultation_terms).unwrap_or_default();
     let after = postings::consultation_terms(new);
     if before == after {

@@ -385,17 +385,9 @@ pub fn create_message(
     let mut m = m.clone();
     m.id = next_counter(tx, "message")?;
     let key = message_key(m.brand_id, m.id);
-    put(tx, tables::MESSAGES, &key, &m)?;
+    put_message(tx, &key, &m)?;
     tx.open_table(tables::MSG_OUTBOX)?
         .insert(key.as_str(), [].as_slice())?;
-    let by_phone = format!("{:010}/{}/{:020}", m.brand_id, m.to, m.id);
-    tx.open_table(tables::MSG_BY_PHONE)?
-        .insert(by_phone.as_str(), [].as_slice())?;
-    if let Some(c) = m.customer_id {
-        let idx = format!("{}/{:020}", customer_key(m.brand_id, c), m.id);
-        tx.open_table(tables::MSG_BY_CUSTOMER)?
-            .insert(idx.as_str(), [].as_slice())?;
-    }
     if let Some(k) = &key_row {
         put(tx, tables::MSG_KEYS, k, &m.id)?;
     }
@@ -410,8 +402,17 @@ pub fn insert_sent_message(
 ) -> StoreResult<u64> {
     let mut m = m.clone();
     m.id = next_counter(tx, "message")?;
-    let key = message_key(m.brand_id, m.id);
-    put(tx, tables::MESSAGES, &key, &m)?;
+    put_message(tx, &message_key(m.brand_id, m.id), &m)?;
+    Ok(m.id)
+}
+
+/// Writes a new message and its indexes by number and by customer.
+fn put_message(
+    tx: &WriteTransaction,
+    key: &str,
+    m: &crate::domain::message::Message,
+) -> StoreResult<()> {
+    put(tx, tables::MESSAGES, key, m)?;
     let by_phone = format!("{:010}/{}/{:020}", m.brand_id, m.to, m.id);
     tx.open_table(tables::MSG_BY_PHONE)?
         .insert(by_phone.as_str(), [].as_slice())?;
@@ -420,7 +421,7 @@ pub fn insert_sent_message(
         tx.open_table(tables::MSG_BY_CUSTOMER)?
             .insert(idx.as_str(), [].as_slice())?;
     }
-    Ok(m.id)
+    Ok(())
 }
 
 /// Records the provider's answer and takes the message out of the outbox.

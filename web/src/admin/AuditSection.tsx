@@ -6,6 +6,7 @@ import { notify } from "../actions";
 import { clockTime, dateOfDay } from "../format";
 import { useT } from "../i18n";
 import type { Person } from "./AgentsSection";
+import { ChoiceSelect } from "../components/ChoiceSelect";
 
 interface Entry {
   at: string | null;
@@ -69,22 +70,8 @@ export function AuditSection() {
         <h2>{t("admin_audit")}</h2>
         <input type="date" value={from} onChange={(e) => setFrom(e.target.value)} aria-label={t("fromDate")} data-testid="audit-from" />
         <input type="date" value={to} onChange={(e) => setTo(e.target.value)} aria-label={t("toDate")} data-testid="audit-to" />
-        <select value={actor} onChange={(e) => setActor(e.target.value)} aria-label={t("person")} data-testid="audit-actor">
-          <option value="">{t("everyone")}</option>
-          {people.map((p) => (
-            <option key={p.id} value={p.id}>
-              {p.name}
-            </option>
-          ))}
-        </select>
-        <select value={kind} onChange={(e) => setKind(e.target.value)} aria-label={t("kind")} data-testid="audit-kind">
-          <option value="">{t("allKinds")}</option>
-          {KINDS.map((k) => (
-            <option key={k} value={k}>
-              {k}
-            </option>
-          ))}
-        </select>
+        <ChoiceSelect value={actor} onChange={setActor} label={t("person")} testid="audit-actor" all={t("everyone")} choices={people.map((p) => ({ value: p.id, label: p.name }))} />
+        <ChoiceSelect value={kind} onChange={setKind} label={t("kind")} testid="audit-kind" all={t("allKinds")} choices={KINDS.map((k) => ({ value: k, label: k }))} />
         <button className="btn" onClick={() => void download()} data-testid="audit-csv">
           CSV
         </button>

@@ -8,6 +8,12 @@ import { notify } from "../actions";
 import { clockTime, dateOfDay, displayPhone, mmss } from "../format";
 import { useT } from "../i18n";
 import type { Person } from "./AgentsSection";
+import { ChoiceSelect } from "../components/ChoiceSelect";
+
+const CHANNELS = [
+  { value: "IN", label: "IN" },
+  { value: "OUT", label: "OUT" },
+];
 
 interface Hit {
   ticketId: string;
@@ -71,52 +77,21 @@ export function ConsultationsSection() {
     void run(null);
   }
 
-  const set = (k: keyof typeof f) => (e: { target: { value: string } }) => setF({ ...f, [k]: e.target.value });
+  const set = (k: keyof typeof f) => (v: string) => setF({ ...f, [k]: v });
+  const input = (k: keyof typeof f) => (e: { target: { value: string } }) => set(k)(e.target.value);
   return (
     <section aria-label={t("admin_consultations")}>
       <form className="admin-toolbar cs-form" onSubmit={submit} data-testid="cs-form">
         <h2>{t("admin_consultations")}</h2>
-        <input type="date" value={f.from} onChange={set("from")} aria-label={t("fromDate")} data-testid="cs-from" />
-        <input type="date" value={f.to} onChange={set("to")} aria-label={t("toDate")} data-testid="cs-to" />
-        <select value={f.agentId} onChange={set("agentId")} aria-label={t("person")} data-testid="cs-agent">
-          <option value="">{t("everyone")}</option>
-          {people.map((p) => (
-            <option key={p.id} value={p.id}>
-              {p.name}
-            </option>
-          ))}
-        </select>
-        <select value={f.service} onChange={set("service")} aria-label={t("servicesLabel")} data-testid="cs-service">
-          <option value="">{t("allServices")}</option>
-          {services.map((s) => (
-            <option key={s.code} value={s.code}>
-              {s.name}
-            </option>
-          ))}
-        </select>
-        <select value={f.category} onChange={set("category")} aria-label={t("category")} data-testid="cs-category">
-          <option value="">{t("category")}: {t("all")}</option>
-          {lists.categories.map((c) => (
-            <option key={c} value={c}>
-              {c}
-            </option>
-          ))}
-        </select>
-        <select value={f.result} onChange={set("result")} aria-label={t("result")} data-testid="cs-result">
-          <option value="">{t("result")}: {t("all")}</option>
-          {lists.results.map((c) => (
-            <option key={c} value={c}>
-              {c}
-            </option>
-          ))}
-        </select>
-        <select value={f.channel} onChange={set("channel")} aria-label={t("channel")} data-testid="cs-channel">
-          <option value="">IN/OUT</option>
-          <option value="IN">IN</option>
-          <option value="OUT">OUT</option>
-        </select>
-        <input value={f.number} onChange={set("number")} placeholder={t("customerNumber")} aria-label={t("customerNumber")} inputMode="tel" data-testid="cs-number" />
-        <input value={f.q} onChange={set("q")} placeholder={t("noteWords")} aria-label={t("noteWords")} data-testid="cs-q" />
+        <input type="date" value={f.from} onChange={input("from")} aria-label={t("fromDate")} data-testid="cs-from" />
+        <input type="date" value={f.to} onChange={input("to")} aria-label={t("toDate")} data-testid="cs-to" />
+        <ChoiceSelect value={f.agentId} onChange={set("agentId")} label={t("person")} testid="cs-agent" all={t("everyone")} choices={people.map((p) => ({ value: p.id, label: p.name }))} />
+        <ChoiceSelect value={f.service} onChange={set("service")} label={t("servicesLabel")} testid="cs-service" all={t("allServices")} choices={services.map((s) => ({ value: s.code, label: s.name }))} />
+        <ChoiceSelect value={f.category} onChange={set("category")} label={t("category")} testid="cs-category" all={`${t("category")}: ${t("all")}`} choices={lists.categories.map((c) => ({ value: c, label: c }))} />
+        <ChoiceSelect value={f.result} onChange={set("result")} label={t("result")} testid="cs-result" all={`${t("result")}: ${t("all")}`} choices={lists.results.map((c) => ({ value: c, label: c }))} />
+        <ChoiceSelect value={f.channel} onChange={set("channel")} label={t("channel")} testid="cs-channel" all="IN/OUT" choices={CHANNELS} />
+        <input value={f.number} onChange={input("number")} placeholder={t("customerNumber")} aria-label={t("customerNumber")} inputMode="tel" data-testid="cs-number" />
+        <input value={f.q} onChange={input("q")} placeholder={t("noteWords")} aria-label={t("noteWords")} data-testid="cs-q" />
         <button className="btn primary" type="submit" disabled={busy} data-testid="cs-search">
           {t("search")}
         </button>

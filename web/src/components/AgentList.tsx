@@ -11,6 +11,7 @@ import { statusLabel, useLang, useT } from "../i18n";
 import { useAgentWatch } from "../hooks";
 import { useStore } from "../store";
 import type { AgentRow } from "../generated/AgentRow";
+import { ChoiceSelect, serviceChoices } from "./ChoiceSelect";
 
 /** One row's height in px (fixed, so the window is computed, not measured). */
 const ROW_H = 28;
@@ -76,22 +77,15 @@ export function AgentList({ mode, now, me }: { mode: "inService" | "all"; now: n
             timer.current = setTimeout(() => setQ(v.trim()), 200);
           }}
         />
-        <select value={service} onChange={(e) => setService(e.target.value)} aria-label={t("servicesLabel")} data-testid="agent-list-service">
-          <option value="">{t("allServices")}</option>
-          {services.map((s) => (
-            <option key={s.code} value={s.code}>
-              {s.name}
-            </option>
-          ))}
-        </select>
-        <select value={state} onChange={(e) => setState(e.target.value)} aria-label={t("state")} data-testid="agent-list-state">
-          <option value="">{t("allStates")}</option>
-          {STATES.filter((st) => mode === "all" || !["aux", "preparing", "logged_out"].includes(st)).map((st) => (
-            <option key={st} value={st}>
-              {statusLabel(lang, st)}
-            </option>
-          ))}
-        </select>
+        <ChoiceSelect value={service} onChange={setService} label={t("servicesLabel")} testid="agent-list-service" all={t("allServices")} choices={serviceChoices(services)} />
+        <ChoiceSelect
+          value={state}
+          onChange={setState}
+          label={t("state")}
+          testid="agent-list-state"
+          all={t("allStates")}
+          choices={STATES.filter((st) => mode === "all" || !["aux", "preparing", "logged_out"].includes(st)).map((st) => ({ value: st, label: statusLabel(lang, st) }))}
+        />
         <span className="muted small num" data-testid="agent-list-count">
           {rows.length}
         </span>

@@ -18,6 +18,7 @@ import { DeskSocket, SessionEnded } from "../socket";
 import { createStore, useStore } from "../store";
 import { Field, FormModal, ManagersOnly, useMe, useSubmit } from "../admin/shared";
 import { Notices } from "../components/Notices";
+import { ChoiceSelect, serviceChoices } from "../components/ChoiceSelect";
 import type { BoardAgent } from "../generated/BoardAgent";
 import type { RoutingWhy } from "../generated/RoutingWhy";
 import type { ServiceTile } from "../generated/ServiceTile";
@@ -218,23 +219,8 @@ function AgentTable({ now, onAct }: { now: number; onAct: (a: BoardAgent, what: 
     <section className="wb-agents" aria-label={t("agentsBoard")}>
       <div className="agent-filters">
         <input value={filter.q} placeholder={t("agentSearch")} aria-label={t("agentSearch")} data-testid="wb-search" onChange={(e) => setFilter({ ...filter, q: e.target.value })} />
-        <select value={filter.service} onChange={(e) => setFilter({ ...filter, service: e.target.value })} aria-label={t("servicesLabel")} data-testid="wb-filter-service">
-          <option value="">{t("allServices")}</option>
-          {services.map((s) => (
-            <option key={s.code} value={s.code}>
-              {s.name}
-            </option>
-          ))}
-        </select>
-        <select value={filter.state} onChange={(e) => setFilter({ ...filter, state: e.target.value })} aria-label={t("state")} data-testid="wb-filter-state">
-          <option value="">{t("allStates")}</option>
-          <option value="signed_in">{t("signedIn")}</option>
-          {STATES.map((st) => (
-            <option key={st} value={st}>
-              {statusLabel(lang, st)}
-            </option>
-          ))}
-        </select>
+        <ChoiceSelect value={filter.service} onChange={(v) => setFilter({ ...filter, service: v })} label={t("servicesLabel")} testid="wb-filter-service" all={t("allServices")} choices={serviceChoices(services)} />
+        <ChoiceSelect value={filter.state} onChange={(v) => setFilter({ ...filter, state: v })} label={t("state")} testid="wb-filter-state" all={t("allStates")} choices={[{ value: "signed_in", label: t("signedIn") }, ...STATES.map((st) => ({ value: st, label: statusLabel(lang, st) }))]} />
         <span className="muted small num" data-testid="wb-agent-count">
           {rows.length} / {Object.keys(agents).length}
         </span>

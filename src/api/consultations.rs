@@ -18,6 +18,10 @@ use serde_json::json;
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/api/consultations", web::get().to(list))
         .route("/api/consultations/search", web::get().to(search))
+        .route(
+            "/api/consultations/export",
+            web::get().to(super::export::export),
+        )
         .route("/api/consultations/{ticket}", web::get().to(get_one))
         .route("/api/consultations/{ticket}", web::put().to(edit));
 }
@@ -128,35 +132,42 @@ async fn list(
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct SearchQuery {
+pub(super) struct SearchQuery {
     /// Local days, `YYYY-MM-DD`, inclusive; default the last 7 days.
-    from: Option<String>,
-    to: Option<String>,
-    agent_id: Option<AgentId>,
-    service: Option<String>,
-    category: Option<String>,
-    result: Option<String>,
+    pub(super) from: Option<String>,
+    pub(super) to: Option<String>,
+    pub(super) agent_id: Option<AgentId>,
+    pub(super) service: Option<String>,
+    pub(super) category: Option<String>,
+    pub(super) result: Option<String>,
     /// `IN` or `OUT`.
-    channel: Option<String>,
+    pub(super) channel: Option<String>,
     /// The customer's number, any format.
-    number: Option<String>,
+    pub(super) number: Option<String>,
     /// Words in the note (all of them; each may be the beginning of a word).
-    q: Option<String>,
+    pub(super) q: Option<String>,
     /// The previous page's `next`.
-    before: Option<String>,
+    pub(super) before: Option<String>,
     /// Page size (default 50, at most 200).
-    limit: Option<usize>,
+    pub(super) limit: Option<usize>,
+    /// Export only: `csv` (default) or `xlsx`.
+    pub(super) format: Option<String>,
 }
 
 /// The longest date range one search may cover.
 const SEARCH_MAX_DAYS: i64 = 366;
 
-async fn search(
-    state: web::Data<AppState>,
-    who: Authed,
-    q: web::Query<SearchQuery>,
-) -> AppResult<HttpResponse> {
-    let me = who.0;
+/// A manager's search (or export) filters, checked against the brand: the days it covers and
+/// the store's query. Refuses agents (403) and bad values (400, per field).
+pub(super) fn parse_search(
+    state: &AppState,
+    me: &crate::domain::model::AgentPublic,
+    q: &SearchQuery,
+) -> AppResult<(
+    chrono::NaiveDate,
+    chrono::NaiveDate,
+    crate::store::index::ConsultationQuery,
+)> {
     if !me.role.is_manager() {
         return Err(AppError::forbidden("상담 검색은 매니저만 할 수 있습니다"));
     }
@@ -268,24 +279,43 @@ async fn search(
         before,
         limit,
     };
-    let store = state.engine.store.clone();
+    Ok((from, to, query))
+}
+
+async fn search(
+    state: web::Data<AppState>,
+    who: Authed,
+    q: web::Query<SearchQuery>,
+) -> AppResult<HttpResponse> {
+    let me = who.0;
+    if q.format.is_some() {
+        return Err(AppError::invalid_fields(vec![(
+            "format",
+            "format은 /api/consultations/export에만 씁니다".to_string(),
+        )]));
+    }
+    let (from, to, query) = parse_search(&state, &me, &q)?;
+    let engine = state.engine.clone();
     let brand = me.brand_id;
-    let page = super::off_thread(move || store.search_consultations(brand, &query)).await?;
     let full = me.sees_full();
-    let items: Vec<serde_json::Value> = page
-        .items
-        .iter()
-        .map(|c| {
-            let mut v = serde_json::to_value(crate::engine::mask_unless(
-                full,
-                state.engine.summary_named(c),
-            ))
-            .unwrap_or_default();
-            v["content"] = json!(c.content);
-            v["customerId"] = json!(c.customer_id);
-            v
-        })
-        .collect();
+    // The page and its customers' names are store reads: both on the blocking pool.
+    let (page, items) = super::off_thread(move || {
+        let page = engine.store.search_consultations(brand, &query)?;
+        let items: Vec<serde_json::Value> = page
+            .items
+            .iter()
+            .map(|c| {
+                let mut v =
+                    serde_json::to_value(crate::engine::mask_unless(full, engine.summary_named(c)))
+                        .unwrap_or_default();
+                v["content"] = json!(c.content);
+                v["customerId"] = json!(c.customer_id);
+                v
+            })
+            .collect();
+        Ok::<_, crate::store::StoreError>((page, items))
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(json!({
         "from": from,
         "to": to,

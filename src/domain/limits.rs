@@ -56,6 +56,7 @@ pub const CUSTOMER_EMAIL: Limit = chars("customer", "email", "이메일", 254);
 pub const CUSTOMER_MEMO: Limit = chars("customer", "memo", "메모", 2000);
 pub const MEMO_TEXT: Limit = chars("customer memo (관리메모)", "text", "메모", 2000);
 pub const BLACKLIST_REASON: Limit = chars("customer blacklist", "reason", "사유", 500);
+pub const ERASE_REASON: Limit = chars("customer erasure", "reason", "삭제 근거", 500);
 pub const RESV_CUSTOMER_NAME: Limit = chars("reservation", "customerName", "고객명", 50);
 pub const RESV_MEMO: Limit = chars("reservation", "memo", "메모", 1000);
 pub const NOTE_CONTENT: Limit = chars("consultation note", "content", "상담내용", 4000);
@@ -76,13 +77,14 @@ pub const LOGIN: Limit = chars("login", "login", "아이디", 64);
 pub const PASSWORD: Limit = chars("login", "password", "비밀번호", 256);
 
 /// Every limit above (the docs table lists exactly these).
-pub const ALL: [Limit; 19] = [
+pub const ALL: [Limit; 20] = [
     CUSTOMER_NAME,
     CUSTOMER_PHONES,
     CUSTOMER_EMAIL,
     CUSTOMER_MEMO,
     MEMO_TEXT,
     BLACKLIST_REASON,
+    ERASE_REASON,
     RESV_CUSTOMER_NAME,
     RESV_MEMO,
     NOTE_CONTENT,

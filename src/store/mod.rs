@@ -6,6 +6,7 @@
 
 pub mod backup;
 pub mod index;
+pub mod pipa;
 pub mod records;
 pub mod tables;
 

@@ -38,14 +38,18 @@ pub fn get_w<T: DeserializeOwned>(
     v.map(|g| dec(g.value())).transpose()
 }
 
-fn get_r<T: DeserializeOwned>(r: &ReadTransaction, t: Json, key: &str) -> StoreResult<Option<T>> {
+pub(super) fn get_r<T: DeserializeOwned>(
+    r: &ReadTransaction,
+    t: Json,
+    key: &str,
+) -> StoreResult<Option<T>> {
     let table = r.open_table(t)?;
     let v = table.get(key)?;
     v.map(|g| dec(g.value())).transpose()
 }
 
 /// Every value whose key starts with `prefix`, in key order.
-fn scan_prefix<T: DeserializeOwned>(
+pub(super) fn scan_prefix<T: DeserializeOwned>(
     r: &ReadTransaction,
     t: Json,
     prefix: &str,
@@ -62,7 +66,11 @@ fn scan_prefix<T: DeserializeOwned>(
     Ok(out)
 }
 
-fn keys_with_prefix(r: &ReadTransaction, t: Json, prefix: &str) -> StoreResult<Vec<String>> {
+pub(super) fn keys_with_prefix(
+    r: &ReadTransaction,
+    t: Json,
+    prefix: &str,
+) -> StoreResult<Vec<String>> {
     let table = r.open_table(t)?;
     let mut out = Vec::new();
     for row in table.range(prefix..)? {
@@ -168,7 +176,7 @@ pub fn next_brand_id(tx: &WriteTransaction) -> StoreResult<BrandId> {
     next_padded_id(tx, tables::BRANDS)
 }
 
-fn customer_key(brand: BrandId, id: u64) -> String {
+pub(super) fn customer_key(brand: BrandId, id: u64) -> String {
     format!("{brand:010}/{id:020}")
 }
 
@@ -361,7 +369,7 @@ pub fn delete_dnc(tx: &WriteTransaction, brand: BrandId, number: &str) -> StoreR
 
 // ---- messages (문자발송) --------------------------------------------------------------------
 
-fn message_key(brand: BrandId, id: u64) -> String {
+pub(super) fn message_key(brand: BrandId, id: u64) -> String {
     format!("{brand:010}/{id:020}")
 }
 
@@ -1244,7 +1252,10 @@ impl Store {
     }
 }
 
-fn load_tickets(r: &ReadTransaction, keys: Vec<String>) -> StoreResult<Vec<Consultation>> {
+pub(super) fn load_tickets(
+    r: &ReadTransaction,
+    keys: Vec<String>,
+) -> StoreResult<Vec<Consultation>> {
     let table = r.open_table(tables::CONSULTATIONS)?;
     let mut out = Vec::with_capacity(keys.len());
     for k in keys.iter().rev() {

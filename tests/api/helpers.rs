@@ -695,3 +695,16 @@ pub async fn commands_seen(log: &PbxLog, n: usize) -> Vec<Value> {
     }
     log.lock().unwrap().clone()
 }
+
+/// A query value percent-encoded (Korean words, spaces).
+pub fn urlencoding(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}

@@ -21,6 +21,7 @@ mod orders;
 mod outbound;
 mod output;
 mod persistence;
+mod privacy;
 mod reservations;
 mod routing;
 mod search;

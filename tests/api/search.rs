@@ -129,18 +129,6 @@ async fn the_search_finds_korean_name_parts_number_fragments_and_emails_and_foll
     assert_eq!(other["items"], json!([]));
 }
 
-fn urlencoding(s: &str) -> String {
-    s.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
-}
-
 #[actix_rt::test]
 async fn a_broad_search_is_capped_with_more_and_numbers_are_masked_for_limited_viewers() {
     let app = spawn_app().await;
@@ -502,4 +490,176 @@ async fn the_consultation_search_is_for_managers_and_names_bad_filters() {
     assert_eq!(s, 200);
     assert_eq!(page["items"], json!([]));
     assert_eq!(page["next"], json!(null));
+}
+
+/// The body of a GET as bytes (downloads), with its status and content type.
+async fn download(app: &TestApp, path: &str, token: &str) -> (u16, String, Vec<u8>) {
+    let mut res = client()
+        .get(app.url(path))
+        .insert_header(("Authorization", format!("Bearer {token}")))
+        .send()
+        .await
+        .unwrap();
+    let kind = res
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    let body = res.body().limit(1 << 26).await.unwrap().to_vec();
+    (res.status().as_u16(), kind, body)
+}
+
+/// Managers download every consultation a search finds — across many store pages, newest first —
+/// as CSV and .xlsx; names and numbers masked unless the manager has full view; each export is in
+/// the audit trail; agents are refused and bad filters named.
+#[actix_rt::test]
+async fn exports_hold_every_match_masked_by_role_and_are_audited() {
+    let app = spawn_app().await;
+    let first = chrono::NaiveDate::from_ymd_opt(2026, 11, 1).unwrap();
+    let mut all = Vec::new();
+    for d in 0..10u64 {
+        let day = first + chrono::Duration::days(d as i64);
+        for k in 0..250u64 {
+            let i = d * 250 + k;
+            let mut c = consultation(calldesk::domain::ticket::format(day, 500 + k), day, i);
+            if c.number == "01055550007" {
+                c.customer_id = Some(900);
+            }
+            all.push(c);
+        }
+    }
+    let batch = all.clone();
+    app.engine
+        .store
+        .write(move |tx| {
+            store::put_customer(tx, &customer(900, 1, "김민준", "01055550007"))?;
+            store::insert_consultations(tx, &batch)
+        })
+        .await
+        .unwrap();
+    let boss = app.login("boss").await;
+    let (s, made) = app
+        .post(
+            "/api/admin/agents",
+            Some(&boss),
+            json!({"login": "lim", "name": "임매니저", "role": "manager",
+                   "password": "manager-pass-1234", "fullView": false}),
+        )
+        .await;
+    assert_eq!(s, 201, "{made}");
+    let (s, signed) = app
+        .post(
+            "/api/login",
+            None,
+            json!({"login": "lim", "password": "manager-pass-1234"}),
+        )
+        .await;
+    assert_eq!(s, 200, "{signed}");
+    let lim = signed["token"].as_str().unwrap().to_string();
+
+    // CSV, full view: 2,500 rows (more than two store pages), newest first, as the search finds.
+    let query = "from=2026-11-01&to=2026-11-10";
+    let (s, kind, body) =
+        download(&app, &format!("/api/consultations/export?{query}"), &boss).await;
+    assert_eq!(s, 200);
+    assert!(kind.starts_with("text/csv"), "{kind}");
+    assert_eq!(&body[..3], &[0xEF, 0xBB, 0xBF], "a BOM for Excel");
+    let text = String::from_utf8(body[3..].to_vec()).unwrap();
+    let mut rdr = csv::Reader::from_reader(text.as_bytes());
+    let header: Vec<String> = rdr.headers().unwrap().iter().map(String::from).collect();
+    assert_eq!(header[0], "티켓(ticketId)");
+    assert_eq!(header[11], "상담내용(content)");
+    let rows: Vec<csv::StringRecord> = rdr.records().map(|r| r.unwrap()).collect();
+    let tickets: Vec<String> = rows.iter().map(|r| r[0].to_string()).collect();
+    assert_eq!(tickets.len(), 2_500);
+    assert_eq!(tickets, search_all(&app, &boss, query).await);
+    let linked = rows.iter().find(|r| &r[6] == "010-5555-0007").unwrap();
+    assert_eq!(&linked[5], "김민준");
+    assert!(rows
+        .iter()
+        .any(|r| &r[11] == "배송지연으로 고객이 환불을 요청함"));
+
+    // With filters: exactly the search's matches.
+    let filtered = "from=2026-11-02&to=2026-11-04&q=%ED%99%98%EB%B6%88&channel=IN";
+    let (s, _, body) = download(
+        &app,
+        &format!("/api/consultations/export?{filtered}"),
+        &boss,
+    )
+    .await;
+    assert_eq!(s, 200);
+    let got: Vec<String> = csv::Reader::from_reader(&body[3..])
+        .records()
+        .map(|r| r.unwrap()[0].to_string())
+        .collect();
+    let want = search_all(&app, &boss, filtered).await;
+    assert!(!want.is_empty());
+    assert_eq!(got, want);
+
+    // CSV, limited view: no whole number or name anywhere.
+    let (s, _, body) = download(&app, &format!("/api/consultations/export?{query}"), &lim).await;
+    assert_eq!(s, 200);
+    let text = String::from_utf8(body).unwrap();
+    assert!(!text.contains("010-5555-0007") && !text.contains("01055550007"));
+    assert!(!text.contains("김민준"));
+    assert!(text.contains("010-****-0007") && text.contains("김*준"));
+
+    // .xlsx: the same rows, read back by a spreadsheet reader.
+    let (s, kind, body) = download(
+        &app,
+        &format!("/api/consultations/export?{query}&format=xlsx"),
+        &boss,
+    )
+    .await;
+    assert_eq!(s, 200);
+    assert!(kind.contains("spreadsheetml"), "{kind}");
+    use calamine::Reader;
+    let mut wb: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(body)).unwrap();
+    let sheet = wb.worksheet_range("상담 1").unwrap();
+    assert_eq!(sheet.height(), 2_501, "a header and every consultation");
+    let cell = |r: u32, c: u32| sheet.get_value((r, c)).map(|v| v.to_string());
+    assert_eq!(cell(0, 0).as_deref(), Some("티켓"));
+    assert_eq!(cell(1, 0), Some(tickets[0].clone()));
+    assert_eq!(cell(2_500, 0), Some(tickets[2_499].clone()));
+    assert_eq!(
+        cell(1, 7).as_deref(),
+        Some("30"),
+        "talk seconds as a number"
+    );
+
+    // Audited: who exported what.
+    let (s, audit) = app
+        .get("/api/admin/audit?kind=consultation", Some(&boss))
+        .await;
+    assert_eq!(s, 200, "{audit}");
+    let exports: Vec<&serde_json::Value> = audit["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == "consultation.export")
+        .collect();
+    assert_eq!(exports.len(), 4, "{audit}");
+    assert!(exports
+        .iter()
+        .any(|e| e["detail"]["filters"]["fullView"] == false && e["byName"] == "임매니저"));
+
+    // Agents are refused; bad filters are named and nothing is exported.
+    let kim = app.login("kim").await;
+    let (s, _, _) = download(&app, "/api/consultations/export", &kim).await;
+    assert_eq!(s, 403);
+    let (s, body) = app
+        .get(
+            "/api/consultations/export?format=pdf&service=nope",
+            Some(&boss),
+        )
+        .await;
+    assert_eq!(s, 400);
+    assert!(body["error"]["fields"]["format"].is_string(), "{body}");
+    let (s, body) = app
+        .get("/api/consultations/export?service=nope", Some(&boss))
+        .await;
+    assert_eq!(s, 400);
+    assert!(body["error"]["fields"]["service"].is_string(), "{body}");
 }

@@ -1,6 +1,8 @@
 // The right tab's 고객정보 in a real browser: a known caller pops with history and memos, an
-// unknown caller is saved during the call and pops next time, a blacklisted caller is flagged.
+// unknown caller is saved during the call and pops next time, a blacklisted caller is flagged; a
+// manager answers an access request (열람) and an erasure request (삭제) under PIPA.
 // Each test leaves its agent in 상담준비 so the next test's calls do not ring an absent desk.
+import { readFileSync } from "node:fs";
 import { expect, test, type Page } from "@playwright/test";
 import { BASE, callIn, Server, shooter, signIn } from "./server";
 
@@ -157,4 +159,28 @@ test("a manager adds an answer that agents then find", async ({ page }) => {
     headers: { authorization: `Bearer ${await page.evaluate(() => localStorage.getItem("calldesk.token"))}` },
   });
   expect((await res.json()).items[0].question).toBe("새벽배송 지역이 어디인가요?");
+});
+
+test("a manager answers a customer's access request and erases them (PIPA)", async ({ page }) => {
+  await signIn(page, "manager01");
+  await page.getByTestId("customer-search").fill("서지아");
+  await page.getByTestId("customer-search").press("Enter");
+  await page.getByTestId("customer-picks").getByRole("button").first().click();
+  await expect(page.getByTestId("customer-name")).toHaveText("서지아");
+  // 열람 요청: a file with everything held on them.
+  const [file] = await Promise.all([page.waitForEvent("download"), page.getByTestId("customer-access-export").click()]);
+  const held = JSON.parse(readFileSync((await file.path())!, "utf8"));
+  expect(held.customer.name).toBe("서지아");
+  expect(held.customer.phone).toBe("01022334455");
+  // 삭제 요청: asks first, with the grounds, then the person is gone from the search.
+  await page.getByTestId("customer-erase").click();
+  await expect(page.getByTestId("confirm-dialog")).toContainText("서지아");
+  await expect(page.getByTestId("confirm-ok")).toBeDisabled();
+  await page.getByTestId("confirm-reason").fill("고객 전화 요청 (11/30 14:20)");
+  await shot(page, "erase-confirm");
+  await page.getByTestId("confirm-ok").click();
+  await expect(page.getByTestId("customer-name")).toHaveCount(0);
+  await page.getByTestId("customer-search").fill("서지아");
+  await page.getByTestId("customer-search").press("Enter");
+  await expect(page.getByTestId("customer-picks").getByRole("button")).toHaveCount(0);
 });

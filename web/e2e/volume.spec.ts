@@ -2,7 +2,8 @@
 // (`calldesk seed-volume`: 20,000 customers, 60,000 consultations) — the 고객정보 search box finds
 // customers by part of a name and by a number fragment, capped with a hint to type more, and a
 // manager's 상담 검색 (admin console) finds consultations by 상담유형 and a word of the note,
-// a page at a time.
+// a page at a time, and downloads every match as CSV.
+import { readFileSync } from "node:fs";
 import { expect, test } from "@playwright/test";
 import { accessible, BASE, Server, shooter, signIn } from "./server";
 
@@ -58,4 +59,13 @@ test("a manager searches a month of consultations by 상담유형 and a word of 
   await expect(rows).toHaveCount(100);
   await shot(page, "consultation-search");
   await accessible(page, "상담 검색");
+  // The same filters downloaded: a CSV holding every match (more than the two pages shown).
+  const [file] = await Promise.all([page.waitForEvent("download"), page.getByTestId("cs-export-csv").click()]);
+  expect(file.suggestedFilename()).toMatch(/^calldesk-consultations-.*\.csv$/);
+  const text = readFileSync((await file.path())!, "utf8");
+  const lines = text.trim().split("\n");
+  expect(lines[0]).toContain("티켓(ticketId)");
+  expect(lines.length - 1).toBeGreaterThan(100);
+  expect(lines[1]).toContain(tickets[0]);
+  for (const line of lines.slice(1, 50)) expect(line).toContain("결제/환불");
 });

@@ -1,6 +1,6 @@
 // HTTP helpers: the bearer token (remembered in localStorage), JSON in and out, a time limit on
 // every request (a vanished network fails in seconds, not minutes), and the one error shape
-// `{"error": {"code", "message"}}` turned into `ApiError`.
+// `{"error": {"code", "message"}}` turned into `ApiError`; file downloads (`download`).
 
 export class ApiError extends Error {
   status: number;
@@ -73,4 +73,20 @@ export async function api<T>(
     throw new ApiError(res.status, err?.code ?? `http_${res.status}`, err?.message ?? res.statusText, err?.fields ?? {});
   }
   return data as T;
+}
+
+/** Downloads `path` (an authorised GET) as the file `filename`; a refusal becomes `ApiError`
+ * with the server's message. The browser keeps a large body on disk, not in the page. */
+export async function download(path: string, filename: string): Promise<void> {
+  const res = await fetch(path, { headers: { authorization: `Bearer ${getToken() ?? ""}` } });
+  if (!res.ok) {
+    const body = (await res.json().catch(() => null)) as { error?: { code: string; message: string } } | null;
+    throw new ApiError(res.status, body?.error?.code ?? "download", body?.error?.message ?? `${res.status}`);
+  }
+  const url = URL.createObjectURL(await res.blob());
+  const a = document.createElement("a");
+  a.href = url;
+  a.download = filename;
+  a.click();
+  URL.revokeObjectURL(url);
 }

@@ -466,6 +466,17 @@ const ko = {
   moreResults: "더 보기",
   customerSearchHint: "이름·번호(3자리+)·이메일로 검색",
   customerSearchMore: "50명까지 보입니다 — 더 입력해 좁혀 주세요",
+  doSearch: "검색",
+  exporting: "내보내는 중…",
+  exportHint: "검색 조건에 맞는 상담을 모두 파일로 받습니다 (번호·이름은 내 권한대로 가려짐, 감사 로그에 남음)",
+  accessRequest: "열람 요청",
+  accessRequestHint: "이 고객에 대해 보관 중인 모든 정보(고객정보, 메모, 상담, 문자, 예약)를 파일로 받습니다. 감사 로그에 남습니다.",
+  eraseRequest: "삭제 요청",
+  eraseRequestHint: "고객의 개인정보를 모든 기록에서 지웁니다 (상담·문자 건수는 남음)",
+  eraseRequestBody: "{name} 고객의 정보와 번호, 메모를 삭제하고 상담·문자·예약에서 이름과 번호를 지웁니다. 통계 건수는 그대로 남습니다. 되돌릴 수 없습니다.",
+  eraseReason: "근거 (요청 일시·경로)",
+  eraseConfirm: "삭제",
+  erasedNotice: "고객 정보를 삭제했습니다",
 } as const;
 
 export type LabelKey = keyof typeof ko;
@@ -907,6 +918,17 @@ const en: Record<LabelKey, string> = {
   moreResults: "More",
   customerSearchHint: "Name, 3+ digits of a number, or e-mail",
   customerSearchMore: "Showing 50 — type more to narrow it down",
+  doSearch: "Search",
+  exporting: "Exporting…",
+  exportHint: "Download every consultation these filters find (numbers and names masked as you see them; recorded in the audit log)",
+  accessRequest: "Access request",
+  accessRequestHint: "Download everything held on this customer (record, memos, consultations, messages, reservations). Recorded in the audit log.",
+  eraseRequest: "Erasure request",
+  eraseRequestHint: "Remove this customer's personal data from every record (the counts stay)",
+  eraseRequestBody: "Deletes {name}'s record, numbers and memos and removes their name and numbers from consultations, messages and reservations. The counts stay. This cannot be undone.",
+  eraseReason: "Grounds (when and how it was requested)",
+  eraseConfirm: "Erase",
+  erasedNotice: "The customer's data was erased",
 };
 
 const tables: Record<Lang, Record<LabelKey, string>> = { ko, en };

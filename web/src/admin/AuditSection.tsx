@@ -1,7 +1,7 @@
 // 감사 로그: who changed what, when — by date range, person and kind; CSV download for Excel.
 
 import { useCallback, useEffect, useState } from "react";
-import { api, ApiError, getToken } from "../api";
+import { api, download } from "../api";
 import { notify } from "../actions";
 import { clockTime, dateOfDay } from "../format";
 import { useT } from "../i18n";
@@ -49,20 +49,14 @@ export function AuditSection() {
     );
   }, []);
 
-  async function download() {
+  async function downloadCsv() {
     try {
-      const res = await fetch(`/api/admin/audit?${query}&format=csv`, { headers: { authorization: `Bearer ${getToken() ?? ""}` } });
-      if (!res.ok) throw new ApiError(res.status, "download", `${res.status}`);
-      const url = URL.createObjectURL(await res.blob());
-      const a = document.createElement("a");
-      a.href = url;
-      a.download = `audit-${from}-${to}.csv`;
-      a.click();
-      URL.revokeObjectURL(url);
+      await download(`/api/admin/audit?${query}&format=csv`, `audit-${from}-${to}.csv`);
     } catch (e) {
       notify("error", (e as Error).message);
     }
   }
+
 
   return (
     <section aria-label={t("admin_audit")}>
@@ -72,7 +66,7 @@ export function AuditSection() {
         <input type="date" value={to} onChange={(e) => setTo(e.target.value)} aria-label={t("toDate")} data-testid="audit-to" />
         <ChoiceSelect value={actor} onChange={setActor} label={t("person")} testid="audit-actor" all={t("everyone")} choices={people.map((p) => ({ value: p.id, label: p.name }))} />
         <ChoiceSelect value={kind} onChange={setKind} label={t("kind")} testid="audit-kind" all={t("allKinds")} choices={KINDS.map((k) => ({ value: k, label: k }))} />
-        <button className="btn" onClick={() => void download()} data-testid="audit-csv">
+        <button className="btn" onClick={() => void downloadCsv()} data-testid="audit-csv">
           CSV
         </button>
       </div>

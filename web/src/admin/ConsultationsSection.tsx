@@ -1,9 +1,10 @@
 // 상담 검색: a manager searches the brand's consultations of any days — by date range, agent,
 // service, 상담유형, 처리결과, channel, customer number and words of the note — newest first, a
-// page at a time (`/api/consultations/search`, through the store's posting lists).
+// page at a time (`/api/consultations/search`, through the store's posting lists); and downloads
+// everything the same filters find as CSV or Excel (`/api/consultations/export`).
 
 import { useEffect, useState, type FormEvent } from "react";
-import { api } from "../api";
+import { api, download } from "../api";
 import { notify } from "../actions";
 import { clockTime, dateOfDay, displayPhone, mmss } from "../format";
 import { useT } from "../i18n";
@@ -48,15 +49,22 @@ export function ConsultationsSection() {
   const [partial, setPartial] = useState(false);
   const [searched, setSearched] = useState(false);
   const [busy, setBusy] = useState(false);
+  const [exporting, setExporting] = useState(false);
   useEffect(() => {
     api<{ items: Person[] }>("GET", "/api/admin/agents?limit=1000").then((r) => setPeople(r.items), () => {});
     api<{ items: { code: string; name: string }[] }>("GET", "/api/admin/services").then((r) => setServices(r.items), () => {});
     api<{ categories: string[]; results: string[] }>("GET", "/api/admin/settings").then((s) => setLists(s), () => {});
   }, []);
 
-  async function run(before: string | null) {
+  /** The form's filters as a query (empty ones left out). */
+  function filters(): URLSearchParams {
     const p = new URLSearchParams();
     for (const [k, v] of Object.entries(f)) if (v.trim()) p.set(k, v.trim());
+    return p;
+  }
+
+  async function run(before: string | null) {
+    const p = filters();
     if (before) p.set("before", before);
     setBusy(true);
     try {
@@ -69,6 +77,20 @@ export function ConsultationsSection() {
       notify("error", (e as Error).message);
     } finally {
       setBusy(false);
+    }
+  }
+
+  /** Every consultation the filters find, as a file (streamed by the server, masked as I see them). */
+  async function exportAs(format: "csv" | "xlsx") {
+    const p = filters();
+    p.set("format", format);
+    setExporting(true);
+    try {
+      await download(`/api/consultations/export?${p.toString()}`, `calldesk-consultations-${f.from}-${f.to}.${format}`);
+    } catch (e) {
+      notify("error", (e as Error).message);
+    } finally {
+      setExporting(false);
     }
   }
 
@@ -93,7 +115,14 @@ export function ConsultationsSection() {
         <input value={f.number} onChange={input("number")} placeholder={t("customerNumber")} aria-label={t("customerNumber")} inputMode="tel" data-testid="cs-number" />
         <input value={f.q} onChange={input("q")} placeholder={t("noteWords")} aria-label={t("noteWords")} data-testid="cs-q" />
         <button className="btn primary" type="submit" disabled={busy} data-testid="cs-search">
-          {t("search")}
+          {t("doSearch")}
+        </button>
+        <span className="toolbar-gap" />
+        <button className="btn" type="button" disabled={exporting} onClick={() => void exportAs("csv")} title={t("exportHint")} data-testid="cs-export-csv">
+          {exporting ? t("exporting") : "CSV"}
+        </button>
+        <button className="btn" type="button" disabled={exporting} onClick={() => void exportAs("xlsx")} title={t("exportHint")} data-testid="cs-export-xlsx">
+          {t("downloadExcel")}
         </button>
       </form>
       {searched && hits.length === 0 && !partial && <p className="empty">{t("noConsultationsFound")}</p>}

@@ -5,7 +5,7 @@
 // number when no call is up.
 
 import { useCallback, useEffect, useState } from "react";
-import { api, ApiError } from "../api";
+import { api, ApiError, download } from "../api";
 import { notify } from "../actions";
 import { deskStore } from "../desk";
 import { displayPhone, mmss, timeOfDay } from "../format";
@@ -39,7 +39,7 @@ export function CustomerPanel({ onOpenConsultation }: { onOpenConsultation: (t: 
     <div className="cust" data-testid="customer-panel">
       {!call && <CustomerSearch onPick={(id) => setPicked({ id, ticket: null })} />}
       {shown !== null ? (
-        <CustomerRecord key={shown} id={shown} onOpenConsultation={onOpenConsultation} />
+        <CustomerRecord key={shown} id={shown} onOpenConsultation={onOpenConsultation} onErased={() => setPicked(null)} />
       ) : call ? (
         <CustomerForm key={call.ticketId} number={call.from} ticketId={call.ticketId} />
       ) : (
@@ -85,7 +85,7 @@ function CustomerSearch({ onPick }: { onPick: (id: number) => void }) {
   );
 }
 
-function CustomerRecord({ id, onOpenConsultation }: { id: number; onOpenConsultation: (t: string) => void }) {
+function CustomerRecord({ id, onOpenConsultation, onErased }: { id: number; onOpenConsultation: (t: string) => void; onErased: () => void }) {
   const t = useT();
   const lang = useLang();
   const [c, setC] = useState<Customer | null>(null);
@@ -96,6 +96,8 @@ function CustomerRecord({ id, onOpenConsultation }: { id: number; onOpenConsulta
   const [reserving, setReserving] = useState(false);
   const [memo, setMemo] = useState("");
   const [confirming, setConfirming] = useState(false);
+  const [erasing, setErasing] = useState(false);
+  const isManager = useStore(deskStore, (s) => s.agent?.role === "manager" || s.agent?.role === "admin");
   const consCount = useStore(deskStore, (s) => s.consCounts.total);
   const liveTicket = useStore(deskStore, (s) => s.call?.ticketId ?? null);
 
@@ -148,6 +150,28 @@ function CustomerRecord({ id, onOpenConsultation }: { id: number; onOpenConsulta
     }
   }
 
+  /** 삭제 요청: the person is taken out of every record (the server keeps the day's counts). */
+  async function erase(why: string): Promise<boolean> {
+    try {
+      await api("POST", `/api/customers/${id}/erase`, { reason: why });
+      notify("info", t("erasedNotice"));
+      onErased();
+      return true;
+    } catch (err) {
+      notify("error", err instanceof ApiError ? (Object.values(err.fields)[0] ?? err.message) : String(err));
+      return false;
+    }
+  }
+
+  /** 열람 요청: everything held on the customer, as a file to hand over. */
+  async function exportHeld() {
+    try {
+      await download(`/api/customers/${id}/export`, `calldesk-customer-${id}.json`);
+    } catch (err) {
+      notify("error", (err as Error).message);
+    }
+  }
+
   return (
     <>
       <div className="cust-head">
@@ -185,7 +209,28 @@ function CustomerRecord({ id, onOpenConsultation }: { id: number; onOpenConsulta
         <button className={`btn ${c.blacklisted ? "" : "danger"}`} onClick={() => setConfirming(true)} data-testid="blacklist-toggle">
           {c.blacklisted ? t("blacklistOff") : t("blacklistOn")}
         </button>
+        {isManager && (
+          <>
+            <button className="btn" onClick={() => void exportHeld()} title={t("accessRequestHint")} data-testid="customer-access-export">
+              {t("accessRequest")}
+            </button>
+            <button className="btn danger" onClick={() => setErasing(true)} title={t("eraseRequestHint")} data-testid="customer-erase">
+              {t("eraseRequest")}
+            </button>
+          </>
+        )}
       </div>
+      {erasing && (
+        <ConfirmDialog
+          title={t("eraseRequest")}
+          body={t("eraseRequestBody").replace("{name}", c.name)}
+          reasonLabel={t("eraseReason")}
+          confirmLabel={t("eraseConfirm")}
+          danger
+          onConfirm={erase}
+          onClose={() => setErasing(false)}
+        />
+      )}
       {confirming && (
         <ConfirmDialog
           title={c.blacklisted ? t("blacklistOff") : t("blacklistOn")}

@@ -2,7 +2,7 @@
 // `GET /api/reports/daily` (the same definitions as the wallboard's tiles).
 
 import { useState } from "react";
-import { ApiError, getToken } from "../api";
+import { download } from "../api";
 import { notify } from "../actions";
 import { Field, FormModal } from "../admin/shared";
 import { useT } from "../i18n";
@@ -13,22 +13,10 @@ export function ReportDialog({ today, onClose }: { today: string; onClose: () =>
   const [by, setBy] = useState<"service" | "agent">("service");
   const [busy, setBusy] = useState(false);
 
-  async function download(format: "xlsx" | "csv") {
+  async function downloadAs(format: "xlsx" | "csv") {
     setBusy(true);
     try {
-      const res = await fetch(`/api/reports/daily?date=${date}&by=${by}&format=${format}`, {
-        headers: { authorization: `Bearer ${getToken() ?? ""}` },
-      });
-      if (!res.ok) {
-        const body = (await res.json().catch(() => null)) as { error?: { code: string; message: string } } | null;
-        throw new ApiError(res.status, body?.error?.code ?? "download", body?.error?.message ?? `${res.status}`);
-      }
-      const url = URL.createObjectURL(await res.blob());
-      const a = document.createElement("a");
-      a.href = url;
-      a.download = `calldesk-${by}-${date}.${format}`;
-      a.click();
-      URL.revokeObjectURL(url);
+      await download(`/api/reports/daily?date=${date}&by=${by}&format=${format}`, `calldesk-${by}-${date}.${format}`);
     } catch (e) {
       notify("error", (e as Error).message);
     } finally {
@@ -37,7 +25,7 @@ export function ReportDialog({ today, onClose }: { today: string; onClose: () =>
   }
 
   return (
-    <FormModal title={t("dailyReport")} testid="wb-report-dialog" busy={busy} submitLabel={t("downloadExcel")} cancelLabel={t("close")} onSubmit={() => void download("xlsx")} onClose={onClose}>
+    <FormModal title={t("dailyReport")} testid="wb-report-dialog" busy={busy} submitLabel={t("downloadExcel")} cancelLabel={t("close")} onSubmit={() => void downloadAs("xlsx")} onClose={onClose}>
       <Field label={t("date")}>
         <input type="date" value={date} max={today} onChange={(e) => setDate(e.target.value)} data-testid="wb-report-date" />
       </Field>
@@ -47,7 +35,7 @@ export function ReportDialog({ today, onClose }: { today: string; onClose: () =>
           <option value="agent">{t("byAgent")}</option>
         </select>
       </Field>
-      <button type="button" className="btn" disabled={busy} onClick={() => void download("csv")} data-testid="wb-report-csv">
+      <button type="button" className="btn" disabled={busy} onClick={() => void downloadAs("csv")} data-testid="wb-report-csv">
         CSV
       </button>
     </FormModal>

@@ -236,6 +236,7 @@ pub fn seed_load(store: &Store, agents: u32, real_hash: bool) -> Result<bool, St
         session_idle_h: 12,
         session_max_days: 7,
         wallboard: Default::default(),
+        retention: Default::default(),
     };
     let codes = ["main", "order", "return"];
     let names = ["대표번호", "주문/배송 문의", "반품/교환"];

@@ -100,6 +100,7 @@ impl Application {
             throttle: Default::default(),
         });
         crate::ws::start_watchdog(engine.clone());
+        crate::engine::retention::start(engine.clone());
         if let Some(dir) = &state.settings.data_dir {
             // `calldesk backup` reaches the running server here.
             crate::control::start(engine.store.clone(), dir)

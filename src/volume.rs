@@ -492,12 +492,14 @@ pub fn seed_volume(
         let n = left.min(20_000);
         let (agents, people) = (agents.clone(), people.clone());
         let (brand_id, seed) = (spec.brand, spec.seed);
-        let span_min = (spec.days.max(1) as i64) * 24 * 60;
+        let span_s = (spec.days.max(1) as i64) * 24 * 3600;
+        let (total, done) = (spec.messages.max(1) as i64, (spec.messages - left) as i64);
         store
             .write_blocking(move |tx| {
                 let mut rng = StdRng::seed_from_u64(seed ^ (batch << 40) ^ 0x3A);
-                for _ in 0..n {
-                    let at = horizon - Duration::minutes(rng.gen_range(1..span_min));
+                for k in 0..n as i64 {
+                    // In time order, as ids are handed out (the retention job relies on it).
+                    let at = horizon - Duration::seconds(span_s - (done + k) * span_s / total);
                     let (customer_id, to, _) = person(&mut rng, &people, first_id);
                     let agent = pick(&mut rng, &agents);
                     let body = format!(

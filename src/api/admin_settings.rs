@@ -1,7 +1,7 @@
 //! `/api/admin/settings` (브랜드 설정): every setting of the brand in one form — name, time zone,
 //! ring timeout, wrap-up limit, 최고콜/전체콜, 상담유형 and 처리결과 lists, quiet hours, callback
-//! window, reservation attempts, session idle hours and lifetime, the mall link and the message
-//! carrier (`admin_links`). `PUT` changes the keys it is
+//! window, reservation attempts, session idle hours and lifetime, 보존 기간 (retention), the mall
+//! link and the message carrier (`admin_links`). `PUT` changes the keys it is
 //! sent (others stay), names every wrong field and stores nothing then, audits what changed, and
 //! applies at once (`Engine::brand_changed`; desks get a `brand` frame).
 
@@ -37,6 +37,7 @@ fn view(b: &Brand) -> Value {
         "sessionIdleH": b.session_idle_h,
         "sessionMaxDays": b.session_max_days,
         "wallboard": b.wallboard,
+        "retention": b.retention,
         "mall": super::admin_links::mall_view(b.mall.as_ref()),
         "messaging": super::admin_links::messaging_view(b.messaging.as_ref()),
     })
@@ -47,6 +48,11 @@ async fn get(state: web::Data<AppState>, who: Authed) -> AppResult<HttpResponse>
     let b = state.engine.brand_rt(who.0.brand_id)?.brand;
     Ok(HttpResponse::Ok().json(view(&b)))
 }
+
+/// The shortest and longest 보존 기간 a brand may set (a shorter one is almost surely a slip
+/// that would clear last month's notes).
+pub const RETENTION_MIN_DAYS: u64 = 30;
+pub const RETENTION_MAX_DAYS: u64 = 3650;
 
 /// Applies the sent keys to `b`; returns the refusals, field by field.
 fn apply(b: &mut Brand, body: &Map<String, Value>) -> Vec<(&'static str, String)> {
@@ -108,7 +114,7 @@ fn apply(b: &mut Brand, body: &Map<String, Value>) -> Vec<(&'static str, String)
             }
         })
     };
-    const KEYS: [&str; 14] = [
+    const KEYS: [&str; 15] = [
         "name",
         "timezone",
         "ringTimeoutS",
@@ -123,6 +129,7 @@ fn apply(b: &mut Brand, body: &Map<String, Value>) -> Vec<(&'static str, String)
         "sessionIdleH",
         "sessionMaxDays",
         "wallboard",
+        "retention",
     ];
     for k in body.keys() {
         if !KEYS.contains(&k.as_str()) && !matches!(k.as_str(), "id" | "mall" | "messaging") {
@@ -218,6 +225,38 @@ fn apply(b: &mut Brand, body: &Map<String, Value>) -> Vec<(&'static str, String)
                     ));
                 }
                 b.wallboard = next;
+            }
+        }
+    }
+    if let Some(v) = body.get("retention") {
+        match v.as_object() {
+            None => errs.push(("retention", "객체여야 합니다".into())),
+            Some(r) => {
+                let mut next = b.retention;
+                for (k, v) in r {
+                    let slot = match k.as_str() {
+                        "notesDays" => &mut next.notes_days,
+                        "callsDays" => &mut next.calls_days,
+                        "messagesDays" => &mut next.messages_days,
+                        _ => {
+                            errs.push(("retention", format!("모르는 항목입니다: {k}")));
+                            continue;
+                        }
+                    };
+                    match v {
+                        Value::Null => *slot = None,
+                        v => match v.as_u64().filter(|n| (RETENTION_MIN_DAYS..=RETENTION_MAX_DAYS).contains(n)) {
+                            Some(n) => *slot = Some(n as u32),
+                            None => errs.push((
+                                "retention",
+                                format!(
+                                    "{k}: {RETENTION_MIN_DAYS}~{RETENTION_MAX_DAYS}일 또는 null(보관)이어야 합니다"
+                                ),
+                            )),
+                        },
+                    }
+                }
+                b.retention = next;
             }
         }
     }

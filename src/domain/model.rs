@@ -78,6 +78,31 @@ pub struct Brand {
     /// The wallboard's colour thresholds.
     #[serde(default)]
     pub wallboard: WallboardSettings,
+    /// How long personal data is kept (보존 기간, PIPA); nothing set keeps everything.
+    #[serde(default)]
+    pub retention: Retention,
+}
+
+/// 보존 기간: after how many days (counted in the brand's local days) what a consultation,
+/// a call or a message holds on a person is removed by the daily retention job
+/// (`engine::retention`). The records stay (the day's counts, reports and statistics do not
+/// change); `None` keeps it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+#[serde(rename_all = "camelCase")]
+pub struct Retention {
+    /// 상담내용: the note's text is cleared.
+    pub notes_days: Option<u32>,
+    /// 통화기록: the number and the link to the customer are removed from the consultation.
+    pub calls_days: Option<u32>,
+    /// 문자: a message's number, text and customer are removed.
+    pub messages_days: Option<u32>,
+}
+
+impl Retention {
+    pub fn any(&self) -> bool {
+        self.notes_days.is_some() || self.calls_days.is_some() || self.messages_days.is_some()
+    }
 }
 
 /// When the wallboard colours a figure: 응대율 green at or above `answerRateGreen`, yellow at
@@ -170,6 +195,7 @@ impl Brand {
             session_idle_h: default_session_idle_h(),
             session_max_days: default_session_max_days(),
             wallboard: WallboardSettings::default(),
+            retention: Retention::default(),
         }
     }
 

@@ -15,6 +15,7 @@ pub mod messaging;
 pub mod queue;
 pub mod registry;
 pub mod reservations;
+pub mod retention;
 pub mod stats;
 pub mod wallboard;
 pub mod watch;

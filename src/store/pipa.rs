@@ -259,6 +259,20 @@ impl Scrubber {
     }
 }
 
+/// Takes a message's number and customer out of it and out of its indexes (the caller stores it).
+pub fn unlink_message(tx: &WriteTransaction, m: &mut Message) -> StoreResult<()> {
+    let brand = m.brand_id;
+    tx.open_table(tables::MSG_BY_PHONE)?
+        .remove(format!("{brand:010}/{}/{:020}", m.to, m.id).as_str())?;
+    if let Some(c) = m.customer_id {
+        tx.open_table(tables::MSG_BY_CUSTOMER)?
+            .remove(format!("{}/{:020}", customer_key(brand, c), m.id).as_str())?;
+    }
+    m.to = String::new();
+    m.customer_id = None;
+    Ok(())
+}
+
 /// Erases a customer (삭제 요청) inside one write: see the module comment. Refused while one of
 /// their calls is live (its consultation is still being written) and for an unknown customer.
 pub fn erase_customer(
@@ -316,12 +330,7 @@ pub fn erase_customer(
         let Some(mut m) = get_w::<Message>(tx, tables::MESSAGES, &mk)? else {
             continue;
         };
-        tx.open_table(tables::MSG_BY_PHONE)?
-            .remove(format!("{brand:010}/{}/{mid:020}", m.to).as_str())?;
-        if let Some(c) = m.customer_id {
-            tx.open_table(tables::MSG_BY_CUSTOMER)?
-                .remove(format!("{}/{mid:020}", customer_key(brand, c)).as_str())?;
-        }
+        unlink_message(tx, &mut m)?;
         if tx
             .open_table(tables::MSG_OUTBOX)?
             .remove(mk.as_str())?
@@ -330,8 +339,6 @@ pub fn erase_customer(
             m.status = MessageStatus::Failed;
             m.reason = Some("삭제 요청으로 보내지 않음".into());
         }
-        m.to = String::new();
-        m.customer_id = None;
         m.body = scrub.scrub(&m.body);
         m.title = m.title.as_deref().map(|t| scrub.scrub(t));
         for v in m.variables.values_mut() {

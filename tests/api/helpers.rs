@@ -112,6 +112,7 @@ pub fn seed(
         session_idle_h: 12,
         session_max_days: 7,
         wallboard: Default::default(),
+        retention: Default::default(),
     };
     let svc = |b, code: &str, name: &str| Service::new(b, code, name);
     let agent = |id, b, login: &str, name: &str, ext: &str, role, services: &[&str]| Agent {

@@ -299,3 +299,187 @@ async fn a_customer_on_a_live_call_is_not_erased() {
         .await;
     assert_eq!(c["number"], "01016180339");
 }
+
+/// A finished consultation of `days_ago` (brand 1, kim), with a number, customer and note.
+fn old_consultation(
+    app: &TestApp,
+    days_ago: i64,
+    seq: u64,
+    customer: u64,
+) -> calldesk::domain::model::Consultation {
+    use calldesk::domain::model::{CallOutcome, Channel, Consultation};
+    let at = app.clock_now() - Duration::days(days_ago);
+    let day = calldesk::domain::ledger::local_date(at, chrono_tz::Asia::Seoul);
+    Consultation {
+        ticket_id: calldesk::domain::ticket::format(day, 9_000 + seq),
+        brand_id: 1,
+        call_id: 90_000 + seq,
+        channel: Channel::In,
+        service: "main".into(),
+        service_name: "대표".into(),
+        number: "01031415926".into(),
+        external_id: None,
+        agent_id: Some(1),
+        agent_name: Some("김상담".into()),
+        customer_id: Some(customer),
+        arrived_at: at,
+        offered_at: Some(at),
+        answered_at: Some(at),
+        ended_at: Some(at),
+        wrap_up_ended_at: Some(at),
+        wait_s: 1,
+        talk_s: 40,
+        wrap_up_s: 5,
+        outcome: CallOutcome::Completed,
+        category: Some("배송".into()),
+        result: Some("완료".into()),
+        content: format!("배송 문의 {seq}"),
+        updated_at: at,
+        updated_by: None,
+        reservation_id: None,
+        hold_s: 0,
+        transferred_from: None,
+        transferred_to: None,
+    }
+}
+
+/// 보존 기간: notes, numbers and message texts past their days are taken out by the sweep,
+/// newer ones stay, the records (and so the counts) stay; a second sweep has nothing to do; the
+/// settings refuse nonsense.
+#[actix_rt::test]
+async fn retention_takes_out_what_is_past_its_days_and_keeps_the_records() {
+    let app = spawn_app().await;
+    let boss = app.login("boss").await;
+    let kim = app.login("kim").await;
+    let (_, c) = app
+        .post(
+            "/api/customers",
+            Some(&kim),
+            json!({"name": "김민준", "phones": ["010-3141-5926"]}),
+        )
+        .await;
+    let cid = c["id"].as_u64().unwrap();
+    // 200, 100, 40 and 10 days old.
+    let items: Vec<_> = [200, 100, 40, 10]
+        .iter()
+        .enumerate()
+        .map(|(i, d)| old_consultation(&app, *d, i as u64, cid))
+        .collect();
+    let batch = items.clone();
+    app.engine
+        .store
+        .write(move |tx| {
+            for c in &batch {
+                store::insert_consultation(tx, c)?;
+            }
+            Ok(())
+        })
+        .await
+        .unwrap();
+    let mut msg_ids = Vec::new();
+    for d in [120, 5] {
+        let mut m = Message::queued(
+            1,
+            1,
+            "김상담".into(),
+            "01031415926".into(),
+            app.clock_now() - Duration::days(d),
+        );
+        m.body = "[하늘몰] 김민준님 안내".into();
+        m.customer_id = Some(cid);
+        m.status = MessageStatus::Sent;
+        msg_ids.push(
+            app.engine
+                .store
+                .write(move |tx| store::insert_sent_message(tx, &m))
+                .await
+                .unwrap(),
+        );
+    }
+
+    // Bad settings are refused, field named, nothing stored.
+    for bad in [
+        json!({"retention": {"notesDays": 3}}),
+        json!({"retention": {"notesDays": "forever"}}),
+        json!({"retention": {"photosDays": 90}}),
+        json!({"retention": 90}),
+    ] {
+        let (s, e) = app.put("/api/admin/settings", &boss, bad.clone()).await;
+        assert_eq!(s, 400, "{bad}: {e}");
+        assert!(e["error"]["fields"]["retention"].is_string(), "{e}");
+    }
+    let (s, set) = app
+        .put(
+            "/api/admin/settings",
+            &boss,
+            json!({"retention": {"notesDays": 90, "callsDays": 180, "messagesDays": 60}}),
+        )
+        .await;
+    assert_eq!(s, 200, "{set}");
+    assert_eq!(
+        set["retention"],
+        json!({"notesDays": 90, "callsDays": 180, "messagesDays": 60})
+    );
+
+    let engine = app.engine.clone();
+    let swept = actix_web::rt::task::spawn_blocking(move || engine.sweep_retention())
+        .await
+        .unwrap();
+    assert_eq!(swept.len(), 1);
+    let s1 = swept[0].1;
+    assert_eq!((s1.notes, s1.calls, s1.messages), (2, 1, 1), "{s1:?}");
+
+    let get = |t: String| {
+        let store = app.engine.store.clone();
+        move || store.consultation(&t).unwrap().unwrap()
+    };
+    let c200 = get(items[0].ticket_id.clone())();
+    assert_eq!((c200.content.as_str(), c200.number.as_str()), ("", ""));
+    assert_eq!(c200.customer_id, None);
+    let c100 = get(items[1].ticket_id.clone())();
+    assert_eq!(c100.content, "", "note past 90 days");
+    assert_eq!(c100.number, "01031415926", "number kept until 180 days");
+    for c in &items[2..] {
+        let now = get(c.ticket_id.clone())();
+        assert_eq!(now.content, c.content, "newer notes stay");
+        assert_eq!(now.number, "01031415926");
+    }
+    // Still counted, still in the customer's history where linked.
+    for c in &items {
+        assert_eq!(get(c.ticket_id.clone())().talk_s, 40);
+    }
+    let (_, hist) = app
+        .get(&format!("/api/customers/{cid}/consultations"), Some(&boss))
+        .await;
+    assert_eq!(hist["total"], 3, "the 200-day-old one is no longer linked");
+    let old = app.engine.store.message(1, msg_ids[0]).unwrap().unwrap();
+    assert_eq!((old.to.as_str(), old.body.as_str()), ("", ""));
+    assert_eq!(old.customer_id, None);
+    let new = app.engine.store.message(1, msg_ids[1]).unwrap().unwrap();
+    assert_eq!(new.body, "[하늘몰] 김민준님 안내");
+
+    // Nothing left to do; then 60 days later the next ones come of age.
+    let engine = app.engine.clone();
+    let again = actix_web::rt::task::spawn_blocking(move || engine.sweep_retention())
+        .await
+        .unwrap();
+    assert_eq!(again[0].1, Default::default());
+    app.clock.advance_secs(60 * 86_400);
+    let engine = app.engine.clone();
+    let later = actix_web::rt::task::spawn_blocking(move || engine.sweep_retention())
+        .await
+        .unwrap();
+    assert_eq!(
+        (later[0].1.notes, later[0].1.calls, later[0].1.messages),
+        (1, 0, 1),
+        "the 40-day-old note is now 100 days old, the 5-day-old message 65"
+    );
+    let boss = app.login("boss").await;
+    let (_, audit) = app
+        .get(
+            "/api/admin/audit?kind=retention&from=2026-11-01",
+            Some(&boss),
+        )
+        .await;
+    assert_eq!(audit["items"].as_array().map(Vec::len), Some(2), "{audit}");
+}

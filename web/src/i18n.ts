@@ -477,6 +477,12 @@ const ko = {
   eraseReason: "근거 (요청 일시·경로)",
   eraseConfirm: "삭제",
   erasedNotice: "고객 정보를 삭제했습니다",
+  setRetention: "보존 기간 (개인정보)",
+  retNotes: "상담내용 보존 (일)",
+  retCalls: "통화기록 번호·고객 연결 보존 (일)",
+  retMessages: "문자 보존 (일)",
+  retHint: "30–3650, 비우면 계속 보관",
+  retExplain: "기간이 지난 내용은 매시간 정리됩니다. 상담·문자 건수와 통계는 그대로 남고, 내용·번호·고객 연결만 지워집니다. 감사 로그에 남습니다.",
 } as const;
 
 export type LabelKey = keyof typeof ko;
@@ -929,6 +935,12 @@ const en: Record<LabelKey, string> = {
   eraseReason: "Grounds (when and how it was requested)",
   eraseConfirm: "Erase",
   erasedNotice: "The customer's data was erased",
+  setRetention: "Retention (personal data)",
+  retNotes: "Keep notes (days)",
+  retCalls: "Keep call numbers and customer links (days)",
+  retMessages: "Keep messages (days)",
+  retHint: "30–3650; empty keeps",
+  retExplain: "What is past its days is cleared every hour. Consultation and message counts and statistics stay; only the text, numbers and customer links are removed. Recorded in the audit log.",
 };
 
 const tables: Record<Lang, Record<LabelKey, string>> = { ko, en };

@@ -9,6 +9,7 @@ import { useT } from "../i18n";
 import { Field, fieldErrors } from "./shared";
 import { LinksSection, type MallView, type MessagingView } from "./LinksSection";
 import type { WallboardSettings } from "../generated/WallboardSettings";
+import type { Retention } from "../generated/Retention";
 
 interface Settings {
   name: string;
@@ -25,6 +26,7 @@ interface Settings {
   sessionIdleH: number;
   sessionMaxDays: number;
   wallboard: WallboardSettings;
+  retention: Retention;
   mall: MallView | null;
   messaging: MessagingView;
 }
@@ -47,11 +49,15 @@ function toForm(s: Settings): Form {
     sessionIdleH: String(s.sessionIdleH),
     sessionMaxDays: String(s.sessionMaxDays),
     ...Object.fromEntries(WB_KEYS.map((k) => [`wb.${k}`, String(s.wallboard[k])])),
+    ...Object.fromEntries(RET_KEYS.map((k) => [`ret.${k}`, s.retention[k] === null ? "" : String(s.retention[k])])),
   };
 }
 
 /** The wallboard's colour thresholds, edited as `wb.<key>` and sent as one `wallboard` object. */
 const WB_KEYS = ["answerRateGreen", "answerRateYellow", "waitingWarn", "longestWaitWarnS", "auxWarnMin"] as const;
+
+/** 보존 기간, edited as `ret.<key>` (empty: kept) and sent as one `retention` object. */
+const RET_KEYS = ["notesDays", "callsDays", "messagesDays"] as const;
 
 const NUMBERS = ["ringTimeoutS", "wrapUpLimitS", "callbackWindowMin", "maxAttempts", "sessionIdleH", "sessionMaxDays"];
 const LISTS = ["categories", "results"];
@@ -82,8 +88,11 @@ export function SettingsSection() {
     if (WB_KEYS.some((k) => form[`wb.${k}`] !== initial[`wb.${k}`])) {
       body.wallboard = Object.fromEntries(WB_KEYS.map((k) => [k, Number(form[`wb.${k}`])]));
     }
+    if (RET_KEYS.some((k) => form[`ret.${k}`] !== initial[`ret.${k}`])) {
+      body.retention = Object.fromEntries(RET_KEYS.map((k) => [k, form[`ret.${k}`].trim() === "" ? null : Number(form[`ret.${k}`])]));
+    }
     for (const [k, v] of Object.entries(form)) {
-      if (v === initial[k] || k.startsWith("wb.")) continue;
+      if (v === initial[k] || k.startsWith("wb.") || k.startsWith("ret.")) continue;
       body[k] = NUMBERS.includes(k) ? (v.trim() === "" ? null : Number(v)) : LISTS.includes(k) ? v.split("\n").map((x) => x.trim()).filter(Boolean) : v;
     }
     if (Object.keys(body).length === 0) {
@@ -175,6 +184,16 @@ export function SettingsSection() {
           {input("sessionIdleH", t("sessionIdle"))}
           {input("sessionMaxDays", t("sessionMax"))}
         </div>
+      </fieldset>
+      <fieldset>
+        <legend>{t("setRetention")}</legend>
+        <div className="form-grid">
+          {input("ret.notesDays", t("retNotes"), t("retHint"))}
+          {input("ret.callsDays", t("retCalls"), t("retHint"))}
+          {input("ret.messagesDays", t("retMessages"), t("retHint"))}
+        </div>
+        <p className="muted small-note">{t("retExplain")}</p>
+        {errors.retention && <p className="field-error">{errors.retention}</p>}
       </fieldset>
       {errors.body && <p className="field-error">{errors.body}</p>}
     </form>

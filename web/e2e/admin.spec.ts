@@ -224,7 +224,7 @@ for (const [w, h] of [
     const ctx = await browser.newContext({ viewport: { width: w, height: h }, locale: "ko-KR", timezoneId: "Asia/Seoul" });
     const page = await ctx.newPage();
     await openAdmin(page);
-    for (const s of ["agents", "services", "settings", "audit"]) {
+    for (const s of ["agents", "services", "settings", "consultations", "audit"]) {
       await page.getByTestId(`admin-nav-${s}`).click();
       await page.waitForTimeout(300);
       await accessible(page, `admin ${s} at ${w}`);

@@ -2,7 +2,8 @@
 # The data-volume benchmark: builds in release mode, writes a year of data with
 # `calldesk seed-volume` into a temp data dir (timed; the file's size), starts the server on it
 # (start-up time until /healthz answers, RSS then), runs `calldesk-datavol` (each kind of lookup,
-# p50 / p99), prints the RSS after, stops the server.
+# p50 / p99), prints the RSS after, times the consultation export (CSV and .xlsx, RSS sampled),
+# stops the server.
 # Usage: load-tests/data-volume.sh CUSTOMERS CONSULTATIONS [RESERVATIONS] [MESSAGES]
 #   (env: VOL_DIR=/path keeps and reuses a seeded data dir; VOL_PORT, default 18085;
 #    VOL_PER_KIND lookups per kind, default 300)
@@ -36,3 +37,29 @@ T1=$(date +%s.%N)
 echo "== start-up: $(awk -v a="$T0" -v b="$T1" 'BEGIN { printf "%.2f", b - a }') s; RSS $(ps -o rss= -p $SERVER | tr -d ' ') KiB"
 $BIN/calldesk-datavol "http://127.0.0.1:$PORT" manager01 demo1234 "${VOL_PER_KIND:-300}"
 echo "== RSS after the lookups: $(ps -o rss= -p $SERVER | tr -d ' ') KiB"
+
+# Export: the managers' consultation download over EXPORT_DAYS days ending today (36 days of a
+# year of 10,000,000 ≈ 1,000,000 rows), CSV then .xlsx; time, size, rows, and the server's RSS
+# sampled every 0.2 s while it streams (VOL_EXPORT=0 skips).
+if [ "${VOL_EXPORT:-1}" != 0 ]; then
+  TOKEN=$(curl -sf -X POST -H 'content-type: application/json' \
+    -d '{"login":"manager01","password":"demo1234"}' "http://127.0.0.1:$PORT/api/login" |
+    sed -E 's/.*"token":"([^"]+)".*/\1/')
+  TO=$(TZ=Asia/Seoul date +%F)
+  FROM=$(TZ=Asia/Seoul date -d "-$(( ${EXPORT_DAYS:-36} - 1 )) days" +%F)
+  for fmt in csv xlsx; do
+    OUT=$DATA/export.$fmt
+    ( while kill -0 $SERVER 2>/dev/null; do ps -o rss= -p $SERVER; sleep 0.2; done ) > "$DATA/rss.$fmt" &
+    SAMPLER=$!
+    BEFORE=$(ps -o rss= -p $SERVER | tr -d ' ')
+    RES=$(curl -s -o "$OUT" -w '%{http_code} %{size_download} %{time_total}' \
+      -H "authorization: Bearer $TOKEN" \
+      "http://127.0.0.1:$PORT/api/consultations/export?from=$FROM&to=$TO&format=$fmt")
+    kill $SAMPLER 2>/dev/null || true
+    PEAK=$(sort -n "$DATA/rss.$fmt" | tail -1 | tr -d ' ')
+    ROWS=""
+    [ "$fmt" = csv ] && ROWS=" rows $(( $(wc -l < "$OUT") - 1 ))"
+    echo "== export $fmt $FROM..$TO: status/bytes/seconds $RES;$ROWS RSS before ${BEFORE} KiB, peak ${PEAK} KiB, after $(ps -o rss= -p $SERVER | tr -d ' ') KiB"
+    rm -f "$OUT"
+  done
+fi

@@ -58,36 +58,39 @@ async fn list(
             )))
         }
     };
-    let names: HashMap<AgentId, String> = state
-        .engine
-        .store
-        .agents()?
-        .into_iter()
-        .filter(|a| a.brand_id == me.brand_id)
-        .map(|a| (a.id, a.name))
-        .collect();
+    // The trail of a busy year is millions of entries: read and filter on the blocking pool.
+    let store = state.engine.store.clone();
     let brand = me.brand_id;
-    let mine = |v: &Value| {
-        let id = |k: &str| v.get(k).and_then(Value::as_u64).map(|n| n as AgentId);
-        v.get("brand").and_then(Value::as_u64) == Some(u64::from(brand))
-            || id("by").is_some_and(|a| names.contains_key(&a))
-            || id("agent").is_some_and(|a| names.contains_key(&a))
-    };
-    let kind = q.kind.clone().unwrap_or_default();
-    let actor = q.actor;
-    let wanted = |v: &Value| {
-        let action = v.get("action").and_then(Value::as_str).unwrap_or("");
-        mine(v)
-            && (kind.is_empty() || action == kind || action.starts_with(&format!("{kind}.")))
-            && actor.is_none_or(|a| v.get("by").and_then(Value::as_u64) == Some(u64::from(a)))
-    };
+    let (kind, actor) = (q.kind.clone().unwrap_or_default(), q.actor);
     let max = if csv { MAX_CSV } else { MAX_JSON };
-    let entries = state.engine.store.audit_entries(
+    let (since, until) = (
         start_of_day(from, tz),
         start_of_day(to + chrono::Duration::days(1), tz),
-        max + 1,
-        wanted,
-    )?;
+    );
+    let (names, entries) = super::off_thread(move || {
+        let names: HashMap<AgentId, String> = store
+            .agents()?
+            .into_iter()
+            .filter(|a| a.brand_id == brand)
+            .map(|a| (a.id, a.name))
+            .collect();
+        let mine = |v: &Value| {
+            let id = |k: &str| v.get(k).and_then(Value::as_u64).map(|n| n as AgentId);
+            v.get("brand").and_then(Value::as_u64) == Some(u64::from(brand))
+                || id("by").is_some_and(|a| names.contains_key(&a))
+                || id("agent").is_some_and(|a| names.contains_key(&a))
+        };
+        let wanted = |v: &Value| {
+            let action = v.get("action").and_then(Value::as_str).unwrap_or("");
+            mine(v)
+                && (kind.is_empty() || action == kind || action.starts_with(&format!("{kind}.")))
+                && actor
+                    .is_none_or(|a| v.get("by").and_then(Value::as_u64) == Some(u64::from(a)))
+        };
+        let entries = store.audit_entries(since, until, max + 1, wanted)?;
+        Ok::<_, crate::store::StoreError>((names, entries))
+    })
+    .await?;
     let truncated = entries.len() > max;
     let rows: Vec<Value> = entries
         .into_iter()

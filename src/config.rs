@@ -35,6 +35,10 @@ pub struct Settings {
     /// The store's page cache, MiB (redb's own default is 1 GiB, which a busy server fills and
     /// keeps: chosen deliberately).
     pub store_cache_mib: usize,
+    /// Every commit saves the store's allocator state so a start after a crash is instant
+    /// (`Store::open_with`); off saves 1–2 ms per commit and costs a walk of the whole file
+    /// after a crash (minutes at a year's volume).
+    pub store_quick_repair: bool,
 }
 
 impl Default for Settings {
@@ -53,6 +57,7 @@ impl Default for Settings {
             snapshot_interval_ms: 1000,
             disconnect_grace_s: 30,
             store_cache_mib: crate::store::DEFAULT_CACHE_MIB,
+            store_quick_repair: true,
         }
     }
 }
@@ -72,6 +77,7 @@ pub struct FileSettings {
     pub dial_timeout_s: Option<u64>,
     pub disconnect_grace_s: Option<u64>,
     pub store_cache_mib: Option<usize>,
+    pub store_quick_repair: Option<bool>,
 }
 
 /// What the command line (and clap's env fallbacks) gave.
@@ -138,6 +144,9 @@ impl Settings {
     fn apply_file(&mut self, f: FileSettings) {
         if let Some(v) = f.store_cache_mib {
             self.store_cache_mib = v.max(8);
+        }
+        if let Some(v) = f.store_quick_repair {
+            self.store_quick_repair = v;
         }
         if let Some(v) = f.listen {
             self.listen = v;

@@ -26,8 +26,10 @@ impl Application {
     /// Opens the store the settings name and builds the application on it.
     pub async fn build(settings: Settings, clock: SharedClock) -> Result<Application, String> {
         let store = match &settings.data_dir {
-            Some(dir) => Store::open_with_cache(dir, settings.store_cache_mib)
-                .map_err(|e| format!("store {}: {e}", dir.display()))?,
+            Some(dir) => {
+                Store::open_with(dir, settings.store_cache_mib, settings.store_quick_repair)
+                    .map_err(|e| format!("store {}: {e}", dir.display()))?
+            }
             None => Store::in_memory().map_err(|e| e.to_string())?,
         };
         Self::build_with_store(settings, clock, store).await

@@ -84,8 +84,7 @@ async fn list(
             let action = v.get("action").and_then(Value::as_str).unwrap_or("");
             mine(v)
                 && (kind.is_empty() || action == kind || action.starts_with(&format!("{kind}.")))
-                && actor
-                    .is_none_or(|a| v.get("by").and_then(Value::as_u64) == Some(u64::from(a)))
+                && actor.is_none_or(|a| v.get("by").and_then(Value::as_u64) == Some(u64::from(a)))
         };
         let entries = store.audit_entries(since, until, max + 1, wanted)?;
         Ok::<_, crate::store::StoreError>((names, entries))

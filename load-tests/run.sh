@@ -9,7 +9,10 @@
 # are seeded for outside observers; the driver never uses them.
 # Usage: load-tests/run.sh [RUN_SECONDS]
 #   (env: LOAD_DESKS, LOAD_CALLS_PER_SEC, LOAD_CALLERS, LOAD_MANAGERS, LOAD_IDLE, LOAD_PORT,
-#    LOAD_RELAY_S, LOAD_RSS_EVERY, LOAD_PROFILE=debug|release, LOAD_CHECK=1)
+#    LOAD_RELAY_S, LOAD_RSS_EVERY, LOAD_PROFILE=debug|release, LOAD_CHECK=1;
+#    LOAD_VOLUME="CUSTOMERS CONSULTATIONS" writes that much history into the load brand first
+#    (`seed-volume`); LOAD_BACKUP_AT=S runs `calldesk backup` S seconds into the run and prints
+#    how long it took, so the run's figures show what a backup under load costs)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUN_S=${1:-60}
@@ -48,6 +51,10 @@ RELAY_P99=$(grep '^RELAY' "$DATA/relay.txt" | sed -n 's/.*relay_p99_ms=\([0-9.]*
 
 # 2. calldesk.
 $BIN/calldesk seed-load --data-dir "$DATA" --agents "$((LOAD_DESKS + 2))"
+if [ -n "${LOAD_VOLUME:-}" ]; then
+  read -r VC VN <<< "$LOAD_VOLUME"
+  $BIN/calldesk seed-volume --data-dir "$DATA" --brand 1 --customers "$VC" --consultations "$VN"
+fi
 $BIN/calldesk serve --data-dir "$DATA" --listen "127.0.0.1:$PORT" --no-simulator \
   --telephony-key "$LOAD_TELEPHONY_KEY" > "$DATA/server.log" 2>&1 &
 SERVER=$!
@@ -61,6 +68,13 @@ SAMPLER=$!
 CMD="LOAD_DESKS=$LOAD_DESKS LOAD_CALLS_PER_SEC=$LOAD_CALLS_PER_SEC LOAD_CALLERS=$LOAD_CALLERS $BIN/calldesk-load --host http://127.0.0.1:$PORT --run-time ${RUN_S}s"
 echo "== $CMD"
 read -r _ u0 n0 s0 i0 w0 _ < /proc/stat
+if [ -n "${LOAD_BACKUP_AT:-}" ]; then
+  ( sleep "$LOAD_BACKUP_AT"; B0=$(date +%s.%N)
+    $BIN/calldesk backup --data-dir "$DATA" --to "$DATA/backup.redb" > "$DATA/backup.txt" 2>&1
+    B1=$(date +%s.%N)
+    echo "== backup under load: $(awk -v a="$B0" -v b="$B1" 'BEGIN { printf "%.1f", b - a }') s, started ${LOAD_BACKUP_AT} s into the run: $(tail -1 "$DATA/backup.txt")"
+    rm -f "$DATA/backup.redb" ) &
+fi
 $BIN/calldesk-load --host "http://127.0.0.1:$PORT" --run-time "${RUN_S}s" \
   --report-file "$DATA/report.html" 2>&1 | tee "$DATA/goose.txt"
 RSS=$(ps -o rss= -p $SERVER | tr -d ' ')

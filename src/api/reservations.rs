@@ -4,7 +4,7 @@
 
 use super::auth::Authed;
 use super::AppState;
-use crate::domain::ledger::local_date;
+use crate::domain::ledger::{local_date, start_of_day};
 use crate::domain::limits;
 use crate::domain::model::AgentPublic;
 use crate::domain::phone::Phone;
@@ -153,6 +153,9 @@ struct ListQuery {
     date: Option<String>,
 }
 
+/// Days back a list of finished reservations covers when no day is asked.
+const RECENT_DAYS: i64 = 31;
+
 async fn list(
     state: web::Data<AppState>,
     who: Authed,
@@ -167,16 +170,33 @@ async fn list(
         return Err(AppError::forbidden("모든 예약은 매니저만 볼 수 있습니다"));
     }
     let now = engine.now();
-    // Pending ones (the desk's default) through their index; any other status reads the
-    // brand's reservations whole — off the HTTP worker.
+    // Pending ones (the desk's default) through their index; a day through the time index;
+    // any other status without a day: the last `RECENT_DAYS` days and ahead (plus every pending
+    // one when no status is asked) — never the brand's year whole. Off the HTTP worker.
     let store = engine.store.clone();
-    let (brand, only_pending) = (me.brand_id, q.status == Some(ResvStatus::Pending));
+    let brand = me.brand_id;
+    let status = q.status;
+    let day = date.map(|d| {
+        (
+            start_of_day(d, tz),
+            start_of_day(d + chrono::Duration::days(1), tz),
+        )
+    });
     let rows = super::off_thread(move || {
-        if only_pending {
-            store.pending_reservations(brand)
-        } else {
-            store.reservations(brand)
+        if status == Some(ResvStatus::Pending) && day.is_none() {
+            return store.pending_reservations(brand);
         }
+        let (from, to) = day.unwrap_or((
+            now - chrono::Duration::days(RECENT_DAYS),
+            now + chrono::Duration::days(3650),
+        ));
+        let mut rows = store.reservations_between(brand, from, to)?;
+        if status.is_none() && day.is_none() {
+            let seen: std::collections::HashSet<u64> = rows.iter().map(|r| r.id).collect();
+            let older = store.pending_reservations(brand)?;
+            rows.extend(older.into_iter().filter(|r| !seen.contains(&r.id)));
+        }
+        Ok::<_, crate::store::StoreError>(rows)
     })
     .await?;
     let mut items: Vec<Reservation> = rows

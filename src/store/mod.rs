@@ -167,6 +167,10 @@ impl Store {
             if n > 0 {
                 tracing::info!(pending = n, "pending reservations indexed");
             }
+            let n = records::build_reservations_by_time(&w)?;
+            if n > 0 {
+                tracing::info!(reservations = n, "reservations indexed by time");
+            }
             let n = index::build_customer_terms(&w)?;
             if n > 0 {
                 tracing::info!(customers = n, "customer search index built");

@@ -290,11 +290,31 @@ pub fn delete_template(tx: &WriteTransaction, brand: BrandId, id: u64) -> StoreR
         .is_some())
 }
 
+/// A reservation's key in `reservations-by-time-0`.
+fn resv_time_key(r: &crate::domain::reservation::Reservation) -> String {
+    format!(
+        "{:010}/{:012}/{:020}",
+        r.brand_id,
+        r.scheduled_at.timestamp().max(0),
+        r.id
+    )
+}
+
 pub fn put_reservation(
     tx: &WriteTransaction,
     r: &crate::domain::reservation::Reservation,
 ) -> StoreResult<()> {
     let key = format!("{:010}/{:020}", r.brand_id, r.id);
+    {
+        let old: Option<crate::domain::reservation::Reservation> =
+            get_w(tx, tables::RESERVATIONS, &key)?;
+        let mut by_time = tx.open_table(tables::RESV_BY_TIME)?;
+        let new_key = resv_time_key(r);
+        if let Some(old) = old.map(|o| resv_time_key(&o)).filter(|k| *k != new_key) {
+            by_time.remove(old.as_str())?;
+        }
+        by_time.insert(new_key.as_str(), [].as_slice())?;
+    }
     {
         let mut pending = tx.open_table(tables::RESV_PENDING)?;
         if r.status == crate::domain::reservation::ResvStatus::Pending {
@@ -336,7 +356,36 @@ pub fn build_pending_reservations(tx: &WriteTransaction) -> StoreResult<u64> {
     Ok(n)
 }
 
-/// Reads a reservation of the brand, lets `edit` change it (or refuse), stores it.
+/// Indexes every reservation by time in a store written before that index existed (once;
+/// start-up). Returns how many it indexed.
+pub fn build_reservations_by_time(tx: &WriteTransaction) -> StoreResult<u64> {
+    const BUILT: &str = "index/reservations-by-time";
+    if tx
+        .open_table(tables::COUNTERS)?
+        .get(BUILT)?
+        .map(|g| g.value())
+        .unwrap_or(0)
+        > 0
+    {
+        return Ok(0);
+    }
+    let mut n = 0;
+    {
+        let all = tx.open_table(tables::RESERVATIONS)?;
+        let mut by_time = tx.open_table(tables::RESV_BY_TIME)?;
+        for row in all.iter()? {
+            let (_, v) = row?;
+            let r: crate::domain::reservation::Reservation = dec(v.value())?;
+            by_time.insert(resv_time_key(&r).as_str(), [].as_slice())?;
+            n += 1;
+        }
+    }
+    tx.open_table(tables::COUNTERS)?.insert(BUILT, 1)?;
+    Ok(n)
+}
+
+/// Reads a reservation of the brand, lets `edit` change it (or refuse), stores it with its
+/// indexes.
 pub fn update_reservation(
     tx: &WriteTransaction,
     brand: BrandId,
@@ -349,7 +398,8 @@ pub fn update_reservation(
             StoreError::refused(AppError::not_found(format!("예약 {id}이(가) 없습니다")))
         })?;
     edit(&mut r)?;
-    put(tx, tables::RESERVATIONS, &key, &r)?;
+    // Through `put_reservation`: the pending and time indexes follow a status or time change.
+    put_reservation(tx, &r)?;
     Ok(r)
 }
 
@@ -1007,6 +1057,31 @@ impl Store {
             .collect();
             v.reverse();
             Ok(v)
+        })
+    }
+
+    /// The brand's reservations scheduled in `[from, to)`, soonest first, through the time
+    /// index (reads only those).
+    pub fn reservations_between(
+        &self,
+        brand: BrandId,
+        from: chrono::DateTime<chrono::Utc>,
+        to: chrono::DateTime<chrono::Utc>,
+    ) -> StoreResult<Vec<crate::domain::reservation::Reservation>> {
+        let lo = format!("{brand:010}/{:012}/", from.timestamp().max(0));
+        let hi = format!("{brand:010}/{:012}/", to.timestamp().max(0));
+        self.read(|r| {
+            let index = r.open_table(tables::RESV_BY_TIME)?;
+            let table = r.open_table(tables::RESERVATIONS)?;
+            let mut out = Vec::new();
+            for row in index.range(lo.as_str()..hi.as_str())? {
+                let (k, _) = row?;
+                let id = k.value().rsplit('/').next().unwrap_or_default();
+                if let Some(v) = table.get(format!("{brand:010}/{id}").as_str())? {
+                    out.push(dec(v.value())?);
+                }
+            }
+            Ok(out)
         })
     }
 

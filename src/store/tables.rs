@@ -40,6 +40,9 @@ pub const RESERVATIONS: Json = TableDefinition::new("reservations-0");
 /// `"{brand:010}/{reservation:020}"` → empty: the pending ones (미처리), so what desks show does
 /// not read a year of finished reservations
 pub const RESV_PENDING: Json = TableDefinition::new("reservations-pending-0");
+/// `"{brand:010}/{scheduled unix seconds:012}/{reservation:020}"` → empty: a brand's reservations
+/// in time order, so a list of one day (or of recent weeks) reads only those
+pub const RESV_BY_TIME: Json = TableDefinition::new("reservations-by-time-0");
 /// `"{brand:010}/{number}"` → do-not-call entry
 pub const DNC: Json = TableDefinition::new("dnc-0");
 /// `"{brand:010}/{message:020}"` → Message
@@ -77,7 +80,7 @@ pub const CONS_POSTINGS: TableDefinition<'static, &'static [u8], &'static [u8]> 
     TableDefinition::new("consultation-postings-0");
 
 /// Every table of JSON records and string-keyed indexes (created at open, copied by a backup).
-pub const JSON_TABLES: [Json; 29] = [
+pub const JSON_TABLES: [Json; 30] = [
     BRANDS,
     SERVICES,
     AGENTS,
@@ -95,6 +98,7 @@ pub const JSON_TABLES: [Json; 29] = [
     TEMPLATES,
     RESERVATIONS,
     RESV_PENDING,
+    RESV_BY_TIME,
     DNC,
     MESSAGES,
     MSG_BY_CUSTOMER,

@@ -256,3 +256,127 @@ async fn a_number_on_the_do_not_call_list_is_never_dialed() {
     kim.ok(json!({"type": "call.dial", "number": "010-6666-7778"}))
         .await;
 }
+
+/// A finished list reads through the time index: a day's list holds that day's reservations
+/// (following a reschedule), a status without a day the last 31 days and ahead, and the
+/// default (no status) every pending one whatever its age.
+#[actix_rt::test]
+async fn lists_of_finished_reservations_read_by_day_and_recent_weeks() {
+    use calldesk::domain::reservation::{Reservation, ResvStatus, ResvType};
+    let app = spawn_app().await;
+    let boss = app.login("boss").await;
+    let now = app.clock_now();
+    let make = |id: u64, days: i64, status: ResvStatus| Reservation {
+        id,
+        brand_id: 1,
+        service: "main".into(),
+        number: format!("0107000{id:04}"),
+        customer_name: None,
+        customer_id: None,
+        scheduled_at: now + Duration::days(days),
+        rtype: ResvType::Direct,
+        memo: String::new(),
+        owner_id: Some(1),
+        owner_until: None,
+        status,
+        attempts: vec![],
+        ticket_id: None,
+        dialing_by: None,
+        dialing_since: None,
+        created_by: Some(1),
+        created_at: now + Duration::days(days.min(0)),
+        updated_at: now,
+    };
+    let rows = vec![
+        make(9001, -90, ResvStatus::Done),
+        make(9002, -10, ResvStatus::Done),
+        make(9003, -10, ResvStatus::Failed),
+        make(9004, -60, ResvStatus::Pending),
+        make(9005, 2, ResvStatus::Pending),
+    ];
+    app.engine
+        .store
+        .write(move |tx| {
+            for r in &rows {
+                calldesk::store::put_reservation(tx, r)?;
+            }
+            Ok(())
+        })
+        .await
+        .unwrap();
+    let ids = |v: &Value| -> Vec<u64> {
+        let mut ids: Vec<u64> = v["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["id"].as_u64().unwrap())
+            .collect();
+        ids.sort();
+        ids
+    };
+    let day = |days: i64| {
+        calldesk::domain::ledger::local_date(now + Duration::days(days), chrono_tz::Asia::Seoul)
+    };
+    let (s, done) = app
+        .get("/api/reservations?mine=false&status=done", Some(&boss))
+        .await;
+    assert_eq!(s, 200, "{done}");
+    assert_eq!(ids(&done), vec![9002], "the last 31 days, not 90 days back");
+    let (_, old) = app
+        .get(
+            &format!("/api/reservations?mine=false&status=done&date={}", day(-90)),
+            Some(&boss),
+        )
+        .await;
+    assert_eq!(ids(&old), vec![9001], "any day asked for");
+    let (_, all) = app.get("/api/reservations?mine=false", Some(&boss)).await;
+    assert_eq!(
+        ids(&all),
+        vec![9002, 9003, 9004, 9005],
+        "every pending one, however old"
+    );
+    // Rescheduled: the day lists follow.
+    let (s, e) = app
+        .put(
+            "/api/reservations/9005",
+            &boss,
+            json!({"scheduledAt": (now + Duration::days(5)).to_rfc3339_opts(SecondsFormat::Secs, true)}),
+        )
+        .await;
+    assert_eq!(s, 200, "{e}");
+    let (_, d2) = app
+        .get(
+            &format!("/api/reservations?mine=false&date={}", day(2)),
+            Some(&boss),
+        )
+        .await;
+    assert_eq!(ids(&d2), Vec::<u64>::new());
+    let (_, d5) = app
+        .get(
+            &format!("/api/reservations?mine=false&date={}", day(5)),
+            Some(&boss),
+        )
+        .await;
+    assert_eq!(ids(&d5), vec![9005]);
+    // Finished through the engine's path: it leaves the pending index.
+    app.engine
+        .store
+        .write(|tx| {
+            calldesk::store::update_reservation(tx, 1, 9004, |r| {
+                r.status = ResvStatus::Done;
+                Ok(())
+            })
+        })
+        .await
+        .unwrap();
+    let pending: Vec<u64> = app
+        .engine
+        .store
+        .pending_reservations(1)
+        .unwrap()
+        .iter()
+        .map(|r| r.id)
+        .collect();
+    assert!(!pending.contains(&9004), "{pending:?}");
+    assert!(pending.contains(&9005));
+}

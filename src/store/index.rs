@@ -109,13 +109,14 @@ impl Store {
         let lookups = terms::lookups(text);
         self.read(|r| {
             let (ids, more) = find_ids(r, brand, &lookups, limit)?;
-            let customers = r.open_table(tables::CUSTOMERS)?;
-            let mut out = Vec::with_capacity(ids.len());
-            for id in ids {
-                if let Some(v) = customers.get(format!("{brand:010}/{id:020}").as_str())? {
-                    out.push(super::dec(v.value())?);
-                }
-            }
+            let keys: Vec<String> = ids
+                .iter()
+                .map(|id| format!("{brand:010}/{id:020}"))
+                .collect();
+            let out = super::records::get_many(r, tables::CUSTOMERS, &keys)?
+                .into_iter()
+                .flatten()
+                .collect();
             Ok((out, more))
         })
     }

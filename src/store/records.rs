@@ -48,6 +48,43 @@ pub(super) fn get_r<T: DeserializeOwned>(
     v.map(|g| dec(g.value())).transpose()
 }
 
+/// Records read at once by one thread of `get_many`.
+const READS_PER_THREAD: usize = 8;
+
+/// The records of `keys` (in their order; `None` where missing). Up to 50 records of a list
+/// are random pages of a large table: when they are not in memory each waits for the disk, so
+/// more than `READS_PER_THREAD` are read by several threads at once over the same snapshot
+/// (their disk waits overlap instead of adding up).
+pub(super) fn get_many<T: DeserializeOwned + Send>(
+    r: &ReadTransaction,
+    t: Json,
+    keys: &[String],
+) -> StoreResult<Vec<Option<T>>> {
+    let read = |part: &[String]| -> StoreResult<Vec<Option<T>>> {
+        let table = r.open_table(t)?;
+        part.iter()
+            .map(|k| table.get(k.as_str())?.map(|v| dec(v.value())).transpose())
+            .collect()
+    };
+    if keys.len() <= READS_PER_THREAD {
+        return read(keys);
+    }
+    std::thread::scope(|s| {
+        let parts: Vec<_> = keys
+            .chunks(READS_PER_THREAD)
+            .map(|part| s.spawn(move || read(part)))
+            .collect();
+        let mut out = Vec::with_capacity(keys.len());
+        for p in parts {
+            out.extend(
+                p.join()
+                    .map_err(|_| StoreError::Db("a read thread panicked".into()))??,
+            );
+        }
+        Ok(out)
+    })
+}
+
 /// Every value whose key starts with `prefix`, in key order.
 pub(super) fn scan_prefix<T: DeserializeOwned>(
     r: &ReadTransaction,
@@ -1026,20 +1063,25 @@ impl Store {
                 Some(t) => format!("{prefix}{t}"),
                 None => end.clone(),
             };
-            let table = r.open_table(tables::CONSULTATIONS)?;
-            let mut out = Vec::with_capacity(limit.min(total));
-            let mut next = None;
+            let mut tickets = Vec::with_capacity(limit.min(total));
+            let mut more = false;
             for row in index.range(prefix.as_str()..upper.as_str())?.rev() {
                 let (k, _) = row?;
-                let ticket = &k.value()[prefix.len()..];
-                if out.len() == limit {
-                    next = out.last().map(|c: &Consultation| c.ticket_id.clone());
+                if tickets.len() == limit {
+                    more = true;
                     break;
                 }
-                if let Some(v) = table.get(ticket)? {
-                    out.push(dec(v.value())?);
-                }
+                tickets.push(k.value()[prefix.len()..].to_string());
             }
+            let out: Vec<Consultation> = get_many(r, tables::CONSULTATIONS, &tickets)?
+                .into_iter()
+                .flatten()
+                .collect();
+            let next = if more {
+                out.last().map(|c| c.ticket_id.clone())
+            } else {
+                None
+            };
             Ok((out, total, next))
         })
     }

@@ -157,17 +157,7 @@ fn sweep_consultations(
         .map(|(_, d)| *d)
         .min()
         .unwrap_or(0);
-    let first_day = s.read(|r| {
-        let t = r.open_table(tables::CONS_BY_BRAND)?;
-        let start = format!("{prefix}{:08}", from + 1);
-        let row = t.range(start.as_str()..)?.next().transpose()?;
-        Ok(row.and_then(|(k, _)| {
-            k.value()
-                .strip_prefix(prefix.as_str())
-                .and_then(|rest| NaiveDate::parse_from_str(rest.get(..8)?, "%Y%m%d").ok())
-        }))
-    })?;
-    let Some(mut day) = first_day else {
+    let Some(mut day) = day_with_consultations(s, &prefix, &format!("{:08}", from + 1))? else {
         return Ok(());
     };
     while day <= until {
@@ -236,17 +226,7 @@ fn sweep_consultations(
             }
         }
         // The next day that has consultations.
-        let next = s.read(|r| {
-            let t = r.open_table(tables::CONS_BY_BRAND)?;
-            let start = format!("{prefix}{}0", ymd(day));
-            let row = t.range(start.as_str()..)?.next().transpose()?;
-            Ok(row.and_then(|(k, _)| {
-                k.value()
-                    .strip_prefix(prefix.as_str())
-                    .and_then(|rest| NaiveDate::parse_from_str(rest.get(..8)?, "%Y%m%d").ok())
-            }))
-        })?;
-        match next {
+        match day_with_consultations(s, &prefix, &format!("{}0", ymd(day)))? {
             Some(n) if n > day => day = n,
             _ => break,
         }
@@ -262,6 +242,21 @@ fn sweep_consultations(
         Ok(())
     })?;
     Ok(())
+}
+
+/// The first day at or after `from` (a key fragment after the brand's prefix) on which the
+/// brand has consultations.
+fn day_with_consultations(s: &Store, prefix: &str, from: &str) -> StoreResult<Option<NaiveDate>> {
+    s.read(|r| {
+        let t = r.open_table(tables::CONS_BY_BRAND)?;
+        let start = format!("{prefix}{from}");
+        let row = t.range(start.as_str()..)?.next().transpose()?;
+        Ok(row.and_then(|(k, _)| {
+            k.value()
+                .strip_prefix(prefix)
+                .and_then(|rest| NaiveDate::parse_from_str(rest.get(..8)?, "%Y%m%d").ok())
+        }))
+    })
 }
 
 fn sweep_messages(

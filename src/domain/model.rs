@@ -93,7 +93,8 @@ pub struct Brand {
 pub struct Retention {
     /// 상담내용: the note's text is cleared.
     pub notes_days: Option<u32>,
-    /// 통화기록: the number and the link to the customer are removed from the consultation.
+    /// 통화기록: the number and the link to the customer are removed from the consultation, and
+    /// a finished reservation's number, name and memo.
     pub calls_days: Option<u32>,
     /// 문자: a message's number, text and customer are removed.
     pub messages_days: Option<u32>,

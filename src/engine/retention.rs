@@ -1,7 +1,8 @@
 //! 보존 기간 (retention): once an hour (first a minute after start), for every brand with a
 //! retention set (`Brand::retention`), what is older than it is taken out of the records — a
 //! consultation's note (`notesDays`), a consultation's number and customer link (`callsDays`),
-//! a message's number, text and customer (`messagesDays`). The records themselves stay, so the
+//! a message's number, text and customer (`messagesDays`), and with the call records a finished
+//! reservation's number, name and memo. The records themselves stay, so the
 //! day's counts, reports and statistics never change. Each sweep that changed something is
 //! audited (`retention.run`, with the counts).
 //!
@@ -16,6 +17,7 @@ use super::Engine;
 use crate::domain::ledger::{local_date, start_of_day};
 use crate::domain::message::{Message, MessageStatus};
 use crate::domain::model::{Brand, CallOutcome, Consultation};
+use crate::domain::reservation::ResvStatus;
 use crate::store::{self, tables, Store, StoreResult};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
@@ -36,11 +38,13 @@ pub struct Swept {
     pub calls: u64,
     /// Messages emptied.
     pub messages: u64,
+    /// Finished reservations whose number, name and memo were removed.
+    pub reservations: u64,
 }
 
 impl Swept {
     fn any(&self) -> bool {
-        self.notes + self.calls + self.messages > 0
+        self.notes + self.calls + self.messages + self.reservations > 0
     }
 }
 
@@ -131,7 +135,60 @@ pub fn sweep_brand(s: &Store, b: &Brand, now: DateTime<Utc>) -> StoreResult<Swep
         let before = start_of_day(today - chrono::Duration::days(i64::from(d)), b.tz());
         sweep_messages(s, b.id, before, &mut swept)?;
     }
+    if let Some(d) = b.retention.calls_days {
+        let before = start_of_day(today - chrono::Duration::days(i64::from(d)), b.tz());
+        sweep_reservations(s, b.id, before, &mut swept)?;
+    }
     Ok(swept)
+}
+
+/// Finished reservations (done, failed, cancelled) scheduled before `before` lose their number,
+/// customer name and link, and memo — with the call records (`callsDays`). Read in time order
+/// through `reservations-by-time-0`; a pending one is left as it is (it is still work).
+fn sweep_reservations(
+    s: &Store,
+    brand: crate::domain::model::BrandId,
+    before: DateTime<Utc>,
+    swept: &mut Swept,
+) -> StoreResult<()> {
+    let k = format!("retention/{brand}/reservations");
+    let from = chrono::DateTime::from_timestamp(counter(s, &k)? as i64, 0).unwrap_or_default();
+    if from >= before {
+        return Ok(());
+    }
+    let rows = s.reservations_between(brand, from, before)?;
+    for batch in rows.chunks(BATCH) {
+        let ids: Vec<u64> = batch
+            .iter()
+            .filter(|r| {
+                r.status != ResvStatus::Pending
+                    && (!r.number.is_empty() || r.customer_name.is_some() || !r.memo.is_empty())
+            })
+            .map(|r| r.id)
+            .collect();
+        let n = ids.len() as u64;
+        if n > 0 {
+            s.write_blocking(move |tx| {
+                for id in &ids {
+                    store::update_reservation(tx, brand, *id, |r| {
+                        if r.status != ResvStatus::Pending {
+                            r.number.clear();
+                            r.customer_name = None;
+                            r.customer_id = None;
+                            r.memo.clear();
+                        }
+                        Ok(())
+                    })?;
+                }
+                Ok(())
+            })?;
+        }
+        swept.reservations += n;
+    }
+    let k2 = k.clone();
+    let upto = before.timestamp().max(0) as u64;
+    s.write_blocking(move |tx| set_counter(tx, &k2, upto))?;
+    Ok(())
 }
 
 fn sweep_consultations(

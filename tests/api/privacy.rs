@@ -397,6 +397,49 @@ async fn retention_takes_out_what_is_past_its_days_and_keeps_the_records() {
         );
     }
 
+    // Reservations: finished 200 days ago, pending since then, finished 100 days ago.
+    let resv = |id: u64, days: i64, status: calldesk::domain::reservation::ResvStatus| {
+        calldesk::domain::reservation::Reservation {
+            id,
+            brand_id: 1,
+            service: "main".into(),
+            number: "01031415926".into(),
+            customer_name: Some("김민준".into()),
+            customer_id: Some(cid),
+            scheduled_at: app.clock_now() - Duration::days(days),
+            rtype: calldesk::domain::reservation::ResvType::Direct,
+            memo: "김민준님 회신".into(),
+            owner_id: Some(1),
+            owner_until: None,
+            status,
+            attempts: vec![],
+            ticket_id: None,
+            dialing_by: None,
+            dialing_since: None,
+            created_by: Some(1),
+            created_at: app.clock_now() - Duration::days(days),
+            updated_at: app.clock_now(),
+        }
+    };
+    {
+        use calldesk::domain::reservation::ResvStatus::{Done, Pending};
+        let rows = vec![
+            resv(7001, 200, Done),
+            resv(7002, 200, Pending),
+            resv(7003, 100, Done),
+        ];
+        app.engine
+            .store
+            .write(move |tx| {
+                for r in &rows {
+                    store::put_reservation(tx, r)?;
+                }
+                Ok(())
+            })
+            .await
+            .unwrap();
+    }
+
     // Bad settings are refused, field named, nothing stored.
     for bad in [
         json!({"retention": {"notesDays": 3}}),
@@ -427,7 +470,17 @@ async fn retention_takes_out_what_is_past_its_days_and_keeps_the_records() {
         .unwrap();
     assert_eq!(swept.len(), 1);
     let s1 = swept[0].1;
-    assert_eq!((s1.notes, s1.calls, s1.messages), (2, 1, 1), "{s1:?}");
+    assert_eq!(
+        (s1.notes, s1.calls, s1.messages, s1.reservations),
+        (2, 1, 1, 1),
+        "{s1:?}"
+    );
+    let resvs = app.engine.store.reservations(1).unwrap();
+    let r = |id: u64| resvs.iter().find(|r| r.id == id).unwrap().clone();
+    assert_eq!((r(7001).number.as_str(), r(7001).memo.as_str()), ("", ""));
+    assert_eq!(r(7001).customer_name, None);
+    assert_eq!(r(7002).number, "01031415926", "a pending one is still work");
+    assert_eq!(r(7003).number, "01031415926", "within 180 days");
 
     let get = |t: String| {
         let store = app.engine.store.clone();
@@ -470,8 +523,13 @@ async fn retention_takes_out_what_is_past_its_days_and_keeps_the_records() {
         .await
         .unwrap();
     assert_eq!(
-        (later[0].1.notes, later[0].1.calls, later[0].1.messages),
-        (1, 0, 1),
+        (
+            later[0].1.notes,
+            later[0].1.calls,
+            later[0].1.messages,
+            later[0].1.reservations
+        ),
+        (1, 0, 1, 0),
         "the 40-day-old note is now 100 days old, the 5-day-old message 65"
     );
     let boss = app.login("boss").await;

@@ -12,7 +12,8 @@ export type Retention = {
  */
 notesDays: number | null, 
 /**
- * 통화기록: the number and the link to the customer are removed from the consultation.
+ * 통화기록: the number and the link to the customer are removed from the consultation, and
+ * a finished reservation's number, name and memo.
  */
 callsDays: number | null, 
 /**

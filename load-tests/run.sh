@@ -12,7 +12,9 @@
 #    LOAD_RELAY_S, LOAD_RSS_EVERY, LOAD_PROFILE=debug|release, LOAD_CHECK=1;
 #    LOAD_VOLUME="CUSTOMERS CONSULTATIONS" writes that much history into the load brand first
 #    (`seed-volume`); LOAD_BACKUP_AT=S runs `calldesk backup` S seconds into the run and prints
-#    how long it took, so the run's figures show what a backup under load costs)
+#    how long it took, so the run's figures show what a backup under load costs;
+#    LOAD_SERVER_CPUS / LOAD_DRIVER_CPUS, e.g. 0 and 1, pin the server (and the relay) and the
+#    driver to those cores with taskset, to tell their contention from the server's own cost)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUN_S=${1:-60}
@@ -35,15 +37,19 @@ else
   BIN=./target/release
 fi
 
+SRV_PIN=""; DRV_PIN=""
+[ -n "${LOAD_SERVER_CPUS:-}" ] && SRV_PIN="taskset -c $LOAD_SERVER_CPUS"
+[ -n "${LOAD_DRIVER_CPUS:-}" ] && DRV_PIN="taskset -c $LOAD_DRIVER_CPUS"
+
 # 1. The bare relay, same desks and rate: the floor this machine sets for an offer.
 RELAY_PORT=$((PORT + 1))
 RELAY_S=${LOAD_RELAY_S:-20}
-$BIN/calldesk-relay "127.0.0.1:$RELAY_PORT" > /dev/null 2>&1 &
+$SRV_PIN $BIN/calldesk-relay "127.0.0.1:$RELAY_PORT" > /dev/null 2>&1 &
 RELAY=$!
 for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$RELAY_PORT/healthz" >/dev/null && break; sleep 0.1; done
 echo "== bare relay: $LOAD_DESKS sockets, $LOAD_CALLS_PER_SEC calls/s, ${RELAY_S}s"
 LOAD_RELAY=1 LOAD_HATCH=1000 LOAD_WARMUP_S=$(( LOAD_DESKS / 1000 + 3 )) \
-  $BIN/calldesk-load --host "http://127.0.0.1:$RELAY_PORT" --run-time "$(( RELAY_S + LOAD_DESKS / 1000 + 3 ))s" \
+  $DRV_PIN $BIN/calldesk-load --host "http://127.0.0.1:$RELAY_PORT" --run-time "$(( RELAY_S + LOAD_DESKS / 1000 + 3 ))s" \
   --no-print-metrics > "$DATA/relay.txt" 2>&1 || true
 kill $RELAY 2>/dev/null || true; wait $RELAY 2>/dev/null || true
 grep '^== relay' "$DATA/relay.txt" || echo "== relay: no figures (see $DATA/relay.txt)"
@@ -55,7 +61,7 @@ if [ -n "${LOAD_VOLUME:-}" ]; then
   read -r VC VN <<< "$LOAD_VOLUME"
   $BIN/calldesk seed-volume --data-dir "$DATA" --brand 1 --customers "$VC" --consultations "$VN"
 fi
-$BIN/calldesk serve --data-dir "$DATA" --listen "127.0.0.1:$PORT" --no-simulator \
+$SRV_PIN $BIN/calldesk serve --data-dir "$DATA" --listen "127.0.0.1:$PORT" --no-simulator \
   --telephony-key "$LOAD_TELEPHONY_KEY" > "$DATA/server.log" 2>&1 &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null || true; wait $SERVER 2>/dev/null || true' EXIT
@@ -75,7 +81,7 @@ if [ -n "${LOAD_BACKUP_AT:-}" ]; then
     echo "== backup under load: $(awk -v a="$B0" -v b="$B1" 'BEGIN { printf "%.1f", b - a }') s, started ${LOAD_BACKUP_AT} s into the run: $(tail -1 "$DATA/backup.txt")"
     rm -f "$DATA/backup.redb" ) &
 fi
-$BIN/calldesk-load --host "http://127.0.0.1:$PORT" --run-time "${RUN_S}s" \
+$DRV_PIN $BIN/calldesk-load --host "http://127.0.0.1:$PORT" --run-time "${RUN_S}s" \
   --report-file "$DATA/report.html" 2>&1 | tee "$DATA/goose.txt"
 RSS=$(ps -o rss= -p $SERVER | tr -d ' ')
 read -r _ u1 n1 s1 i1 w1 _ < /proc/stat

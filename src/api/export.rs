@@ -79,8 +79,7 @@ pub(super) async fn export(
     query.limit = PAGE;
     let tz = state.engine.brand_rt(me.brand_id)?.brand.tz();
     let full = me.sees_full();
-    let now = state.engine.now();
-    let (by, ext) = (me.id, if format == Format::Csv { "csv" } else { "xlsx" });
+    let ext = if format == Format::Csv { "csv" } else { "xlsx" };
     let filters = json!({
         "from": from, "to": to, "agentId": q.agent_id, "service": q.service,
         "category": q.category, "result": q.result, "channel": q.channel,
@@ -88,13 +87,7 @@ pub(super) async fn export(
     });
     state
         .engine
-        .store
-        .write(move |tx| {
-            crate::store::audit(
-                tx,
-                &json!({"at": now, "by": by, "action": "consultation.export", "filters": filters}),
-            )
-        })
+        .audit(json!({"by": me.id, "action": "consultation.export", "filters": filters}))
         .await?;
 
     let (tx, rx) = mpsc::channel::<Result<Bytes, std::io::Error>>(IN_FLIGHT);

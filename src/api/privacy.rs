@@ -28,23 +28,15 @@ async fn export(
     let held = super::off_thread(move || store.customer_holdings(brand, id))
         .await?
         .ok_or_else(|| AppError::not_found(format!("고객 {id}이(가) 없습니다")))?;
-    let now = state.engine.now();
-    let by = me.id;
     let counts = json!({"consultations": held.consultations.len(),
         "messages": held.messages.len(), "reservations": held.reservations.len(),
         "memos": held.memos.len()});
-    let c2 = counts.clone();
     state
         .engine
-        .store
-        .write(move |tx| {
-            crate::store::audit(
-                tx,
-                &json!({"at": now, "by": by, "action": "customer.access_export",
-                        "customer": id, "counts": c2}),
-            )
-        })
+        .audit(json!({"by": me.id, "action": "customer.access_export",
+                      "customer": id, "counts": counts}))
         .await?;
+    let now = state.engine.now();
     let body = json!({
         "exportedAt": now,
         "exportedBy": me.name,

@@ -241,6 +241,16 @@ impl Engine {
         self.clock.now()
     }
 
+    /// Writes one audit entry on its own (stamped `at` now), for actions that change nothing
+    /// else in the store (a download, an export).
+    pub async fn audit(&self, mut entry: serde_json::Value) -> AppResult<()> {
+        entry["at"] = serde_json::json!(self.now());
+        self.store
+            .write(move |tx| crate::store::audit(tx, &entry))
+            .await?;
+        Ok(())
+    }
+
     pub fn brand_rt(&self, brand: BrandId) -> AppResult<BrandRuntime> {
         self.registry
             .brand(brand)

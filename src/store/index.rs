@@ -38,12 +38,7 @@ pub fn reindex_customer(
 /// Indexes every customer of a store written before the customer terms existed (once; start-up).
 /// Returns how many customers it indexed.
 pub fn build_customer_terms(tx: &WriteTransaction) -> StoreResult<u64> {
-    let done = tx
-        .open_table(tables::COUNTERS)?
-        .get(BUILT)?
-        .map(|g| g.value())
-        .unwrap_or(0);
-    if done > 0 {
+    if super::records::built(tx, BUILT)? {
         return Ok(0);
     }
     let mut n = 0u64;
@@ -301,12 +296,7 @@ pub fn post_consultations<'a>(
 /// Posts every consultation of a store written before the postings existed (once; start-up),
 /// 100,000 at a time. Returns how many it posted.
 pub fn build_consultation_postings(tx: &WriteTransaction) -> StoreResult<u64> {
-    let done = tx
-        .open_table(tables::COUNTERS)?
-        .get(BUILT_CONS)?
-        .map(|g| g.value())
-        .unwrap_or(0);
-    if done > 0 {
+    if super::records::built(tx, BUILT_CONS)? {
         return Ok(0);
     }
     let mut n = 0u64;

@@ -140,29 +140,24 @@ impl Store {
                 brand,
                 &customer,
             )?;
-            let cons = r.open_table(tables::CONSULTATIONS)?;
-            let mut consultations = Vec::with_capacity(tickets.len());
-            for t in tickets.iter().rev() {
-                if let Some(v) = cons.get(t.as_str())? {
-                    let c: Consultation = dec(v.value())?;
-                    if c.brand_id == brand {
-                        consultations.push(c);
-                    }
-                }
-            }
+            let tickets: Vec<String> = tickets.into_iter().rev().collect();
+            let consultations: Vec<Consultation> =
+                super::records::get_many(r, tables::CONSULTATIONS, &tickets)?
+                    .into_iter()
+                    .flatten()
+                    .filter(|c: &Consultation| c.brand_id == brand)
+                    .collect();
             let ids = message_ids_of(
                 &r.open_table(tables::MSG_BY_CUSTOMER)?,
                 &r.open_table(tables::MSG_BY_PHONE)?,
                 brand,
                 &customer,
             )?;
-            let msgs = r.open_table(tables::MESSAGES)?;
-            let mut messages = Vec::with_capacity(ids.len());
-            for id in ids.iter().rev() {
-                if let Some(v) = msgs.get(message_key(brand, *id).as_str())? {
-                    messages.push(dec(v.value())?);
-                }
-            }
+            let keys: Vec<String> = ids.iter().rev().map(|id| message_key(brand, *id)).collect();
+            let messages: Vec<Message> = super::records::get_many(r, tables::MESSAGES, &keys)?
+                .into_iter()
+                .flatten()
+                .collect();
             let memos: Vec<CustomerMemo> = super::records::scan_prefix(
                 r,
                 tables::CUSTOMER_MEMOS,

@@ -363,17 +363,18 @@ pub fn put_reservation(
     put(tx, tables::RESERVATIONS, &key, r)
 }
 
+/// Whether a one-off index build (`name`, a counter set once it is done) has run.
+pub(super) fn built(tx: &WriteTransaction, name: &str) -> StoreResult<bool> {
+    Ok(tx
+        .open_table(tables::COUNTERS)?
+        .get(name)?
+        .is_some_and(|g| g.value() > 0))
+}
+
 /// Indexes the pending reservations of a store written before that index existed (once;
 /// start-up). Returns how many it found.
 pub fn build_pending_reservations(tx: &WriteTransaction) -> StoreResult<u64> {
-    const BUILT: &str = "index/reservations-pending";
-    if tx
-        .open_table(tables::COUNTERS)?
-        .get(BUILT)?
-        .map(|g| g.value())
-        .unwrap_or(0)
-        > 0
-    {
+    if built(tx, "index/reservations-pending")? {
         return Ok(0);
     }
     let mut n = 0;
@@ -389,21 +390,15 @@ pub fn build_pending_reservations(tx: &WriteTransaction) -> StoreResult<u64> {
             }
         }
     }
-    tx.open_table(tables::COUNTERS)?.insert(BUILT, 1)?;
+    tx.open_table(tables::COUNTERS)?
+        .insert("index/reservations-pending", 1)?;
     Ok(n)
 }
 
 /// Indexes every reservation by time in a store written before that index existed (once;
 /// start-up). Returns how many it indexed.
 pub fn build_reservations_by_time(tx: &WriteTransaction) -> StoreResult<u64> {
-    const BUILT: &str = "index/reservations-by-time";
-    if tx
-        .open_table(tables::COUNTERS)?
-        .get(BUILT)?
-        .map(|g| g.value())
-        .unwrap_or(0)
-        > 0
-    {
+    if built(tx, "index/reservations-by-time")? {
         return Ok(0);
     }
     let mut n = 0;
@@ -417,7 +412,8 @@ pub fn build_reservations_by_time(tx: &WriteTransaction) -> StoreResult<u64> {
             n += 1;
         }
     }
-    tx.open_table(tables::COUNTERS)?.insert(BUILT, 1)?;
+    tx.open_table(tables::COUNTERS)?
+        .insert("index/reservations-by-time", 1)?;
     Ok(n)
 }
 

@@ -6,7 +6,8 @@
 # stops the server.
 # Usage: load-tests/data-volume.sh CUSTOMERS CONSULTATIONS [RESERVATIONS] [MESSAGES]
 #   (env: VOL_DIR=/path keeps and reuses a seeded data dir; VOL_PORT, default 18085;
-#    VOL_PER_KIND lookups per kind, default 300)
+#    VOL_PER_KIND lookups per kind, default 300; VOL_WARM_WAIT=0 does not wait for the number
+#    index's warm-up; VOL_EXPORT=0 skips the export)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CUSTOMERS=${1:?customers}
@@ -35,7 +36,14 @@ trap 'kill $SERVER 2>/dev/null || true; wait $SERVER 2>/dev/null || true' EXIT
 for _ in $(seq 1 600); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.05; done
 T1=$(date +%s.%N)
 echo "== start-up: $(awk -v a="$T0" -v b="$T1" 'BEGIN { printf "%.2f", b - a }') s; RSS $(ps -o rss= -p $SERVER | tr -d ' ') KiB"
-$BIN/calldesk-datavol "http://127.0.0.1:$PORT" manager01 demo1234 "${VOL_PER_KIND:-300}"
+# The start-up pass over the screen-pop's number index (`store::warm`): the lookups start once it
+# is done (VOL_WARM_WAIT=0 starts them at once, racing it).
+if [ "${VOL_WARM_WAIT:-1}" != 0 ]; then
+  for _ in $(seq 1 1200); do grep -q 'number index warm' "$DATA/server.log" && break; sleep 0.05; done
+  T2=$(date +%s.%N)
+  echo "== number index warmed $(awk -v a="$T0" -v b="$T2" 'BEGIN { printf "%.2f", b - a }') s after the start: $(sed 's/\x1b\[[0-9;]*m//g' "$DATA/server.log" | grep -o 'number index warm.*' | head -1)"
+fi
+$BIN/calldesk-datavol "http://127.0.0.1:$PORT" manager01 demo1234 "${VOL_PER_KIND:-300}" "$CUSTOMERS"
 echo "== RSS after the lookups: $(ps -o rss= -p $SERVER | tr -d ' ') KiB"
 
 # Export: the managers' consultation download over EXPORT_DAYS days ending today (36 days of a

@@ -9,7 +9,7 @@
 # are seeded for outside observers; the driver never uses them.
 # Usage: load-tests/run.sh [RUN_SECONDS]
 #   (env: LOAD_DESKS, LOAD_CALLS_PER_SEC, LOAD_CALLERS, LOAD_MANAGERS, LOAD_IDLE, LOAD_PORT,
-#    LOAD_RELAY_S, LOAD_RSS_EVERY, LOAD_PROFILE=debug|release, LOAD_CHECK=1;
+#    LOAD_RELAY_S, LOAD_RSS_EVERY, LOAD_PROFILE=debug|release|profiling, LOAD_CHECK=1;
 #    LOAD_VOLUME="CUSTOMERS CONSULTATIONS" writes that much history into the load brand first
 #    (`seed-volume`); LOAD_BACKUP_AT=S runs `calldesk backup` S seconds into the run and prints
 #    how long it took, so the run's figures show what a backup under load costs;
@@ -32,6 +32,10 @@ ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 if [ "${LOAD_PROFILE:-release}" = debug ]; then
   cargo build -p calldesk -p calldesk-load-tests
   BIN=./target/debug
+elif [ "${LOAD_PROFILE:-release}" = profiling ]; then
+  # The release build with line tables (Cargo.toml `[profile.profiling]`), for `perf`.
+  cargo build --profile profiling -p calldesk -p calldesk-load-tests
+  BIN=./target/profiling
 else
   cargo build --release -p calldesk -p calldesk-load-tests
   BIN=./target/release
@@ -95,11 +99,13 @@ echo "== server RSS over the run (seconds since start: KiB): $(awk '{printf "%s:
 curl -s "http://127.0.0.1:$PORT/metrics" > "$DATA/metrics.txt" || true
 echo "== calls created: $(awk '/^calldesk_calls_total/ {print $2}' "$DATA/metrics.txt")"
 # The server's own view (/metrics histograms): the bucket holding each p99.
-for m in calldesk_offer_latency_seconds calldesk_note_save_seconds; do
+for m in calldesk_offer_latency_seconds calldesk_socket_wait_seconds calldesk_note_save_seconds calldesk_store_commit_seconds; do
   awk -v m="$m" '$1 ~ "^"m"_bucket" { n++; le[n] = $1; c[n] = $2 } $1 == m"_count" { total = $2 }
     END { for (i = 1; i <= n; i++) if (c[i] >= 0.99 * total) { sub(/.*le="/, "", le[i]); sub(/".*/, "", le[i]);
       printf "== server %s: p99 <= %s s (%d observed)\n", m, le[i], total; exit } }' "$DATA/metrics.txt"
 done
+awk '$1 == "calldesk_store_batch_writes_sum" { w = $2 } $1 == "calldesk_store_batch_writes_count" { n = $2 }
+  END { if (n > 0) printf "== store: %d commits, %.1f writes per commit\n", n, w / n }' "$DATA/metrics.txt"
 echo "== report: $DATA/report.html; goose output: $DATA/goose.txt; server log: $DATA/server.log"
 LINE="$(grep '^RESULT' "$DATA/goose.txt" || echo RESULT)"
 OFFER_P99=$(echo "$LINE" | sed -n 's/.*offer_p99_ms=\([0-9.]*\).*/\1/p')

@@ -103,6 +103,7 @@ impl Application {
         });
         crate::ws::start_watchdog(engine.clone());
         crate::engine::retention::start(engine.clone());
+        crate::store::warm::start(engine.store.clone());
         if let Some(dir) = &state.settings.data_dir {
             // `calldesk backup` reaches the running server here.
             crate::control::start(engine.store.clone(), dir)

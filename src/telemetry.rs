@@ -25,13 +25,21 @@ pub const QUEUE_WAIT: &str = "calldesk_queue_wait_seconds";
 pub const NOTE_SAVE: &str = "calldesk_note_save_seconds";
 /// Each desk socket's output waiting for its writer, sampled every second.
 pub const SOCKET_PENDING: &str = "calldesk_socket_pending_bytes";
+/// An event frame (an offer, an answer's `ack`…) pushed to a desk socket → its writer taking
+/// it: the wait behind the other sockets of the same HTTP worker.
+pub const SOCKET_WAIT: &str = "calldesk_socket_wait_seconds";
+/// One commit of the store's writer (a batch of writes, fsync included).
+pub const STORE_COMMIT: &str = "calldesk_store_commit_seconds";
+/// Writes per commit of the store's writer.
+pub const STORE_BATCH: &str = "calldesk_store_batch_writes";
 /// Desk sockets the server dropped (label `reason`: timeout, over_limit, behind).
 pub const SOCKETS_DROPPED: &str = "calldesk_sockets_dropped_total";
 
 const SECONDS: &[f64] = &[
-    0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0,
-    60.0, 120.0, 300.0,
+    0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.0075, 0.01, 0.015, 0.025, 0.05, 0.1, 0.25,
+    0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 120.0, 300.0,
 ];
+const WRITES: &[f64] = &[1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0, 128.0, 256.0];
 const BYTES: &[f64] = &[
     0.0, 1024.0, 4096.0, 16384.0, 65536.0, 262144.0, 1048576.0, 4194304.0,
 ];
@@ -45,6 +53,7 @@ pub fn metrics() -> &'static PrometheusHandle {
             PrometheusBuilder::new()
                 .set_buckets(SECONDS)
                 .and_then(|b| b.set_buckets_for_metric(Matcher::Full(SOCKET_PENDING.into()), BYTES))
+                .and_then(|b| b.set_buckets_for_metric(Matcher::Full(STORE_BATCH.into()), WRITES))
                 .expect("bucket lists are not empty")
         };
         match builder().install_recorder() {
@@ -82,6 +91,17 @@ fn describe() {
         Unit::Bytes,
         "Output waiting for each desk socket's writer, sampled every second."
     );
+    describe_histogram!(
+        SOCKET_WAIT,
+        Unit::Seconds,
+        "An event frame pushed to a desk socket until its writer takes it."
+    );
+    describe_histogram!(
+        STORE_COMMIT,
+        Unit::Seconds,
+        "One commit of the store's writer (a batch of writes, fsync included)."
+    );
+    describe_histogram!(STORE_BATCH, "Writes per commit of the store's writer.");
     describe_counter!(
         SOCKETS_DROPPED,
         "Desk sockets the server dropped, by reason."

@@ -4,12 +4,14 @@
 //! `DATAVOL kind=… n=… p50_ms=… p99_ms=… max_ms=… hits=…`.
 //! Kinds: `name` (2-letter Korean name parts such as 김민, 민준), `number` (4 digits anywhere in a
 //! number), `email` (an address's beginning), `screenpop` (the full number, as a ringing call
-//! looks it up), `history` (a customer's 상담이력, first page), and the managers' consultation
+//! looks it up, among the numbers the name searches returned), `screenpop_any` (the full number of
+//! any customer of the volume — its record not read before, as a real caller's; needs the
+//! customer count), `history` (a customer's 상담이력, first page), and the managers' consultation
 //! search (`/api/consultations/search`, first page of 50): `cs_week` (the last 7 days),
 //! `cs_agent` (one agent, 30 days), `cs_words` (a word of the note, 30 days), `cs_combo` (service +
 //! 상담유형 + 처리결과, 90 days), `cs_number` (a customer's number, a year).
-//! Usage: `calldesk-datavol http://127.0.0.1:18080 [login] [password] [per kind]`
-//! (default `manager01` / `demo1234` / 300). `load-tests/data-volume.sh` runs it.
+//! Usage: `calldesk-datavol http://127.0.0.1:18080 [login] [password] [per kind] [customers]`
+//! (default `manager01` / `demo1234` / 300; `customers`: how many `seed-volume` wrote, seed 1). `load-tests/data-volume.sh` runs it.
 
 use serde_json::Value;
 use std::time::Instant;
@@ -50,6 +52,12 @@ impl Lcg {
 mod common;
 use common::pct;
 
+/// The number `calldesk seed-volume --seed 1` gave its `i`-th customer (src/volume.rs `mobile`).
+fn volume_number(i: u64) -> String {
+    let n = ((31 + i).wrapping_mul(7_340_033).wrapping_add(12_345_678)) % 100_000_000;
+    format!("010{n:08}")
+}
+
 fn enc(s: &str) -> String {
     s.bytes()
         .map(|b| {
@@ -72,6 +80,7 @@ async fn main() {
     let login = args.get(2).cloned().unwrap_or("manager01".into());
     let password = args.get(3).cloned().unwrap_or("demo1234".into());
     let per: usize = args.get(4).and_then(|s| s.parse().ok()).unwrap_or(300);
+    let customers: u64 = args.get(5).and_then(|s| s.parse().ok()).unwrap_or(0);
     let http = reqwest::Client::new();
     let res: Value = http
         .post(format!("{host}/api/login"))
@@ -119,6 +128,7 @@ async fn main() {
         "number",
         "email",
         "screenpop",
+        "screenpop_any",
         "history",
         "cs_week",
         "cs_agent",
@@ -154,6 +164,10 @@ async fn main() {
                 ),
                 "screenpop" if !numbers.is_empty() => {
                     format!("/api/customers?phone={}", numbers[rng.next(numbers.len())])
+                }
+                "screenpop_any" if customers > 0 => {
+                    let i = rng.next(customers.min(usize::MAX as u64) as usize) as u64;
+                    format!("/api/customers?phone={}", volume_number(i))
                 }
                 "history" if !ids.is_empty() => {
                     format!(

@@ -14,10 +14,11 @@ use std::sync::Arc;
 
 /// Encoded event frames for a desk socket, written together in one turn (the session adds
 /// `seq` to each), followed by the state frames held for it in its `SessionLink` (a floor
-/// tick's counts, queues and figures, coalesced); an empty one only wakes it for those.
+/// tick's counts, queues and figures, coalesced); an empty one only wakes it for those. `at`:
+/// when it was pushed (the socket's wait for its writer, `telemetry::SOCKET_WAIT`).
 #[derive(Message, Clone)]
 #[rtype(result = "()")]
-pub struct Push(pub Vec<Arc<str>>);
+pub struct Push(pub Vec<Arc<str>>, pub std::time::Instant);
 
 /// Asks a desk socket to close (logout, token revoked).
 #[derive(Message, Clone)]

@@ -422,7 +422,7 @@ impl Registry {
                     over.push(s.clone());
                 } else {
                     s.link.owe();
-                    s.push.do_send(Push(frames.to_vec()));
+                    s.push.do_send(Push(frames.to_vec(), Instant::now()));
                 }
             }
         }
@@ -442,7 +442,7 @@ impl Registry {
             for s in v.iter() {
                 if s.link.hold(frames) {
                     s.link.owe();
-                    s.push.do_send(Push(Vec::new()));
+                    s.push.do_send(Push(Vec::new(), Instant::now()));
                 }
             }
         }
@@ -468,7 +468,7 @@ impl Registry {
         }
         if handle.link.hold(&[(key, frame.clone())]) {
             handle.link.owe();
-            handle.push.do_send(Push(Vec::new()));
+            handle.push.do_send(Push(Vec::new(), Instant::now()));
         }
         RowsPush::Sent
     }

@@ -9,6 +9,7 @@ pub mod index;
 pub mod pipa;
 pub mod records;
 pub mod tables;
+pub mod warm;
 
 use redb::backends::InMemoryBackend;
 use redb::{Database, Durability, ReadTransaction, ReadableDatabase, WriteTransaction};
@@ -359,6 +360,7 @@ fn run_and_answer(db: &Database, quick: bool, mut batch: Vec<Box<dyn PendingWrit
 
 /// `quick`: the commit saves the allocator state (redb's quick repair, see `open_with`).
 fn run_batch(db: &Database, quick: bool, batch: &mut [Box<dyn PendingWrite>]) -> StoreResult<()> {
+    let started = std::time::Instant::now();
     let mut tx = db.begin_write()?;
     tx.set_durability(Durability::Immediate)?;
     tx.set_quick_repair(quick);
@@ -369,6 +371,8 @@ fn run_batch(db: &Database, quick: bool, batch: &mut [Box<dyn PendingWrite>]) ->
         }
     }
     tx.commit()?;
+    metrics::histogram!(crate::telemetry::STORE_COMMIT).record(started.elapsed().as_secs_f64());
+    metrics::histogram!(crate::telemetry::STORE_BATCH).record(batch.len() as f64);
     Ok(())
 }
 

@@ -418,6 +418,9 @@ impl Handler<Push> for DeskSession {
         // The event frames it carries, then the state frames held for this socket (the latest
         // of each kind; an empty `Push` only wakes the writer for those).
         let held = self.link.taken(m.0.iter().map(|f| f.len()).sum());
+        if !m.0.is_empty() {
+            metrics::histogram!(crate::telemetry::SOCKET_WAIT).record(m.1.elapsed().as_secs_f64());
+        }
         if !self.link.is_dropped() {
             for f in m.0.iter().chain(held.iter()) {
                 self.send(ctx, f);

@@ -151,7 +151,7 @@ async fn a_watched_list_that_missed_rows_gets_a_fresh_reset_with_the_latest_stat
 }
 
 #[actix_rt::test]
-async fn metrics_are_histograms_of_the_offer_the_note_save_the_wait_and_the_pending_output() {
+async fn metrics_are_histograms_of_the_offer_the_note_save_the_wait_the_pending_output_and_the_store() {
     let app = spawn_app().await;
     let mut kim = app.desk("kim").await;
     kim.set("ready").await;
@@ -167,6 +167,9 @@ async fn metrics_are_histograms_of_the_offer_the_note_save_the_wait_and_the_pend
         ("calldesk_note_save_seconds", "histogram"),
         ("calldesk_queue_wait_seconds", "histogram"),
         ("calldesk_socket_pending_bytes", "histogram"),
+        ("calldesk_socket_wait_seconds", "histogram"),
+        ("calldesk_store_commit_seconds", "histogram"),
+        ("calldesk_store_batch_writes", "histogram"),
         ("calldesk_live_calls", "gauge"),
         ("calldesk_desk_sockets", "gauge"),
         ("calldesk_calls_total", "counter"),
@@ -185,6 +188,10 @@ async fn metrics_are_histograms_of_the_offer_the_note_save_the_wait_and_the_pend
     assert!(count("calldesk_offer_latency_seconds") >= 1.0);
     assert!(count("calldesk_note_save_seconds") >= 1.0);
     assert!(count("calldesk_queue_wait_seconds") >= 1.0);
+    // The offer and the acks waited for kim's socket writer; the call and the note were committed.
+    assert!(count("calldesk_socket_wait_seconds") >= 2.0);
+    assert!(count("calldesk_store_commit_seconds") >= 2.0);
+    assert!(body.contains("calldesk_store_batch_writes_bucket{le=\"1\"}"));
     assert!(body.contains("calldesk_offer_latency_seconds_bucket{le=\"0.05\"}"));
     assert!(body.contains("calldesk_queue_wait_seconds_bucket{outcome=\"answered\""));
 }

@@ -44,6 +44,10 @@ fi
 SRV_PIN=""; DRV_PIN=""
 [ -n "${LOAD_SERVER_CPUS:-}" ] && SRV_PIN="taskset -c $LOAD_SERVER_CPUS"
 [ -n "${LOAD_DRIVER_CPUS:-}" ] && DRV_PIN="taskset -c $LOAD_DRIVER_CPUS"
+# LOAD_DRIVER_NICE=N runs the driver (for the relay and for calldesk alike) at that niceness, so
+# the server is served first when the two want the same core — as when the desks are browsers
+# on other machines.
+[ -n "${LOAD_DRIVER_NICE:-}" ] && DRV_PIN="nice -n $LOAD_DRIVER_NICE $DRV_PIN"
 
 # 1. The bare relay, same desks and rate: the floor this machine sets for an offer.
 RELAY_PORT=$((PORT + 1))
@@ -92,7 +96,9 @@ read -r _ u1 n1 s1 i1 w1 _ < /proc/stat
 echo "== machine busy during the driver's run: $(( 100 * ((u1 + n1 + s1) - (u0 + n0 + s0)) / ((u1 + n1 + s1 + i1 + w1) - (u0 + n0 + s0 + i0 + w0)) )) %"
 # Where the server's CPU went: seconds per thread name (actix-rt workers, the routing and
 # floor arbiters, the store writer, tokio's blocking pool).
-echo "== server CPU s by thread: $(ps -L -o comm=,time= -p $SERVER | awk '{ split($2, t, ":"); s[$1] += t[1] * 3600 + t[2] * 60 + t[3] } END { for (k in s) if (s[k] > 0) printf "%s=%d ", k, s[k] }')"
+# (From /proc/PID/task/*/stat: `ps -L` reports the whole process's time on the main thread's row.)
+TCK=$(getconf CLK_TCK)
+echo "== server CPU s by thread: $(for t in /proc/$SERVER/task/*; do sed -E 's/^[0-9]+ \(([^)]*)\) [A-Za-z] (.*)$/\1\t\2/' "$t/stat" | tr ' ' '_' ; echo; done | awk -F'\t' -v tck="$TCK" 'NF == 2 { split($2, f, "_"); s[$1] += (f[11] + f[12]) / tck } END { for (k in s) if (s[k] >= 1) printf "%s=%d ", k, s[k] }')"
 kill $SAMPLER 2>/dev/null || true
 echo "== server RSS (kB): $RSS (at start: $RSS0)"
 echo "== server RSS over the run (seconds since start: KiB): $(awk '{printf "%s:%s ", $1, $2}' "$DATA/rss.txt")"

@@ -151,7 +151,7 @@ async fn a_watched_list_that_missed_rows_gets_a_fresh_reset_with_the_latest_stat
 }
 
 #[actix_rt::test]
-async fn metrics_are_histograms_of_the_offer_the_note_save_the_wait_the_pending_output_and_the_store() {
+async fn metrics_are_histograms_of_offers_saves_waits_output_and_the_store() {
     let app = spawn_app().await;
     let mut kim = app.desk("kim").await;
     kim.set("ready").await;

@@ -50,9 +50,10 @@ pub const ROWS_PUSH_INTERVAL: Duration = Duration::from_millis(100);
 /// A floor round goes out in this many slices, one every `FLOOR_SLICE_EVERY` (768 ms in all),
 /// so that the sockets' writers get a few dozen messages at a time (~80 desks at 5,000) rather
 /// than the whole floor at once: an event frame written meanwhile (an offer, an `ack`) waits
-/// behind one slice. At 5,000 / 200: 16 slices 50 ms apart put the frames' wait for their
-/// socket's writer (`calldesk_socket_wait_seconds`) at p99 ≤ 10 ms, 64 slices 12 ms apart at
-/// ≤ 5 ms (offer p99 19.2 → 13.8 ms in the driver); 160 slices 5 ms apart measured no better.
+/// behind one slice. At 5,000 / 200 (docs/performance.md): with 16 slices 50 ms apart the
+/// frames' wait for their socket's writer (`calldesk_socket_wait_seconds`) was p99 ≤ 10 ms;
+/// with 64 slices 12 ms apart ≤ 5 ms in three runs of four (offer p99 13.8–24.0 ms against
+/// 15.2–20.2: within this machine's run-to-run noise); 160 slices 5 ms apart no better.
 pub const FLOOR_SLICES: usize = 64;
 pub const FLOOR_SLICE_EVERY: Duration = Duration::from_millis(12);
 

@@ -11,7 +11,8 @@
 //! with its lists closed receives.
 //!
 //! Non-HTTP timings go into goose's report through `record_custom_request_duration`:
-//! `WS offer_latency` (receipt of `call.offered` minus the time in `externalId`) and
+//! `WS offer_latency` (receipt of `call.offered` minus the time in `externalId`; split at the
+//! ring, the frame's `since`, into the server's routing and the frame's way to the desk) and
 //! `WS note_draft_ack` (note.draft sent → ack) and `WS note_save_ack` (note.save sent → ack).
 //! The closing summary adds the fan-out (a watched row's receipt minus its `since`), `hello`
 //! sizes, and the idle desks' bytes and frames per second, and ends with one `RESULT` line.
@@ -75,6 +76,9 @@ fn conf() -> &'static Conf {
 static NEXT_DESK: AtomicUsize = AtomicUsize::new(1);
 /// Offer latencies (µs) with the instant each offer was received, for the closing summary.
 static OFFERS: std::sync::Mutex<Vec<(Instant, u64)>> = std::sync::Mutex::new(Vec::new());
+/// Each calldesk offer split at the ring (the frame's `since`, the server's clock — the same
+/// machine's): gateway POST sent → ring, and ring → the frame read by this driver (µs).
+static OFFER_SPLITS: std::sync::Mutex<Vec<(u64, u64)>> = std::sync::Mutex::new(Vec::new());
 static ERRORS: AtomicU64 = AtomicU64::new(0);
 static CONNECT_FAILURES: AtomicU64 = AtomicU64::new(0);
 /// Watched rows' fan-out (µs: receipt minus the row's `since`).
@@ -353,6 +357,15 @@ async fn desk_work(user: &mut GooseUser) -> TransactionResult {
         if let Ok(mut o) = OFFERS.lock() {
             o.push((Instant::now(), latency.as_micros() as u64));
         }
+        if let Some(ring) = v["since"]
+            .as_str()
+            .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+        {
+            let ring = ring.timestamp_micros().max(0) as u64;
+            if let Ok(mut o) = OFFER_SPLITS.lock() {
+                o.push((ring.saturating_sub(sent), received.saturating_sub(ring)));
+            }
+        }
         user.record_custom_request_duration("WS", "offer_latency", latency, true, None, None)
             .await?;
     }
@@ -504,6 +517,20 @@ fn summary() {
         ms(pct(&lat, 100.0)),
         lat.len()
     );
+    let splits = OFFER_SPLITS.lock().map(|o| o.clone()).unwrap_or_default();
+    if !splits.is_empty() {
+        let mut to_ring: Vec<u64> = splits.iter().map(|s| s.0).collect();
+        let mut to_desk: Vec<u64> = splits.iter().map(|s| s.1).collect();
+        to_ring.sort_unstable();
+        to_desk.sort_unstable();
+        println!(
+            "== offer split ms: gateway → ring p50 {:.2} | p99 {:.2}; ring → read by the desk p50 {:.2} | p99 {:.2}",
+            ms(pct(&to_ring, 50.0)),
+            ms(pct(&to_ring, 99.0)),
+            ms(pct(&to_desk, 50.0)),
+            ms(pct(&to_desk, 99.0))
+        );
+    }
     println!("== calls routed per second: {rate:.1} (over {span:.0} s)");
     println!(
         "== fan-out to watching desks ms: p50 {:.1} | p99 {:.1} | max {:.1} ({} rows)",

@@ -9,7 +9,7 @@
 # are seeded for outside observers; the driver never uses them.
 # Usage: load-tests/run.sh [RUN_SECONDS]
 #   (env: LOAD_DESKS, LOAD_CALLS_PER_SEC, LOAD_CALLERS, LOAD_MANAGERS, LOAD_IDLE, LOAD_PORT,
-#    LOAD_RELAY_S, LOAD_RSS_EVERY, LOAD_PROFILE=debug|release|profiling, LOAD_CHECK=1;
+#    LOAD_RELAY_S, LOAD_RELAY_AFTER=1 (the relay again after calldesk), LOAD_RSS_EVERY, LOAD_PROFILE=debug|release|profiling, LOAD_CHECK=1;
 #    LOAD_VOLUME="CUSTOMERS CONSULTATIONS" writes that much history into the load brand first
 #    (`seed-volume`); LOAD_BACKUP_AT=S runs `calldesk backup` S seconds into the run and prints
 #    how long it took, so the run's figures show what a backup under load costs;
@@ -52,16 +52,21 @@ SRV_PIN=""; DRV_PIN=""
 # 1. The bare relay, same desks and rate: the floor this machine sets for an offer.
 RELAY_PORT=$((PORT + 1))
 RELAY_S=${LOAD_RELAY_S:-20}
-$SRV_PIN $BIN/calldesk-relay "127.0.0.1:$RELAY_PORT" > /dev/null 2>&1 &
-RELAY=$!
-for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$RELAY_PORT/healthz" >/dev/null && break; sleep 0.1; done
-echo "== bare relay: $LOAD_DESKS sockets, $LOAD_CALLS_PER_SEC calls/s, ${RELAY_S}s"
-LOAD_RELAY=1 LOAD_HATCH=1000 LOAD_WARMUP_S=$(( LOAD_DESKS / 1000 + 3 )) \
-  $DRV_PIN $BIN/calldesk-load --host "http://127.0.0.1:$RELAY_PORT" --run-time "$(( RELAY_S + LOAD_DESKS / 1000 + 3 ))s" \
-  --no-print-metrics > "$DATA/relay.txt" 2>&1 || true
-kill $RELAY 2>/dev/null || true; wait $RELAY 2>/dev/null || true
-grep '^== relay' "$DATA/relay.txt" || echo "== relay: no figures (see $DATA/relay.txt)"
-RELAY_P99=$(grep '^RELAY' "$DATA/relay.txt" | sed -n 's/.*relay_p99_ms=\([0-9.]*\).*/\1/p')
+# Runs the relay with the driver; prints its summary, leaves its p99 in RELAY_OUT.
+run_relay() {
+  $SRV_PIN $BIN/calldesk-relay "127.0.0.1:$RELAY_PORT" > /dev/null 2>&1 &
+  local relay=$!
+  for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$RELAY_PORT/healthz" >/dev/null && break; sleep 0.1; done
+  echo "== bare relay$2: $LOAD_DESKS sockets, $LOAD_CALLS_PER_SEC calls/s, ${RELAY_S}s"
+  LOAD_RELAY=1 LOAD_HATCH=1000 LOAD_WARMUP_S=$(( LOAD_DESKS / 1000 + 3 )) \
+    $DRV_PIN $BIN/calldesk-load --host "http://127.0.0.1:$RELAY_PORT" --run-time "$(( RELAY_S + LOAD_DESKS / 1000 + 3 ))s" \
+    --no-print-metrics > "$1" 2>&1 || true
+  kill $relay 2>/dev/null || true; wait $relay 2>/dev/null || true
+  grep '^== relay' "$1" || echo "== relay: no figures (see $1)"
+  RELAY_OUT=$(grep '^RELAY' "$1" | sed -n 's/.*relay_p99_ms=\([0-9.]*\).*/\1/p')
+}
+run_relay "$DATA/relay.txt" ""
+RELAY_P99=$RELAY_OUT
 
 # 2. calldesk.
 $BIN/calldesk seed-load --data-dir "$DATA" --agents "$((LOAD_DESKS + 2))"
@@ -113,6 +118,14 @@ done
 awk '$1 == "calldesk_store_batch_writes_sum" { w = $2 } $1 == "calldesk_store_batch_writes_count" { n = $2 }
   END { if (n > 0) printf "== store: %d commits, %.1f writes per commit\n", n, w / n }' "$DATA/metrics.txt"
 echo "== report: $DATA/report.html; goose output: $DATA/goose.txt; server log: $DATA/server.log"
+# LOAD_RELAY_AFTER=1: the relay once more with the server stopped, so a run shows how much the
+# machine's own floor moved while it ran (the ratio stays against the first).
+RELAY_AFTER=""
+if [ "${LOAD_RELAY_AFTER:-0}" = 1 ]; then
+  kill $SERVER 2>/dev/null || true; wait $SERVER 2>/dev/null || true
+  run_relay "$DATA/relay-after.txt" " (after)"
+  RELAY_AFTER=" relay_after_p99_ms=${RELAY_OUT:-?}"
+fi
 LINE="$(grep '^RESULT' "$DATA/goose.txt" || echo RESULT)"
 OFFER_P99=$(echo "$LINE" | sed -n 's/.*offer_p99_ms=\([0-9.]*\).*/\1/p')
 RATIO=$(awk -v a="${OFFER_P99:-0}" -v b="${RELAY_P99:-0}" 'BEGIN { if (b > 0) printf "%.1f", a / b; else print "?" }')
@@ -120,7 +133,7 @@ RATIO=$(awk -v a="${OFFER_P99:-0}" -v b="${RELAY_P99:-0}" 'BEGIN { if (b > 0) pr
 # over start-up per desk (the store's page cache and the run's calls included).
 PEAK=$(awk '{print $2}' "$DATA/rss.txt" | sort -n | tail -1)
 PEAK=$(( ${PEAK:-$RSS} > RSS ? ${PEAK:-$RSS} : RSS ))
-echo "$LINE relay_p99_ms=${RELAY_P99:-?} ratio_p99=$RATIO rss_kib=$PEAK rss_end_kib=$RSS rss_per_desk_kib=$(( (PEAK - RSS0) / LOAD_DESKS ))"
+echo "$LINE relay_p99_ms=${RELAY_P99:-?}$RELAY_AFTER ratio_p99=$RATIO rss_kib=$PEAK rss_end_kib=$RSS rss_per_desk_kib=$(( (PEAK - RSS0) / LOAD_DESKS ))"
 # LOAD_CHECK=1: fail unless calls were offered and nothing failed (the CI smoke run).
 if [ "${LOAD_CHECK:-0}" = 1 ]; then
   echo "$LINE" | grep -q ' errors=0 ' && echo "$LINE" | grep -q ' connect_failures=0 ' \

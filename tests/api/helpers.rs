@@ -286,10 +286,55 @@ pub fn client() -> awc::Client {
         .finish()
 }
 
+/// A brand-1 `main` reservation (direct, owned by kim) of `number` at `at`, created then, with
+/// no customer, memo or attempts: tests change what they need with struct-update syntax.
+pub fn reservation(
+    id: u64,
+    number: &str,
+    at: chrono::DateTime<Utc>,
+    status: calldesk::domain::reservation::ResvStatus,
+) -> calldesk::domain::reservation::Reservation {
+    calldesk::domain::reservation::Reservation {
+        id,
+        brand_id: 1,
+        service: "main".into(),
+        number: number.into(),
+        customer_name: None,
+        customer_id: None,
+        scheduled_at: at,
+        rtype: calldesk::domain::reservation::ResvType::Direct,
+        memo: String::new(),
+        owner_id: Some(1),
+        owner_until: None,
+        status,
+        attempts: vec![],
+        ticket_id: None,
+        dialing_by: None,
+        dialing_since: None,
+        created_by: Some(1),
+        created_at: at,
+        updated_at: at,
+    }
+}
+
 impl TestApp {
     pub fn clock_now(&self) -> chrono::DateTime<Utc> {
         use calldesk::domain::clock::Clock;
         self.clock.now()
+    }
+
+    /// Writes reservations straight into the store (with their indexes).
+    pub async fn put_reservations(&self, rows: Vec<calldesk::domain::reservation::Reservation>) {
+        self.engine
+            .store
+            .write(move |tx| {
+                for r in &rows {
+                    calldesk::store::put_reservation(tx, r)?;
+                }
+                Ok(())
+            })
+            .await
+            .unwrap();
     }
 
     pub fn url(&self, path: &str) -> String {

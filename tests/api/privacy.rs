@@ -400,44 +400,26 @@ async fn retention_takes_out_what_is_past_its_days_and_keeps_the_records() {
     // Reservations: finished 200 days ago, pending since then, finished 100 days ago.
     let resv = |id: u64, days: i64, status: calldesk::domain::reservation::ResvStatus| {
         calldesk::domain::reservation::Reservation {
-            id,
-            brand_id: 1,
-            service: "main".into(),
-            number: "01031415926".into(),
             customer_name: Some("김민준".into()),
             customer_id: Some(cid),
-            scheduled_at: app.clock_now() - Duration::days(days),
-            rtype: calldesk::domain::reservation::ResvType::Direct,
             memo: "김민준님 회신".into(),
-            owner_id: Some(1),
-            owner_until: None,
-            status,
-            attempts: vec![],
-            ticket_id: None,
-            dialing_by: None,
-            dialing_since: None,
-            created_by: Some(1),
-            created_at: app.clock_now() - Duration::days(days),
             updated_at: app.clock_now(),
+            ..reservation(
+                id,
+                "01031415926",
+                app.clock_now() - Duration::days(days),
+                status,
+            )
         }
     };
     {
         use calldesk::domain::reservation::ResvStatus::{Done, Pending};
-        let rows = vec![
+        app.put_reservations(vec![
             resv(7001, 200, Done),
             resv(7002, 200, Pending),
             resv(7003, 100, Done),
-        ];
-        app.engine
-            .store
-            .write(move |tx| {
-                for r in &rows {
-                    store::put_reservation(tx, r)?;
-                }
-                Ok(())
-            })
-            .await
-            .unwrap();
+        ])
+        .await;
     }
 
     // Bad settings are refused, field named, nothing stored.

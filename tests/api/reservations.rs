@@ -262,30 +262,19 @@ async fn a_number_on_the_do_not_call_list_is_never_dialed() {
 /// default (no status) every pending one whatever its age.
 #[actix_rt::test]
 async fn lists_of_finished_reservations_read_by_day_and_recent_weeks() {
-    use calldesk::domain::reservation::{Reservation, ResvStatus, ResvType};
+    use calldesk::domain::reservation::{Reservation, ResvStatus};
     let app = spawn_app().await;
     let boss = app.login("boss").await;
     let now = app.clock_now();
     let make = |id: u64, days: i64, status: ResvStatus| Reservation {
-        id,
-        brand_id: 1,
-        service: "main".into(),
-        number: format!("0107000{id:04}"),
-        customer_name: None,
-        customer_id: None,
-        scheduled_at: now + Duration::days(days),
-        rtype: ResvType::Direct,
-        memo: String::new(),
-        owner_id: Some(1),
-        owner_until: None,
-        status,
-        attempts: vec![],
-        ticket_id: None,
-        dialing_by: None,
-        dialing_since: None,
-        created_by: Some(1),
         created_at: now + Duration::days(days.min(0)),
         updated_at: now,
+        ..reservation(
+            id,
+            &format!("0107000{id:04}"),
+            now + Duration::days(days),
+            status,
+        )
     };
     let rows = vec![
         make(9001, -90, ResvStatus::Done),
@@ -294,16 +283,7 @@ async fn lists_of_finished_reservations_read_by_day_and_recent_weeks() {
         make(9004, -60, ResvStatus::Pending),
         make(9005, 2, ResvStatus::Pending),
     ];
-    app.engine
-        .store
-        .write(move |tx| {
-            for r in &rows {
-                calldesk::store::put_reservation(tx, r)?;
-            }
-            Ok(())
-        })
-        .await
-        .unwrap();
+    app.put_reservations(rows).await;
     let ids = |v: &Value| -> Vec<u64> {
         let mut ids: Vec<u64> = v["items"]
             .as_array()

@@ -15,12 +15,17 @@
 //! ring, the frame's `since`, into the server's routing and the frame's way to the desk) and
 //! `WS note_draft_ack` (note.draft sent → ack) and `WS note_save_ack` (note.save sent → ack).
 //! The closing summary adds the fan-out (a watched row's receipt minus its `since`), `hello`
-//! sizes, and the idle desks' bytes and frames per second, and ends with one `RESULT` line.
+//! sizes, the idle desks' bytes and frames per second and the managers' (by frame type), and
+//! ends with one `RESULT` line.
 //! Settings come from the environment:
 //! `LOAD_DESKS` (default 1000), `LOAD_CALLS_PER_SEC` (50), `LOAD_CALLERS` (10),
 //! `LOAD_WARMUP_S` (callers wait this long for desks to log in, default 12), `LOAD_HATCH` (users
 //! started per second, default 100), `LOAD_RELAY=1` (against `calldesk-relay`: desks only
 //! connect and time offers),
+//! `LOAD_MANAGERS` (10), `LOAD_WATCH_EVERY` (every this-many-th desk keeps 상담중 open: 20; 0
+//! none), `LOAD_IDLE` (5), `LOAD_OFFER_LOG` (a file: every calldesk offer's clocks — POST sent,
+//! ring, read, in µs since the epoch — and its desk's number, one line each, to find when the
+//! slow ones happen),
 //! `LOAD_TELEPHONY_KEY` (`load-telephony-key`), `LOAD_PASSWORD` (`load1234`).
 //! See load-tests/run.sh and docs/performance.md.
 
@@ -41,6 +46,8 @@ struct Conf {
     relay: bool,
     desks: usize,
     managers: usize,
+    /// Every this-many-th desk keeps the 상담중 list open (0: none).
+    watch_every: usize,
     idle: usize,
     calls_per_sec: f64,
     callers: usize,
@@ -63,6 +70,7 @@ fn conf() -> &'static Conf {
         relay: env_or("LOAD_RELAY", 0u8) == 1,
         desks: env_or("LOAD_DESKS", 1000),
         managers: env_or("LOAD_MANAGERS", 10),
+        watch_every: env_or("LOAD_WATCH_EVERY", 20),
         idle: env_or("LOAD_IDLE", 5),
         calls_per_sec: env_or("LOAD_CALLS_PER_SEC", 50.0),
         callers: env_or("LOAD_CALLERS", 10usize).max(1),
@@ -79,6 +87,9 @@ static OFFERS: std::sync::Mutex<Vec<(Instant, u64)>> = std::sync::Mutex::new(Vec
 /// Each calldesk offer split at the ring (the frame's `since`, the server's clock — the same
 /// machine's): gateway POST sent → ring, and ring → the frame read by this driver (µs).
 static OFFER_SPLITS: std::sync::Mutex<Vec<(u64, u64)>> = std::sync::Mutex::new(Vec::new());
+/// Every offer's clocks (µs since the epoch: gateway POST sent, ring, read; and the desk's
+/// number), written to `LOAD_OFFER_LOG` at the end when set: when the slow ones happen.
+static OFFER_LOG: std::sync::Mutex<Vec<(u64, u64, u64, usize)>> = std::sync::Mutex::new(Vec::new());
 static ERRORS: AtomicU64 = AtomicU64::new(0);
 static CONNECT_FAILURES: AtomicU64 = AtomicU64::new(0);
 /// Watched rows' fan-out (µs: receipt minus the row's `since`).
@@ -91,6 +102,17 @@ static HELLOS: std::sync::Mutex<Vec<u64>> = std::sync::Mutex::new(Vec::new());
 static IDLE_BYTES: AtomicU64 = AtomicU64::new(0);
 static IDLE_FRAMES: AtomicU64 = AtomicU64::new(0);
 static IDLE_FROM: OnceLock<Instant> = OnceLock::new();
+/// What the managers received after the warm-up (bytes, frames; largest frame).
+static MANAGER_BYTES: AtomicU64 = AtomicU64::new(0);
+static MANAGER_FRAMES: AtomicU64 = AtomicU64::new(0);
+static MANAGER_MAX_FRAME: AtomicU64 = AtomicU64::new(0);
+/// Whole pictures the managers received after the warm-up: agent lists (`reset`), wallboards
+/// (`full`), and their bytes.
+static MANAGER_RESETS: AtomicU64 = AtomicU64::new(0);
+static MANAGER_RESET_BYTES: AtomicU64 = AtomicU64::new(0);
+/// The managers' frames after the warm-up by type: (frames, bytes).
+static MANAGER_BY_TYPE: std::sync::Mutex<Vec<(String, u64, u64)>> =
+    std::sync::Mutex::new(Vec::new());
 static SERVICES: [&str; 3] = ["main", "order", "return"];
 
 fn now_micros() -> u64 {
@@ -119,7 +141,7 @@ fn role_of(n: usize) -> Role {
         Role::Idle
     } else if n <= c.managers {
         Role::Manager
-    } else if n.is_multiple_of(20) {
+    } else if c.watch_every > 0 && n.is_multiple_of(c.watch_every) {
         Role::Watcher
     } else {
         Role::Plain
@@ -128,6 +150,8 @@ fn role_of(n: usize) -> Role {
 
 struct DeskInner {
     ws: Mutex<Ws>,
+    /// The desk's number (`load0001` is 1; 0 against the relay).
+    n: usize,
     next_id: AtomicU64,
     role: Role,
 }
@@ -144,6 +168,32 @@ fn observe(role: Role, text: &str) {
             }
         }
         Role::Manager => {
+            if conf().started.elapsed() >= conf().warmup {
+                MANAGER_BYTES.fetch_add(text.len() as u64, Ordering::Relaxed);
+                MANAGER_FRAMES.fetch_add(1, Ordering::Relaxed);
+                MANAGER_MAX_FRAME.fetch_max(text.len() as u64, Ordering::Relaxed);
+                let whole = (text.starts_with("{\"type\":\"agents\"")
+                    && text.contains("\"reset\":true"))
+                    || (text.starts_with("{\"type\":\"wallboard\"")
+                        && text.contains("\"full\":true"));
+                let kind = text
+                    .strip_prefix("{\"type\":\"")
+                    .and_then(|t| t.split('"').next())
+                    .unwrap_or("?");
+                if let Ok(mut by) = MANAGER_BY_TYPE.lock() {
+                    match by.iter_mut().find(|(k, _, _)| k == kind) {
+                        Some(e) => {
+                            e.1 += 1;
+                            e.2 += text.len() as u64;
+                        }
+                        None => by.push((kind.to_string(), 1, text.len() as u64)),
+                    }
+                }
+                if whole {
+                    MANAGER_RESETS.fetch_add(1, Ordering::Relaxed);
+                    MANAGER_RESET_BYTES.fetch_add(text.len() as u64, Ordering::Relaxed);
+                }
+            }
             if !text.starts_with("{\"type\":\"agents\"") || text.contains("\"reset\":true") {
                 return;
             }
@@ -235,6 +285,7 @@ async fn desk_login(user: &mut GooseUser) -> TransactionResult {
     let role = role_of(n);
     let desk = Desk(Arc::new(DeskInner {
         ws: Mutex::new(ws),
+        n,
         next_id: AtomicU64::new(1),
         role,
     }));
@@ -274,6 +325,7 @@ async fn relay_connect(user: &mut GooseUser) -> TransactionResult {
     };
     user.set_session_data(Desk(Arc::new(DeskInner {
         ws: Mutex::new(ws),
+        n: 0,
         next_id: AtomicU64::new(1),
         role: Role::Plain,
     })));
@@ -365,6 +417,9 @@ async fn desk_work(user: &mut GooseUser) -> TransactionResult {
             if let Ok(mut o) = OFFER_SPLITS.lock() {
                 o.push((ring.saturating_sub(sent), received.saturating_sub(ring)));
             }
+            if let Ok(mut o) = OFFER_LOG.lock() {
+                o.push((sent, ring, received, desk.0.n));
+            }
         }
         user.record_custom_request_duration("WS", "offer_latency", latency, true, None, None)
             .await?;
@@ -454,6 +509,16 @@ fn sorted(m: &std::sync::Mutex<Vec<u64>>) -> Vec<u64> {
 /// Prints offer latency, fan-out, note-save acks, `hello` sizes, an idle desk's traffic and
 /// errors, then one machine-readable `RESULT` line (run.sh adds the relay and the server's RSS).
 fn summary() {
+    if let (Ok(path), false) = (std::env::var("LOAD_OFFER_LOG"), conf().relay) {
+        let log = OFFER_LOG.lock().map(|o| o.clone()).unwrap_or_default();
+        let text: String = log
+            .iter()
+            .map(|(s, r, d, n)| format!("{s} {r} {d} {n}\n"))
+            .collect();
+        if let Err(e) = std::fs::write(&path, text) {
+            eprintln!("LOAD_OFFER_LOG {path}: {e}");
+        }
+    }
     let offers = OFFERS.lock().map(|o| o.clone()).unwrap_or_default();
     let mut lat: Vec<u64> = offers.iter().map(|(_, l)| *l).collect();
     lat.sort_unstable();
@@ -506,8 +571,8 @@ fn summary() {
     }
     println!();
     println!(
-        "== calldesk summary: {} desks ({} managers watching the floor, every 20th with 상담중 open, {} idle), target {} calls/s",
-        c.desks, c.managers, c.idle, c.calls_per_sec
+        "== calldesk summary: {} desks ({} managers watching the floor, every {}th with 상담중 open, {} idle), target {} calls/s",
+        c.desks, c.managers, c.watch_every, c.idle, c.calls_per_sec
     );
     println!(
         "== offer latency ms: p50 {:.2} | p95 {:.2} | p99 {:.2} | max {:.2} ({} offers)",
@@ -551,6 +616,30 @@ fn summary() {
         hellos.len()
     );
     println!("== idle desk (lists closed): {idle_bps:.0} bytes/s, {idle_fps:.1} frames/s");
+    if c.managers > 0 && idle_s > 0.0 {
+        let m = c.managers as f64;
+        println!(
+            "== manager desk (floor + wallboard watched): {:.0} bytes/s, {:.1} frames/s, largest frame {} bytes; whole pictures (list reset, full board) {:.2}/s, {:.0} bytes/s",
+            MANAGER_BYTES.load(Ordering::Relaxed) as f64 / idle_s / m,
+            MANAGER_FRAMES.load(Ordering::Relaxed) as f64 / idle_s / m,
+            MANAGER_MAX_FRAME.load(Ordering::Relaxed),
+            MANAGER_RESETS.load(Ordering::Relaxed) as f64 / idle_s / m,
+            MANAGER_RESET_BYTES.load(Ordering::Relaxed) as f64 / idle_s / m
+        );
+        if let Ok(by) = MANAGER_BY_TYPE.lock() {
+            let parts: Vec<String> = by
+                .iter()
+                .map(|(k, f, b)| {
+                    format!(
+                        "{k} {:.1}/s {:.0} B/s",
+                        *f as f64 / idle_s / m,
+                        *b as f64 / idle_s / m
+                    )
+                })
+                .collect();
+            println!("== manager desk by frame type: {}", parts.join(", "));
+        }
+    }
     println!(
         "== desk errors (answer / note refused): {}; connect failures: {}",
         ERRORS.load(Ordering::Relaxed),

@@ -11,7 +11,8 @@
 //! write, not one per frame, and the floor goes out in `FLOOR_SLICES` slices over the tick; rows
 //! only to desks watching a list, filtered (every `ROWS_PUSH_INTERVAL`); a desk's own `stats` at
 //! once (every `PUSH_INTERVAL`) when its own figures change; the wallboard's changes to the
-//! managers watching it (`wallboard`, every `BOARD_EVERY`). So an idle desk's traffic does not
+//! managers watching it (`wallboard`, every `BOARD_EVERY`); the rows and the wallboard's changes
+//! in `DELTA_SLICES` slices too. So an idle desk's traffic does not
 //! grow with the size of the floor.
 
 use super::messages::*;
@@ -56,6 +57,51 @@ pub const ROWS_PUSH_INTERVAL: Duration = Duration::from_millis(100);
 /// 15.2–20.2: within this machine's run-to-run noise); 160 slices 5 ms apart no better.
 pub const FLOOR_SLICES: usize = 64;
 pub const FLOOR_SLICE_EVERY: Duration = Duration::from_millis(12);
+
+/// The watched lists' rows and the wallboard's changes go out in slices too: a tick's deltas
+/// are queued (`Outbox`) and sent `DELTA_SLICES` at a time, one slice every `DELTA_SLICE_EVERY`
+/// (the rows within 80 ms of their tick). At 5,000 / 200 the 상담중 list's delta is ~12 KB a
+/// tick for each of the ~250 desks keeping it open: 3 MB written (and read) at once every 100 ms
+/// stalled the offers rung just then — the offers slower than 8 ms on their way from the ring
+/// to the desk were all rung within ~25 ms after a rows tick (docs/performance.md).
+pub const DELTA_SLICES: usize = 8;
+pub const DELTA_SLICE_EVERY: Duration = Duration::from_millis(10);
+
+/// One tick's deltas of one kind (`Rows` or `Board`) on their way out, a slice at a time: the
+/// socket, its agent, the frame.
+#[derive(Default)]
+struct Outbox {
+    queue: std::collections::VecDeque<(u64, AgentId, Arc<str>)>,
+    per_slice: usize,
+    /// Turns each tick, so no socket is always the last one sent to.
+    turn: usize,
+}
+
+impl Outbox {
+    /// Queues a tick's deltas (after whatever is left of the last tick's) and spreads them
+    /// over `DELTA_SLICES` slices.
+    fn load(&mut self, mut items: Vec<(u64, AgentId, Arc<str>)>) {
+        if items.is_empty() {
+            return;
+        }
+        self.turn = self.turn.wrapping_add(1);
+        let n = items.len();
+        items.rotate_left(self.turn % n);
+        self.queue.extend(items);
+        self.per_slice = self.queue.len().div_ceil(DELTA_SLICES).max(1);
+    }
+
+    /// The next `n` deltas to send.
+    fn take(&mut self, n: usize) -> Vec<(u64, AgentId, Arc<str>)> {
+        let n = n.min(self.queue.len());
+        self.queue.drain(..n).collect()
+    }
+
+    /// Forgets what is queued for a socket (its list or board was closed or re-opened).
+    fn forget(&mut self, session: u64) {
+        self.queue.retain(|(s, _, _)| *s != session);
+    }
+}
 
 /// A floor tick on its way out: the frames every desk gets, the brand's figures when the
 /// desks' own `stats` ride along, and the desks not yet sent to.
@@ -122,8 +168,12 @@ pub struct StatsActor {
     /// The floor tick being sent, slice by slice.
     round: Option<FloorRound>,
     watchers: Watchers,
+    /// Rows deltas on their way out to the watching sockets, a slice at a time.
+    rows_out: Outbox,
     /// The managers' wallboard: today per service, who watches, what changed.
     board: Board,
+    /// Wallboard deltas on their way out, a slice at a time.
+    board_out: Outbox,
     snapshot_in_flight: bool,
     snapshot_needed: bool,
 }
@@ -186,7 +236,9 @@ impl StatsActor {
             floor_pushed: Instant::now(),
             round: None,
             watchers: Watchers::default(),
+            rows_out: Outbox::default(),
             board,
+            board_out: Outbox::default(),
             snapshot_in_flight: false,
             snapshot_needed: true,
         }
@@ -235,9 +287,12 @@ impl StatsActor {
         }
     }
 
-    /// Sends each watching desk the rows that entered or changed in its filter and those that
-    /// left it (every `ROWS_PUSH_INTERVAL`, when any row changed).
+    /// Queues for each watching desk the rows that entered or changed in its filter and those
+    /// that left it (every `ROWS_PUSH_INTERVAL`, when any row changed); `send_deltas` sends them
+    /// a slice at a time.
     fn push_rows(&mut self) {
+        // What is left of the last tick goes first, so that deltas stay in order.
+        self.send_rows(usize::MAX);
         if self.changed_rows.is_empty() {
             return;
         }
@@ -251,9 +306,7 @@ impl StatsActor {
             .filter_map(|id| self.agents.get(id).map(|t| (*id, Self::row(t))))
             .collect();
         let agents = &self.agents;
-        let registry = &self.engine.registry;
-        let mut gone = Vec::new();
-        let mut behind = Vec::new();
+        let mut out = Vec::new();
         for (filter, g) in self.watchers.groups.iter_mut() {
             let d = Watchers::delta(filter, &mut g.visible, &changed, |id| {
                 let row = rows.get(&id)?;
@@ -274,19 +327,43 @@ impl StatsActor {
                 false,
             );
             for (session, agent) in &g.sessions {
-                if self.watchers.resync.contains_key(session) {
-                    continue;
-                }
-                match registry.push_delta(*agent, *session, StateKey::Rows, &frame) {
-                    RowsPush::Sent => {}
-                    RowsPush::Behind => behind.push((*session, *agent)),
-                    RowsPush::Gone => gone.push(*session),
+                if !self.watchers.resync.contains_key(session) {
+                    out.push((*session, *agent, frame.clone()));
                 }
             }
         }
-        self.watchers.resync.extend(behind);
-        for s in gone {
-            self.watchers.unwatch(s);
+        self.rows_out.load(out);
+    }
+
+    /// Sends the next `n` queued rows deltas; a socket still holding its last one misses this
+    /// one and gets a fresh `reset` once it catches up (`resync_rows`).
+    fn send_rows(&mut self, n: usize) {
+        for (session, agent, frame) in self.rows_out.take(n) {
+            match self
+                .engine
+                .registry
+                .push_delta(agent, session, StateKey::Rows, &frame)
+            {
+                RowsPush::Sent => {}
+                RowsPush::Behind => {
+                    self.watchers.resync.insert(session, agent);
+                }
+                RowsPush::Gone => {
+                    self.watchers.unwatch(session);
+                }
+            }
+        }
+    }
+
+    /// The next slice of the queued rows and wallboard deltas (every `DELTA_SLICE_EVERY`).
+    fn send_deltas(&mut self) {
+        if !self.rows_out.queue.is_empty() {
+            self.send_rows(self.rows_out.per_slice);
+        }
+        if !self.board_out.queue.is_empty() {
+            for (session, agent, frame) in self.board_out.take(self.board_out.per_slice) {
+                self.send_board(agent, session, &frame);
+            }
         }
     }
 
@@ -624,6 +701,10 @@ impl StatsActor {
     /// Sends watching boards what changed (every `BOARD_EVERY`), and the whole board to those
     /// that missed a change once they have caught up.
     fn push_board(&mut self) {
+        // What is left of the last tick goes first, so that changes stay in order.
+        for (session, agent, frame) in self.board_out.take(usize::MAX) {
+            self.send_board(agent, session, &frame);
+        }
         if self.board.watchers.is_empty() {
             self.board.changed_agents.clear();
             self.board.changed_services.clear();
@@ -656,16 +737,14 @@ impl StatsActor {
         self.board.changed_services.clear();
         self.board.intervals_changed = false;
         let frame = ServerMsg::Wallboard(Box::new(view)).encode();
-        let watchers: Vec<(u64, AgentId)> = self
+        let out: Vec<(u64, AgentId, Arc<str>)> = self
             .board
             .watchers
             .iter()
             .filter(|(s, _)| !self.board.resync.contains_key(s))
-            .map(|(s, a)| (*s, *a))
+            .map(|(s, a)| (*s, *a, frame.clone()))
             .collect();
-        for (session, agent) in watchers {
-            self.send_board(agent, session, &frame);
-        }
+        self.board_out.load(out);
     }
 
     fn send_board(&mut self, agent: AgentId, session: u64, frame: &Arc<str>) {
@@ -793,6 +872,7 @@ impl Actor for StatsActor {
             act.resync_rows();
         });
         ctx.run_interval(FLOOR_SLICE_EVERY, |act, _| act.send_slice());
+        ctx.run_interval(DELTA_SLICE_EVERY, |act, _| act.send_deltas());
         ctx.run_interval(wallboard::BOARD_EVERY, |act, _| act.push_board());
         ctx.run_interval(Duration::from_secs(1), |act, _| act.mark_stale());
         let every = Duration::from_millis(self.engine.settings.snapshot_interval_ms.max(50));
@@ -941,6 +1021,8 @@ impl Handler<GetAgentRows> for StatsActor {
 impl Handler<WatchAgents> for StatsActor {
     type Result = usize;
     fn handle(&mut self, m: WatchAgents, _: &mut Context<Self>) -> usize {
+        // A delta queued for the list as it was must not follow the new list's `reset`.
+        self.rows_out.forget(m.session);
         let Some(filter) = m.filter else {
             self.watchers.unwatch(m.session);
             return 0;
@@ -1039,6 +1121,7 @@ impl Handler<AgentCall> for StatsActor {
 impl Handler<WatchWallboard> for StatsActor {
     type Result = ();
     fn handle(&mut self, m: WatchWallboard, _: &mut Context<Self>) {
+        self.board_out.forget(m.session);
         self.board.resync.remove(&m.session);
         if !m.on {
             self.board.watchers.remove(&m.session);
@@ -1084,5 +1167,59 @@ impl Handler<GetAgentDays> for StatsActor {
             .map(|(id, t)| (*id, self.today(t, now)))
             .collect();
         MessageResult((self.date, days))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn items(n: u64) -> Vec<(u64, AgentId, Arc<str>)> {
+        (1..=n)
+            .map(|s| (s, s as AgentId, Arc::from(format!("f{s}"))))
+            .collect()
+    }
+
+    #[test]
+    fn a_ticks_deltas_go_out_in_slices_none_lost_none_twice() {
+        let mut out = Outbox::default();
+        out.load(items(250));
+        assert_eq!(out.per_slice, 250usize.div_ceil(DELTA_SLICES));
+        let mut sent = Vec::new();
+        let mut slices = 0;
+        while !out.queue.is_empty() {
+            sent.extend(out.take(out.per_slice).into_iter().map(|(s, _, _)| s));
+            slices += 1;
+        }
+        assert_eq!(
+            slices, DELTA_SLICES,
+            "spread over the slices, not sent at once"
+        );
+        sent.sort_unstable();
+        assert_eq!(sent, (1..=250).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn the_first_socket_served_turns_and_a_closed_list_is_forgotten() {
+        let mut out = Outbox::default();
+        out.load(items(3));
+        let first = out.take(1)[0].0;
+        out.take(usize::MAX);
+        out.load(items(3));
+        assert_ne!(
+            out.take(1)[0].0,
+            first,
+            "another socket goes first next tick"
+        );
+        out.take(usize::MAX);
+        out.load(items(3));
+        out.forget(2);
+        let left: Vec<u64> = out
+            .take(usize::MAX)
+            .into_iter()
+            .map(|(s, _, _)| s)
+            .collect();
+        assert_eq!(left.len(), 2);
+        assert!(!left.contains(&2));
     }
 }

@@ -39,6 +39,23 @@ pub struct Settings {
     /// (`Store::open_with`); off saves 1–2 ms per commit and costs a walk of the whole file
     /// after a crash (minutes at a year's volume).
     pub store_quick_repair: bool,
+    /// HTTP worker threads (each holds the sockets it accepted). Default: the cores, made odd
+    /// (`default_http_workers`).
+    pub http_workers: usize,
+}
+
+/// The HTTP workers by default: as many as the cores, plus one if that is even. actix hands
+/// accepted connections to the workers in turn, and a desk opens two one after the other (its
+/// sign-in, then its socket): over an even number of workers every desk socket of a shift that
+/// signs in together lands on every other worker — at 5,000 desks on two workers one thread
+/// wrote every socket while the other idled (docs/performance.md). An odd number spreads them.
+pub fn default_http_workers() -> usize {
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+    if cores.is_multiple_of(2) {
+        cores + 1
+    } else {
+        cores
+    }
 }
 
 impl Default for Settings {
@@ -58,6 +75,7 @@ impl Default for Settings {
             disconnect_grace_s: 30,
             store_cache_mib: crate::store::DEFAULT_CACHE_MIB,
             store_quick_repair: true,
+            http_workers: default_http_workers(),
         }
     }
 }
@@ -78,6 +96,7 @@ pub struct FileSettings {
     pub disconnect_grace_s: Option<u64>,
     pub store_cache_mib: Option<usize>,
     pub store_quick_repair: Option<bool>,
+    pub http_workers: Option<usize>,
 }
 
 /// What the command line (and clap's env fallbacks) gave.
@@ -90,6 +109,7 @@ pub struct Overrides {
     pub no_simulator: bool,
     pub telephony_key: Option<String>,
     pub telephony_webhook: Option<String>,
+    pub http_workers: Option<usize>,
 }
 
 impl Settings {
@@ -121,6 +141,9 @@ impl Settings {
         if let Some(v) = o.telephony_webhook {
             s.telephony_webhook = Some(v).filter(|u| !u.is_empty());
         }
+        if let Some(v) = o.http_workers {
+            s.http_workers = v;
+        }
         s.demo = o.demo;
         if o.no_simulator {
             s.simulator = false;
@@ -147,6 +170,9 @@ impl Settings {
         }
         if let Some(v) = f.store_quick_repair {
             self.store_quick_repair = v;
+        }
+        if let Some(v) = f.http_workers {
+            self.http_workers = v.clamp(1, 256);
         }
         if let Some(v) = f.listen {
             self.listen = v;

@@ -53,6 +53,9 @@ enum Cmd {
         /// Settings file (default: ./calldesk.toml if present).
         #[arg(long, env = "CALLDESK_CONFIG")]
         config: Option<PathBuf>,
+        /// HTTP worker threads (default: the cores, made odd).
+        #[arg(long, env = "CALLDESK_HTTP_WORKERS", value_parser = clap::value_parser!(u16).range(1..=256))]
+        http_workers: Option<u16>,
     },
     /// Create a brand and its first manager (then `serve` without `--demo`). The password is
     /// read from stdin, or from CALLDESK_INIT_PASSWORD; never from a flag.
@@ -145,6 +148,7 @@ fn main() -> std::process::ExitCode {
             telephony_key,
             telephony_webhook,
             config,
+            http_workers,
         } => {
             let settings = match Settings::load(Overrides {
                 config,
@@ -154,6 +158,7 @@ fn main() -> std::process::ExitCode {
                 no_simulator,
                 telephony_key,
                 telephony_webhook,
+                http_workers: http_workers.map(usize::from),
             }) {
                 Ok(s) => s,
                 Err(e) => {

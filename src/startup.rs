@@ -109,6 +109,7 @@ impl Application {
             crate::control::start(engine.store.clone(), dir)
                 .map_err(|e| format!("control socket in {}: {e}", dir.display()))?;
         }
+        let http_workers = state.settings.http_workers;
         let server = HttpServer::new(move || {
             App::new()
                 .wrap(api::security_headers())
@@ -116,6 +117,7 @@ impl Application {
                 .configure(api::configure)
         })
         .on_connect(tune_connection)
+        .workers(http_workers)
         .listen(listener)
         .map_err(|e| e.to_string())?
         .shutdown_timeout(5)

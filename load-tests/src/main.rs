@@ -341,7 +341,10 @@ async fn relay_connect(user: &mut GooseUser) -> TransactionResult {
 async fn connect(
     url: &str,
 ) -> Result<
-    (Ws, tokio_tungstenite::tungstenite::handshake::client::Response),
+    (
+        Ws,
+        tokio_tungstenite::tungstenite::handshake::client::Response,
+    ),
     tokio_tungstenite::tungstenite::Error,
 > {
     let config =

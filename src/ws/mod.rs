@@ -39,9 +39,12 @@ pub const RATE_BURST: f64 = 100.0;
 pub const RATE_GRACE: u32 = 50;
 
 /// Drops, every second, each desk socket silent for longer than `CLIENT_TIMEOUT` or behind
-/// (`registry::MAX_BEHIND_MS`), and keeps the metrics recorder's histograms drained.
+/// (`registry::MAX_BEHIND_MS`), and keeps the metrics recorder's histograms drained. It runs on
+/// the floor's thread: a sweep visits every socket (milliseconds at 5,000), which on the
+/// routing thread held up the calls rung meanwhile.
 pub fn start_watchdog(engine: Engine) {
-    actix::spawn(async move {
+    let floor = engine.floor.clone();
+    floor.spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(1));
         let mut n: u64 = 0;
         loop {

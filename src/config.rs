@@ -212,6 +212,17 @@ mod tests {
     use super::*;
 
     #[test]
+    fn http_workers_default_to_an_odd_count_of_at_least_the_cores() {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        let n = default_http_workers();
+        assert!(
+            n % 2 == 1,
+            "an even count pins every other connection to the same workers"
+        );
+        assert!(n >= cores && n <= cores + 1);
+    }
+
+    #[test]
     fn demo_mode_gets_the_demo_key_and_the_simulator() {
         let s = Settings::load(Overrides {
             demo: true,

@@ -22,7 +22,7 @@ use super::wallboard::{self, Board, Staffing};
 use super::watch::Watchers;
 use super::Engine;
 use crate::domain::ledger::{
-    local_date, state_key, AgentDay, AgentFigures, CallSpread, Ledger, HOLD_KEY,
+    local_date, split_by_day, state_key, AgentDay, AgentFigures, CallSpread, Ledger, HOLD_KEY,
 };
 use crate::domain::model::{AgentId, AgentPublic, Brand, Channel};
 use crate::domain::status::{AuxReason, Status};
@@ -419,18 +419,19 @@ impl StatsActor {
     }
 
     /// An agent's day so far, including the open status up to `now`.
+    /// An agent's figures today, the open status counted up to `now` (the day is copied once:
+    /// this runs for every agent on each brand figure and snapshot).
     fn today(&self, t: &Tracked, now: DateTime<Utc>) -> AgentDay {
-        let mut l = Ledger::default();
-        l.days.insert(self.date, t.ledger.day(self.date));
+        let mut day = t.ledger.day(self.date);
         if t.status != Status::LoggedOut {
-            l.close(
-                &state_key(t.status, t.reason),
-                t.counted_from,
-                now,
-                self.brand.tz(),
-            );
+            let key = state_key(t.status, t.reason);
+            for (date, ms) in split_by_day(t.counted_from, now, self.brand.tz()) {
+                if date == self.date {
+                    day.add(&key, ms);
+                }
+            }
         }
-        l.day(self.date)
+        day
     }
 
     fn row(t: &Tracked) -> AgentRow {

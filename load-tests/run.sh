@@ -8,7 +8,8 @@
 # Two spare logins beyond the desks (e.g. load1001, load1002 for 1,000 desks; same password)
 # are seeded for outside observers; the driver never uses them.
 # Usage: load-tests/run.sh [RUN_SECONDS]
-#   (env: LOAD_DESKS, LOAD_CALLS_PER_SEC, LOAD_CALLERS, LOAD_MANAGERS, LOAD_IDLE, LOAD_PORT,
+#   (env: LOAD_DESKS, LOAD_CALLS_PER_SEC, LOAD_CALLERS, LOAD_MANAGERS, LOAD_WATCH_EVERY, LOAD_IDLE,
+#    LOAD_OFFER_LOG=FILE (every offer's clocks), CALLDESK_HTTP_WORKERS (the server's), LOAD_PORT,
 #    LOAD_RELAY_S, LOAD_RELAY_AFTER=1 (the relay again after calldesk), LOAD_RSS_EVERY, LOAD_PROFILE=debug|release|profiling, LOAD_CHECK=1;
 #    LOAD_VOLUME="CUSTOMERS CONSULTATIONS" writes that much history into the load brand first
 #    (`seed-volume`); LOAD_BACKUP_AT=S runs `calldesk backup` S seconds into the run and prints

@@ -7,7 +7,8 @@
 //!
 //! Desks behave like people: most keep their agent lists closed; one in twenty keeps the 상담중
 //! list open (`agents.watch` `in_service`), the first `LOAD_MANAGERS` (10) watch the whole floor
-//! and the wallboard (`wallboard.watch`; seed-load makes them managers) and take no calls, and the last `LOAD_IDLE` (5) sign in but never go ready — their traffic is what an idle desk
+//! and the wallboard (`wallboard.watch`; seed-load makes them managers) and take no calls, and
+//! the last `LOAD_IDLE` (5) sign in but never go ready — their traffic is what an idle desk
 //! with its lists closed receives.
 //!
 //! Non-HTTP timings go into goose's report through `record_custom_request_duration`:

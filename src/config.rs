@@ -144,6 +144,12 @@ impl Settings {
         if let Some(v) = o.http_workers {
             s.http_workers = v;
         }
+        if !(1..=256).contains(&s.http_workers) {
+            return Err(format!(
+                "http_workers must be 1 to 256 (got {})",
+                s.http_workers
+            ));
+        }
         s.demo = o.demo;
         if o.no_simulator {
             s.simulator = false;
@@ -172,7 +178,7 @@ impl Settings {
             self.store_quick_repair = v;
         }
         if let Some(v) = f.http_workers {
-            self.http_workers = v.clamp(1, 256);
+            self.http_workers = v;
         }
         if let Some(v) = f.listen {
             self.listen = v;
@@ -210,6 +216,30 @@ impl Settings {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn http_workers_out_of_range_is_refused_by_name() {
+        let dir = std::env::temp_dir().join(format!("calldesk-cfg-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("workers.toml");
+        std::fs::write(&file, "http_workers = 0\n").unwrap();
+        let e = Settings::load(Overrides {
+            demo: true,
+            config: Some(file.clone()),
+            ..Default::default()
+        })
+        .unwrap_err();
+        assert!(e.contains("http_workers"), "{e}");
+        std::fs::write(&file, "http_workers = 5\n").unwrap();
+        let s = Settings::load(Overrides {
+            demo: true,
+            config: Some(file),
+            ..Default::default()
+        })
+        .unwrap();
+        assert_eq!(s.http_workers, 5);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 
     #[test]
     fn http_workers_default_to_an_odd_count_of_at_least_the_cores() {

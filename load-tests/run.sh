@@ -104,10 +104,15 @@ echo "== machine busy during the driver's run: $(( 100 * ((u1 + n1 + s1) - (u0 +
 # floor arbiters, the store writer, tokio's blocking pool).
 # (From /proc/PID/task/*/stat: `ps -L` reports the whole process's time on the main thread's row.)
 TCK=$(getconf CLK_TCK)
-echo "== server CPU s by thread: $(for t in /proc/$SERVER/task/*; do sed -E 's/^[0-9]+ \(([^)]*)\) [A-Za-z] (.*)$/\1\t\2/' "$t/stat" | tr ' ' '_' ; echo; done | awk -F'\t' -v tck="$TCK" 'NF == 2 { split($2, f, "_"); s[$1] += (f[11] + f[12]) / tck } END { for (k in s) if (s[k] >= 1) printf "%s=%d ", k, s[k] }')"
+# One line per server thread: its name, a tab, its stat fields joined by `_` (f[11], f[12] are
+# user and system ticks).
+thread_cpu() {
+  for t in /proc/$SERVER/task/*; do sed -E 's/^[0-9]+ \(([^)]*)\) [A-Za-z] (.*)$/\1\t\2/' "$t/stat" | tr ' ' '_'; echo; done
+}
+echo "== server CPU s by thread: $(thread_cpu | awk -F'\t' -v tck="$TCK" 'NF == 2 { split($2, f, "_"); s[$1] += (f[11] + f[12]) / tck } END { for (k in s) if (s[k] >= 1) printf "%s=%d ", k, s[k] }')"
 # The actix threads one by one (the HTTP workers, the routing and the floor's threads share a
 # name): an HTTP worker far busier than the other holds most of the desks' sockets.
-echo "== server actix threads, CPU s each: $(for t in /proc/$SERVER/task/*; do sed -E 's/^[0-9]+ \(([^)]*)\) [A-Za-z] (.*)$/\1\t\2/' "$t/stat" | tr ' ' '_' ; echo; done | awk -F'\t' -v tck="$TCK" 'NF == 2 && $1 ~ /actix/ { split($2, f, "_"); v = (f[11] + f[12]) / tck; if (v >= 1) printf "%d ", v }')"
+echo "== server actix threads, CPU s each: $(thread_cpu | awk -F'\t' -v tck="$TCK" 'NF == 2 && $1 ~ /actix/ { split($2, f, "_"); v = (f[11] + f[12]) / tck; if (v >= 1) printf "%d ", v }')"
 kill $SAMPLER 2>/dev/null || true
 echo "== server RSS (kB): $RSS (at start: $RSS0)"
 echo "== server RSS over the run (seconds since start: KiB): $(awk '{printf "%s:%s ", $1, $2}' "$DATA/rss.txt")"

@@ -1,8 +1,11 @@
 //! Call ids and ticket numbers without a disk write per call: numbers are handed out from
 //! blocks reserved in the store (`store::reserve_block`, durable), so a new call is numbered in
 //! memory and its consultation's write can be queued while the distributor already offers it.
-//! A block's unused numbers are skipped after a crash, never reused (tickets may have gaps,
-//! never repeats).
+//! When a block runs low the next one is reserved in the background (`REFILL_AT`), so a call
+//! waits for the disk only for the very first number of a counter (start-up, a new day's
+//! tickets) — not once every `BLOCK` calls. A spare block is used only after its reservation
+//! is committed. A block's unused numbers are skipped after a crash, never reused (tickets may
+//! have gaps, never repeats).
 
 use super::Engine;
 use crate::domain::ticket;
@@ -13,28 +16,90 @@ use std::sync::Mutex;
 
 /// Numbers reserved per store write.
 pub const BLOCK: u64 = 1000;
+/// A block with this many numbers left has the next one reserved in the background (at 200
+/// calls/s, over a second ahead of need).
+pub const REFILL_AT: u64 = BLOCK / 4;
 
-/// Per counter: the next number and the last of its block.
+/// One counter: the block being handed out, the next one if reserved, and whether a
+/// reservation is on its way.
+#[derive(Default)]
+struct Counter {
+    next: u64,
+    last: u64,
+    spare: Option<(u64, u64)>,
+    refilling: bool,
+}
+
+/// What `take` found: a number (if any), and whether the caller must start a refill.
+#[derive(Debug, PartialEq)]
+struct Took {
+    id: Option<u64>,
+    refill: bool,
+}
+
 #[derive(Default)]
 pub struct IdBlocks {
-    ranges: Mutex<HashMap<String, (u64, u64)>>,
+    counters: Mutex<HashMap<String, Counter>>,
 }
 
 impl IdBlocks {
-    fn take(&self, name: &str) -> Option<u64> {
-        let mut r = self.ranges.lock().ok()?;
-        let (next, last) = r.get_mut(name)?;
-        if *next > *last {
-            return None;
+    fn take(&self, name: &str) -> Took {
+        let none = Took {
+            id: None,
+            refill: false,
+        };
+        let Ok(mut r) = self.counters.lock() else {
+            return none;
+        };
+        let Some(c) = r.get_mut(name) else {
+            return none;
+        };
+        if c.next > c.last {
+            match c.spare.take() {
+                Some((first, last)) => (c.next, c.last) = (first, last),
+                None => return none,
+            }
         }
-        let id = *next;
-        *next += 1;
-        Some(id)
+        let id = c.next;
+        c.next += 1;
+        let left = (c.last + 1).saturating_sub(c.next);
+        let refill = left <= REFILL_AT && c.spare.is_none() && !c.refilling;
+        if refill {
+            c.refilling = true;
+        }
+        Took {
+            id: Some(id),
+            refill,
+        }
     }
 
+    /// A block reserved while a caller waited: handed out from now on (a spare stays next).
     fn put(&self, name: &str, first: u64, last: u64) {
-        if let Ok(mut r) = self.ranges.lock() {
-            r.insert(name.to_string(), (first, last));
+        if let Ok(mut r) = self.counters.lock() {
+            let c = r.entry(name.to_string()).or_default();
+            (c.next, c.last) = (first, last);
+        }
+    }
+
+    /// A block reserved in the background (committed): handed out when the current one ends.
+    fn put_spare(&self, name: &str, first: u64, last: u64) {
+        if let Ok(mut r) = self.counters.lock() {
+            let c = r.entry(name.to_string()).or_default();
+            c.refilling = false;
+            if c.next > c.last {
+                (c.next, c.last) = (first, last);
+            } else {
+                c.spare = Some((first, last));
+            }
+        }
+    }
+
+    /// A background reservation failed: the next number taken tries again.
+    fn refill_failed(&self, name: &str) {
+        if let Ok(mut r) = self.counters.lock() {
+            if let Some(c) = r.get_mut(name) {
+                c.refilling = false;
+            }
         }
     }
 }
@@ -42,7 +107,26 @@ impl IdBlocks {
 impl Engine {
     /// The next number of counter `name`: from memory, or from a freshly reserved block.
     pub async fn next_number(&self, name: &str) -> StoreResult<u64> {
-        if let Some(id) = self.ids.take(name) {
+        let took = self.ids.take(name);
+        if took.refill {
+            let engine = self.clone();
+            let key = name.to_string();
+            actix::spawn(async move {
+                let k = key.clone();
+                match engine
+                    .store
+                    .write(move |tx| store::reserve_block(tx, &k, BLOCK))
+                    .await
+                {
+                    Ok(first) => engine.ids.put_spare(&key, first, first + BLOCK - 1),
+                    Err(e) => {
+                        tracing::warn!(counter = %key, error = %e, "number block not reserved ahead");
+                        engine.ids.refill_failed(&key);
+                    }
+                }
+            });
+        }
+        if let Some(id) = took.id {
             return Ok(id);
         }
         let key = name.to_string();
@@ -67,16 +151,59 @@ impl Engine {
 mod tests {
     use super::*;
 
+    fn id(b: &IdBlocks, name: &str) -> Option<u64> {
+        b.take(name).id
+    }
+
     #[test]
     fn a_block_hands_out_each_number_once_then_runs_dry() {
         let b = IdBlocks::default();
-        assert_eq!(b.take("call"), None, "nothing reserved yet");
+        assert_eq!(id(&b, "call"), None, "nothing reserved yet");
         b.put("call", 5, 7);
         assert_eq!(
-            (b.take("call"), b.take("call"), b.take("call")),
+            (id(&b, "call"), id(&b, "call"), id(&b, "call")),
             (Some(5), Some(6), Some(7))
         );
-        assert_eq!(b.take("call"), None);
-        assert_eq!(b.take("ticket/20261130"), None, "counters are apart");
+        assert_eq!(id(&b, "call"), None);
+        assert_eq!(id(&b, "ticket/20261130"), None, "counters are apart");
+    }
+
+    #[test]
+    fn a_low_block_asks_for_the_next_once_and_moves_on_to_it_without_a_gap_in_service() {
+        let b = IdBlocks::default();
+        b.put("call", 1, BLOCK);
+        let mut asked = 0;
+        for n in 1..=BLOCK {
+            let t = b.take("call");
+            assert_eq!(t.id, Some(n));
+            if t.refill {
+                asked += 1;
+                assert_eq!(BLOCK - n, REFILL_AT, "asked when {REFILL_AT} are left");
+            }
+        }
+        assert_eq!(asked, 1, "one reservation while it is on its way");
+        // The reservation lands after the block ran dry: handed out at once.
+        b.put_spare("call", 2001, 3000);
+        assert_eq!(id(&b, "call"), Some(2001));
+    }
+
+    #[test]
+    fn a_spare_waits_for_the_current_block_and_a_failed_refill_is_asked_again() {
+        let b = IdBlocks::default();
+        b.put("call", 1, REFILL_AT + 1);
+        assert!(b.take("call").refill, "low from the first number");
+        b.refill_failed("call");
+        assert!(b.take("call").refill, "asked again after a failure");
+        b.put_spare("call", 5001, 6000);
+        let rest: Vec<u64> = (0..REFILL_AT - 1).filter_map(|_| id(&b, "call")).collect();
+        assert_eq!(rest.first(), Some(&3));
+        assert_eq!(
+            rest.last(),
+            Some(&(REFILL_AT + 1)),
+            "the current block first"
+        );
+        let t = b.take("call");
+        assert_eq!(t.id, Some(5001), "then the spare");
+        assert!(!t.refill, "a fresh block is not low");
     }
 }

@@ -90,3 +90,44 @@ async fn pbx_commands_go_out_as_webhooks() {
     assert_eq!(seen[0]["__key"], KEY);
     assert_eq!(seen[3]["number"], "01077776666");
 }
+
+/// Call and ticket numbers come from blocks reserved in the store; the next block is reserved
+/// while the current one still has `REFILL_AT` left, so no call waits for the disk to be
+/// numbered, and the numbers run on without a gap or a repeat.
+#[actix_rt::test]
+async fn numbers_run_on_into_a_block_reserved_ahead() {
+    use calldesk::engine::ids::{BLOCK, REFILL_AT};
+    let app = spawn_app().await;
+    let engine = &app.engine;
+    let counter = "load-test/numbers";
+    let mut got = Vec::new();
+    for _ in 1..(BLOCK - REFILL_AT) {
+        got.push(engine.next_number(counter).await.unwrap());
+    }
+    assert_eq!(engine.store.counter(counter).unwrap(), BLOCK);
+    // The next number leaves the block low: another block is reserved in the background.
+    got.push(engine.next_number(counter).await.unwrap());
+    let mut reserved = 0;
+    for _ in 0..200 {
+        reserved = engine.store.counter(counter).unwrap();
+        if reserved == 2 * BLOCK {
+            break;
+        }
+        actix_rt::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    assert_eq!(
+        reserved,
+        2 * BLOCK,
+        "the next block is reserved ahead, once"
+    );
+    while got.len() < (BLOCK + BLOCK / 2) as usize {
+        got.push(engine.next_number(counter).await.unwrap());
+    }
+    let expected: Vec<u64> = (1..=BLOCK + BLOCK / 2).collect();
+    assert_eq!(got, expected, "in order, none skipped, none twice");
+    assert_eq!(
+        engine.store.counter(counter).unwrap(),
+        2 * BLOCK,
+        "half-way through the second block nothing more is reserved"
+    );
+}

@@ -37,7 +37,7 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use tokio::sync::Mutex;
-use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::{Message, Utf8Bytes};
 
 type Ws =
     tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
@@ -353,10 +353,11 @@ async fn connect(
     tokio_tungstenite::connect_async_with_config(url, Some(config), false).await
 }
 
-async fn next_text(ws: &mut Ws, wait: Duration) -> Option<String> {
+/// The next text frame, as received (not copied).
+async fn next_text(ws: &mut Ws, wait: Duration) -> Option<Utf8Bytes> {
     loop {
         match tokio::time::timeout(wait, ws.next()).await {
-            Ok(Some(Ok(Message::Text(t)))) => return Some(t.to_string()),
+            Ok(Some(Ok(Message::Text(t)))) => return Some(t),
             Ok(Some(Ok(Message::Ping(p)))) => {
                 let _ = ws.send(Message::Pong(p)).await;
             }

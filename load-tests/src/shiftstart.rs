@@ -29,6 +29,8 @@ struct Figures {
 #[path = "common.rs"]
 mod common;
 use common::pct;
+#[path = "socket.rs"]
+mod socket;
 
 async fn sign_in(
     http: &reqwest::Client,
@@ -108,14 +110,9 @@ async fn main() {
                 let token = sign_in(&http, &host, &login, &f).await?;
                 let url = format!("{}/api/ws?token={token}", host.replacen("http", "ws", 1));
                 let started = Instant::now();
-                // A 4 KiB read buffer, as the load driver's (tungstenite's default 128 KiB is
-                // zero-filled before every read: CPU taken from the server on the same cores).
-                let config = tokio_tungstenite::tungstenite::protocol::WebSocketConfig::default()
-                    .read_buffer_size(4096);
-                let (mut ws, _) =
-                    tokio_tungstenite::connect_async_with_config(url.as_str(), Some(config), false)
-                        .await
-                        .map_err(|e| format!("socket {login}: {e}"))?;
+                let (mut ws, _) = socket::connect(url.as_str())
+                    .await
+                    .map_err(|e| format!("socket {login}: {e}"))?;
                 let hello = tokio::time::timeout(Duration::from_secs(30), ws.next())
                     .await
                     .map_err(|_| format!("no hello for {login} in 30 s"))?;

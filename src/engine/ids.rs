@@ -105,6 +105,14 @@ impl IdBlocks {
 }
 
 impl Engine {
+    /// Reserves the next block of counter `name` (durable); its first number.
+    async fn reserve_block(&self, name: &str) -> StoreResult<u64> {
+        let key = name.to_string();
+        self.store
+            .write(move |tx| store::reserve_block(tx, &key, BLOCK))
+            .await
+    }
+
     /// The next number of counter `name`: from memory, or from a freshly reserved block.
     pub async fn next_number(&self, name: &str) -> StoreResult<u64> {
         let took = self.ids.take(name);
@@ -112,12 +120,7 @@ impl Engine {
             let engine = self.clone();
             let key = name.to_string();
             actix::spawn(async move {
-                let k = key.clone();
-                match engine
-                    .store
-                    .write(move |tx| store::reserve_block(tx, &k, BLOCK))
-                    .await
-                {
+                match engine.reserve_block(&key).await {
                     Ok(first) => engine.ids.put_spare(&key, first, first + BLOCK - 1),
                     Err(e) => {
                         tracing::warn!(counter = %key, error = %e, "number block not reserved ahead");
@@ -129,11 +132,7 @@ impl Engine {
         if let Some(id) = took.id {
             return Ok(id);
         }
-        let key = name.to_string();
-        let first = self
-            .store
-            .write(move |tx| store::reserve_block(tx, &key, BLOCK))
-            .await?;
+        let first = self.reserve_block(name).await?;
         self.ids.put(name, first + 1, first + BLOCK - 1);
         Ok(first)
     }

@@ -418,7 +418,6 @@ impl StatsActor {
         )
     }
 
-    /// An agent's day so far, including the open status up to `now`.
     /// An agent's figures today, the open status counted up to `now` (the day is copied once:
     /// this runs for every agent on each brand figure and snapshot).
     fn today(&self, t: &Tracked, now: DateTime<Utc>) -> AgentDay {

@@ -4,7 +4,9 @@
 # the simulator, runs goose (desks over WebSocket + callers through the gateway), stops the
 # server, and prints the figures and the command that produced them, ending with one line
 # `RESULT desks=… rate=… offer_p50_ms=… … rss_kib=… rss_per_desk_kib=…` (`rss_kib`: the highest
-# RSS sampled during the run; `rss_end_kib`: after the driver left).
+# RSS sampled during the run; `rss_end_kib`: after the driver left; `steal_pct` /
+# `relay_steal_pct`: the share of the machine's CPU the hypervisor gave to other guests during
+# calldesk's / the relay's run — a few per cent or more and the run measured the neighbours).
 # Two spare logins beyond the desks (e.g. load1001, load1002 for 1,000 desks; same password)
 # are seeded for outside observers; the driver never uses them.
 # Usage: load-tests/run.sh [RUN_SECONDS]
@@ -53,21 +55,40 @@ SRV_PIN=""; DRV_PIN=""
 # 1. The bare relay, same desks and rate: the floor this machine sets for an offer.
 RELAY_PORT=$((PORT + 1))
 RELAY_S=${LOAD_RELAY_S:-20}
-# Runs the relay with the driver; prints its summary, leaves its p99 in RELAY_OUT.
+# The machine's CPU ticks so far: all of them, and those the hypervisor gave to other guests
+# (steal). A run whose steal is more than a few per cent measured this VM's neighbours as much as
+# the server: its p99s (the relay's too) are not comparable with a quiet run's.
+cpu_ticks() {
+  local u n s i w q sq st
+  read -r _ u n s i w q sq st _ < /proc/stat
+  echo "$((u + n + s + i + w + q + sq + st)) $st"
+}
+# Percent of the ticks between two `cpu_ticks` readings ($1 $2, then $3 $4) that were stolen.
+steal_pct() { awk -v a="$1" -v b="$2" -v c="$3" -v d="$4" 'BEGIN { if (c > a) printf "%.1f", 100 * (d - b) / (c - a); else print 0 }'; }
+
+# Runs the relay with the driver; prints its summary, leaves its p99 in RELAY_OUT and the
+# share of the machine stolen meanwhile in RELAY_STEAL.
 run_relay() {
   $SRV_PIN $BIN/calldesk-relay "127.0.0.1:$RELAY_PORT" > /dev/null 2>&1 &
   local relay=$!
   for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$RELAY_PORT/healthz" >/dev/null && break; sleep 0.1; done
   echo "== bare relay$2: $LOAD_DESKS sockets, $LOAD_CALLS_PER_SEC calls/s, ${RELAY_S}s"
+  local t0 t1
+  t0=$(cpu_ticks)
   LOAD_RELAY=1 LOAD_HATCH=1000 LOAD_WARMUP_S=$(( LOAD_DESKS / 1000 + 3 )) \
     $DRV_PIN $BIN/calldesk-load --host "http://127.0.0.1:$RELAY_PORT" --run-time "$(( RELAY_S + LOAD_DESKS / 1000 + 3 ))s" \
     --no-print-metrics > "$1" 2>&1 || true
+  t1=$(cpu_ticks)
+  # shellcheck disable=SC2086 # two numbers each
+  RELAY_STEAL=$(steal_pct $t0 $t1)
   kill $relay 2>/dev/null || true; wait $relay 2>/dev/null || true
   grep '^== relay' "$1" || echo "== relay: no figures (see $1)"
+  echo "== relay: CPU stolen by the hypervisor meanwhile: $RELAY_STEAL %"
   RELAY_OUT=$(grep '^RELAY' "$1" | sed -n 's/.*relay_p99_ms=\([0-9.]*\).*/\1/p')
 }
 run_relay "$DATA/relay.txt" ""
 RELAY_P99=$RELAY_OUT
+RELAY_STEAL0=$RELAY_STEAL
 
 # 2. calldesk.
 $BIN/calldesk seed-load --data-dir "$DATA" --agents "$((LOAD_DESKS + 2))"
@@ -88,6 +109,7 @@ SAMPLER=$!
 CMD="LOAD_DESKS=$LOAD_DESKS LOAD_CALLS_PER_SEC=$LOAD_CALLS_PER_SEC LOAD_CALLERS=$LOAD_CALLERS $BIN/calldesk-load --host http://127.0.0.1:$PORT --run-time ${RUN_S}s"
 echo "== $CMD"
 read -r _ u0 n0 s0 i0 w0 _ < /proc/stat
+T0=$(cpu_ticks)
 if [ -n "${LOAD_BACKUP_AT:-}" ]; then
   ( sleep "$LOAD_BACKUP_AT"; B0=$(date +%s.%N)
     $BIN/calldesk backup --data-dir "$DATA" --to "$DATA/backup.redb" > "$DATA/backup.txt" 2>&1
@@ -99,7 +121,9 @@ $DRV_PIN $BIN/calldesk-load --host "http://127.0.0.1:$PORT" --run-time "${RUN_S}
   --report-file "$DATA/report.html" 2>&1 | tee "$DATA/goose.txt"
 RSS=$(ps -o rss= -p $SERVER | tr -d ' ')
 read -r _ u1 n1 s1 i1 w1 _ < /proc/stat
-echo "== machine busy during the driver's run: $(( 100 * ((u1 + n1 + s1) - (u0 + n0 + s0)) / ((u1 + n1 + s1 + i1 + w1) - (u0 + n0 + s0 + i0 + w0)) )) %"
+# shellcheck disable=SC2086 # two numbers each
+STEAL=$(steal_pct $T0 $(cpu_ticks))
+echo "== machine busy during the driver's run: $(( 100 * ((u1 + n1 + s1) - (u0 + n0 + s0)) / ((u1 + n1 + s1 + i1 + w1) - (u0 + n0 + s0 + i0 + w0)) )) %; stolen by the hypervisor: $STEAL %"
 # Where the server's CPU went: seconds per thread name (actix-rt workers, the routing and
 # floor arbiters, the store writer, tokio's blocking pool).
 # (From /proc/PID/task/*/stat: `ps -L` reports the whole process's time on the main thread's row.)
@@ -142,7 +166,7 @@ RATIO=$(awk -v a="${OFFER_P99:-0}" -v b="${RELAY_P99:-0}" 'BEGIN { if (b > 0) pr
 # over start-up per desk (the store's page cache and the run's calls included).
 PEAK=$(awk '{print $2}' "$DATA/rss.txt" | sort -n | tail -1)
 PEAK=$(( ${PEAK:-$RSS} > RSS ? ${PEAK:-$RSS} : RSS ))
-echo "$LINE relay_p99_ms=${RELAY_P99:-?}$RELAY_AFTER ratio_p99=$RATIO rss_kib=$PEAK rss_end_kib=$RSS rss_per_desk_kib=$(( (PEAK - RSS0) / LOAD_DESKS ))"
+echo "$LINE relay_p99_ms=${RELAY_P99:-?}$RELAY_AFTER ratio_p99=$RATIO rss_kib=$PEAK rss_end_kib=$RSS rss_per_desk_kib=$(( (PEAK - RSS0) / LOAD_DESKS )) steal_pct=$STEAL relay_steal_pct=${RELAY_STEAL0:-?}"
 # LOAD_CHECK=1: fail unless calls were offered and nothing failed (the CI smoke run).
 if [ "${LOAD_CHECK:-0}" = 1 ]; then
   echo "$LINE" | grep -q ' errors=0 ' && echo "$LINE" | grep -q ' connect_failures=0 ' \

@@ -55,19 +55,24 @@ SRV_PIN=""; DRV_PIN=""
 # 1. The bare relay, same desks and rate: the floor this machine sets for an offer.
 RELAY_PORT=$((PORT + 1))
 RELAY_S=${LOAD_RELAY_S:-20}
-# The machine's CPU ticks so far: all of them, and those the hypervisor gave to other guests
-# (steal). A run whose steal is more than a few per cent measured this VM's neighbours as much as
-# the server: its p99s (the relay's too) are not comparable with a quiet run's.
+# The machine's CPU ticks so far: all of them, those the hypervisor gave to other guests
+# (steal), the busy ones (user, nice, system) and busy + idle + iowait (what "machine busy" is a
+# share of, here and below). A run whose steal is more than a few per cent
+# measured this VM's neighbours as much as the server: its p99s (the relay's too) are not
+# comparable with a quiet run's.
 cpu_ticks() {
   local u n s i w q sq st
   read -r _ u n s i w q sq st _ < /proc/stat
-  echo "$((u + n + s + i + w + q + sq + st)) $st"
+  echo "$((u + n + s + i + w + q + sq + st)) $st $((u + n + s)) $((u + n + s + i + w))"
 }
-# Percent of the ticks between two `cpu_ticks` readings ($1 $2, then $3 $4) that were stolen.
-steal_pct() { awk -v a="$1" -v b="$2" -v c="$3" -v d="$4" 'BEGIN { if (c > a) printf "%.1f", 100 * (d - b) / (c - a); else print 0 }'; }
+# Percent of the ticks between two `cpu_ticks` readings ($1 … $4, then $5 … $8) that were
+# stolen.
+steal_pct() { awk -v a="$1" -v b="$2" -v c="$5" -v d="$6" 'BEGIN { if (c > a) printf "%.1f", 100 * (d - b) / (c - a); else print 0 }'; }
+# Percent busy between two readings.
+busy_pct() { awk -v a="$4" -v b="$3" -v c="$8" -v d="$7" 'BEGIN { if (c > a) printf "%.0f", 100 * (d - b) / (c - a); else print 0 }'; }
 
-# Runs the relay with the driver; prints its summary, leaves its p99 in RELAY_OUT and the
-# share of the machine stolen meanwhile in RELAY_STEAL.
+# Runs the relay with the driver; prints its summary and how busy the machine was, leaves its
+# p99 in RELAY_OUT and the share of the machine stolen meanwhile in RELAY_STEAL.
 run_relay() {
   $SRV_PIN $BIN/calldesk-relay "127.0.0.1:$RELAY_PORT" > /dev/null 2>&1 &
   local relay=$!
@@ -79,11 +84,14 @@ run_relay() {
     $DRV_PIN $BIN/calldesk-load --host "http://127.0.0.1:$RELAY_PORT" --run-time "$(( RELAY_S + LOAD_DESKS / 1000 + 3 ))s" \
     --no-print-metrics > "$1" 2>&1 || true
   t1=$(cpu_ticks)
-  # shellcheck disable=SC2086 # two numbers each
+  # shellcheck disable=SC2086 # four numbers each
   RELAY_STEAL=$(steal_pct $t0 $t1)
+  local busy
+  # shellcheck disable=SC2086
+  busy=$(busy_pct $t0 $t1)
   kill $relay 2>/dev/null || true; wait $relay 2>/dev/null || true
   grep '^== relay' "$1" || echo "== relay: no figures (see $1)"
-  echo "== relay: CPU stolen by the hypervisor meanwhile: $RELAY_STEAL %"
+  echo "== relay: machine busy meanwhile $busy %, stolen by the hypervisor $RELAY_STEAL %"
   RELAY_OUT=$(grep '^RELAY' "$1" | sed -n 's/.*relay_p99_ms=\([0-9.]*\).*/\1/p')
 }
 run_relay "$DATA/relay.txt" ""
@@ -121,7 +129,7 @@ $DRV_PIN $BIN/calldesk-load --host "http://127.0.0.1:$PORT" --run-time "${RUN_S}
   --report-file "$DATA/report.html" 2>&1 | tee "$DATA/goose.txt"
 RSS=$(ps -o rss= -p $SERVER | tr -d ' ')
 read -r _ u1 n1 s1 i1 w1 _ < /proc/stat
-# shellcheck disable=SC2086 # two numbers each
+# shellcheck disable=SC2086 # four numbers each
 STEAL=$(steal_pct $T0 $(cpu_ticks))
 echo "== machine busy during the driver's run: $(( 100 * ((u1 + n1 + s1) - (u0 + n0 + s0)) / ((u1 + n1 + s1 + i1 + w1) - (u0 + n0 + s0 + i0 + w0)) )) %; stolen by the hypervisor: $STEAL %"
 # Where the server's CPU went: seconds per thread name (actix-rt workers, the routing and

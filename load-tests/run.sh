@@ -12,7 +12,7 @@
 # Usage: load-tests/run.sh [RUN_SECONDS]
 #   (env: LOAD_DESKS, LOAD_CALLS_PER_SEC, LOAD_CALLERS, LOAD_MANAGERS, LOAD_WATCH_EVERY, LOAD_IDLE,
 #    LOAD_OFFER_LOG=FILE (every offer's clocks), CALLDESK_HTTP_WORKERS (the server's), LOAD_PORT,
-#    LOAD_RELAY_S, LOAD_RELAY_AFTER=1 (the relay again after calldesk), LOAD_RSS_EVERY, LOAD_PROFILE=debug|release|profiling, LOAD_CHECK=1;
+#    LOAD_RELAY_S (the relay's seconds; default as long as the run, at most 120), LOAD_RELAY_AFTER=1 (the relay again after calldesk), LOAD_RSS_EVERY, LOAD_PROFILE=debug|release|profiling, LOAD_CHECK=1;
 #    LOAD_VOLUME="CUSTOMERS CONSULTATIONS" writes that much history into the load brand first
 #    (`seed-volume`); LOAD_BACKUP_AT=S runs `calldesk backup` S seconds into the run and prints
 #    how long it took, so the run's figures show what a backup under load costs;
@@ -54,7 +54,10 @@ SRV_PIN=""; DRV_PIN=""
 
 # 1. The bare relay, same desks and rate: the floor this machine sets for an offer.
 RELAY_PORT=$((PORT + 1))
-RELAY_S=${LOAD_RELAY_S:-20}
+# As long as calldesk's run (at most 120 s), so both p99s see the same stretch of this shared
+# machine's weather: a relay of 20 s next to a calldesk run of 60 s caught a burst of the host's
+# contention, or missed it, far more often than the longer run did.
+RELAY_S=${LOAD_RELAY_S:-$(( RUN_S < 120 ? RUN_S : 120 ))}
 # The machine's CPU ticks so far: all of them, those the hypervisor gave to other guests
 # (steal), the busy ones (user, nice, system) and busy + idle + iowait (what "machine busy" is a
 # share of, here and below). A run whose steal is more than a few per cent

@@ -59,10 +59,9 @@ RELAY_PORT=$((PORT + 1))
 # contention, or missed it, far more often than the longer run did.
 RELAY_S=${LOAD_RELAY_S:-$(( RUN_S < 120 ? RUN_S : 120 ))}
 # The machine's CPU ticks so far: all of them, those the hypervisor gave to other guests
-# (steal), the busy ones (user, nice, system) and busy + idle + iowait (what "machine busy" is a
-# share of, here and below). A run whose steal is more than a few per cent
-# measured this VM's neighbours as much as the server: its p99s (the relay's too) are not
-# comparable with a quiet run's.
+# (steal), the busy ones (user, nice, system), and busy + idle + iowait (what "machine busy" is
+# a share of). A run whose steal is more than a few per cent measured this VM's neighbours as
+# much as the server: its p99s (the relay's too) are not comparable with a quiet run's.
 cpu_ticks() {
   local u n s i w q sq st
   read -r _ u n s i w q sq st _ < /proc/stat
@@ -119,7 +118,6 @@ SAMPLER=$!
 
 CMD="LOAD_DESKS=$LOAD_DESKS LOAD_CALLS_PER_SEC=$LOAD_CALLS_PER_SEC LOAD_CALLERS=$LOAD_CALLERS $BIN/calldesk-load --host http://127.0.0.1:$PORT --run-time ${RUN_S}s"
 echo "== $CMD"
-read -r _ u0 n0 s0 i0 w0 _ < /proc/stat
 T0=$(cpu_ticks)
 if [ -n "${LOAD_BACKUP_AT:-}" ]; then
   ( sleep "$LOAD_BACKUP_AT"; B0=$(date +%s.%N)
@@ -131,10 +129,11 @@ fi
 $DRV_PIN $BIN/calldesk-load --host "http://127.0.0.1:$PORT" --run-time "${RUN_S}s" \
   --report-file "$DATA/report.html" 2>&1 | tee "$DATA/goose.txt"
 RSS=$(ps -o rss= -p $SERVER | tr -d ' ')
-read -r _ u1 n1 s1 i1 w1 _ < /proc/stat
+T1=$(cpu_ticks)
 # shellcheck disable=SC2086 # four numbers each
-STEAL=$(steal_pct $T0 $(cpu_ticks))
-echo "== machine busy during the driver's run: $(( 100 * ((u1 + n1 + s1) - (u0 + n0 + s0)) / ((u1 + n1 + s1 + i1 + w1) - (u0 + n0 + s0 + i0 + w0)) )) %; stolen by the hypervisor: $STEAL %"
+STEAL=$(steal_pct $T0 $T1)
+# shellcheck disable=SC2086
+echo "== machine busy during the driver's run: $(busy_pct $T0 $T1) %; stolen by the hypervisor: $STEAL %"
 # Where the server's CPU went: seconds per thread name (actix-rt workers, the routing and
 # floor arbiters, the store writer, tokio's blocking pool).
 # (From /proc/PID/task/*/stat: `ps -L` reports the whole process's time on the main thread's row.)

@@ -98,8 +98,8 @@ impl Engine {
 }
 
 impl Engine {
-    /// A new service: its queue starts, the distributor routes to it, desks are told. Takes
-    /// calls at once.
+    /// A new service: its queue starts (on the routing thread), the distributor routes to it,
+    /// desks are told. Takes calls at once.
     pub fn service_added(&self, s: Service) {
         let brand = s.brand_id;
         let Some(mut rt) = self.registry.brands.get_mut(&brand) else {
@@ -114,8 +114,8 @@ impl Engine {
             ServiceView::of(&s),
             rt.stats.clone(),
             (0, 0),
-        )
-        .start();
+        );
+        let q = QueueActor::start_in_arbiter(&self.routing, move |_| q);
         let mut queues = (*rt.queues).clone();
         queues.insert(s.code.clone(), q);
         let queues = Arc::new(queues);

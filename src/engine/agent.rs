@@ -836,3 +836,10 @@ impl Handler<SignOut> for AgentActor {
         }
     }
 }
+
+impl Handler<WhereAmI> for AgentActor {
+    type Result = MessageResult<WhereAmI>;
+    fn handle(&mut self, _: WhereAmI, _: &mut Context<Self>) -> Self::Result {
+        MessageResult(std::thread::current().id())
+    }
+}

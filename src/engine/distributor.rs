@@ -243,3 +243,10 @@ impl Handler<ExplainRouting> for Distributor {
         MessageResult(places)
     }
 }
+
+impl Handler<WhereAmI> for Distributor {
+    type Result = MessageResult<WhereAmI>;
+    fn handle(&mut self, _: WhereAmI, _: &mut Context<Self>) -> Self::Result {
+        MessageResult(std::thread::current().id())
+    }
+}

@@ -20,6 +20,12 @@ use std::sync::Arc;
 #[rtype(result = "()")]
 pub struct Push(pub Vec<Arc<str>>, pub std::time::Instant);
 
+/// Which thread an actor runs on. The routing actors (queues, distributors, agents, calls) must
+/// all be on `Engine::routing`, whoever started them; this lets a test check it.
+#[derive(Message, Clone, Copy)]
+#[rtype(result = "std::thread::ThreadId")]
+pub struct WhereAmI;
+
 /// Asks a desk socket to close (logout, token revoked).
 #[derive(Message, Clone)]
 #[rtype(result = "()")]

@@ -178,9 +178,10 @@ impl Engine {
         Ok(engine)
     }
 
-    /// Starts a brand's actors (stats, one queue per service, the distributor) and registers
-    /// its runtime; its people's actors are started separately. At start-up and when an
-    /// operator creates a brand.
+    /// Starts a brand's actors (stats on the floor's thread; one queue per service and the
+    /// distributor on the routing thread, whichever thread calls) and registers its runtime;
+    /// its people's actors are started separately. At start-up and when an operator creates a
+    /// brand (on an HTTP worker).
     pub(crate) fn start_brand(
         &self,
         brand: crate::domain::model::Brand,
@@ -200,12 +201,14 @@ impl Engine {
                 ServiceView::of(s),
                 stats.clone(),
                 counts,
-            )
-            .start();
+            );
+            let q = queue::QueueActor::start_in_arbiter(&self.routing, move |_| q);
             queues.insert(s.code.clone(), q);
         }
         let queues = Arc::new(queues);
-        let distributor = distributor::Distributor::new(queues.clone()).start();
+        let distributor = distributor::Distributor::new(queues.clone());
+        let distributor =
+            distributor::Distributor::start_in_arbiter(&self.routing, move |_| distributor);
         self.registry.brands.insert(
             brand.id,
             BrandRuntime {
@@ -223,6 +226,8 @@ impl Engine {
         );
     }
 
+    /// Starts a person's actor on the routing thread — also when an operator adds them (the
+    /// call comes from an HTTP worker), so every offer to them stays on that thread.
     pub(crate) fn spawn_agent(&self, public: AgentPublic) {
         let Some(brand) = self.registry.brand(public.brand_id) else {
             tracing::warn!(
@@ -231,7 +236,8 @@ impl Engine {
             );
             return;
         };
-        let addr = agent::AgentActor::new(self.clone(), public.clone(), brand).start();
+        let actor = agent::AgentActor::new(self.clone(), public.clone(), brand);
+        let addr = agent::AgentActor::start_in_arbiter(&self.routing, move |_| actor);
         self.registry
             .agents
             .insert(public.id, registry::AgentEntry { addr, public });

@@ -138,3 +138,10 @@ impl Handler<BrandSettings> for QueueActor {
         self.brand = m.0;
     }
 }
+
+impl Handler<WhereAmI> for QueueActor {
+    type Result = MessageResult<WhereAmI>;
+    fn handle(&mut self, _: WhereAmI, _: &mut Context<Self>) -> Self::Result {
+        MessageResult(std::thread::current().id())
+    }
+}

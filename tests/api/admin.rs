@@ -834,3 +834,90 @@ async fn a_people_xlsx_is_read_and_agents_may_not_import() {
         "{e}"
     );
 }
+
+/// The thread `Engine::routing` runs on (it may be this test's own thread: polled, not awaited
+/// blocking).
+async fn routing_thread(app: &TestApp) -> std::thread::ThreadId {
+    let (tx, rx) = std::sync::mpsc::channel();
+    assert!(app.engine.routing.spawn_fn(move || {
+        let _ = tx.send(std::thread::current().id());
+    }));
+    loop {
+        if let Ok(id) = rx.try_recv() {
+            return id;
+        }
+        actix_rt::time::sleep(std::time::Duration::from_millis(1)).await;
+    }
+}
+
+#[actix_rt::test]
+async fn people_services_and_brands_added_live_are_routed_on_the_routing_thread() {
+    use calldesk::engine::messages::WhereAmI;
+    let app = spawn_app().await;
+    let routing = routing_thread(&app).await;
+    let boss = app.login("boss").await;
+    // A person added by a manager: the request ran on an HTTP worker, the actor does not.
+    let (s, made) = app
+        .post(
+            "/api/admin/agents",
+            Some(&boss),
+            new_agent("live.one", &["order"]),
+        )
+        .await;
+    assert_eq!(s, 201, "{made}");
+    let id = made["id"].as_u64().unwrap() as u32;
+    let agent = app.engine.agent_addr(id).unwrap();
+    assert_eq!(
+        agent.send(WhereAmI).await.unwrap(),
+        routing,
+        "the new agent's actor"
+    );
+    // A service added live: its queue.
+    let (s, body) = app
+        .post(
+            "/api/admin/services",
+            Some(&boss),
+            json!({"code": "vip", "name": "VIP 전용", "agents": [id]}),
+        )
+        .await;
+    assert_eq!(s, 201, "{body}");
+    let rt = app.engine.registry.brand(1).unwrap();
+    let vip = rt.queues.get("vip").unwrap().clone();
+    assert_eq!(vip.send(WhereAmI).await.unwrap(), routing, "the new queue");
+    // A brand created by an operator: its distributor and its manager's actor.
+    let ops = operator(&app).await;
+    let (s, brand) = app
+        .post(
+            "/api/admin/brands",
+            Some(&ops),
+            json!({"name": "하늘몰", "login": "sky.live", "password": NEW_PW}),
+        )
+        .await;
+    assert_eq!(s, 201, "{brand}");
+    let sky = app
+        .engine
+        .registry
+        .brand(brand["id"].as_u64().unwrap() as u32)
+        .unwrap();
+    assert_eq!(
+        sky.distributor.send(WhereAmI).await.unwrap(),
+        routing,
+        "the distributor"
+    );
+    let manager = app
+        .engine
+        .agent_addr(brand["manager"]["id"].as_u64().unwrap() as u32)
+        .unwrap();
+    assert_eq!(
+        manager.send(WhereAmI).await.unwrap(),
+        routing,
+        "its manager's actor"
+    );
+    // And the new agent takes a call of the new service.
+    let (s, body) = sign_in(&app, "live.one", NEW_PW).await;
+    assert_eq!(s, 200, "{body}");
+    let mut desk = Desk::connect(&app, body["token"].as_str().unwrap()).await;
+    desk.set("ready").await;
+    let (call_id, _) = app.call_in("vip", "010-7777-8888").await;
+    assert_eq!(desk.expect("call.offered").await["callId"], call_id);
+}

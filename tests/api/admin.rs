@@ -19,24 +19,36 @@ async fn sign_in(app: &TestApp, login: &str, pw: &str) -> (u16, Value) {
         .await
 }
 
+/// A manager adds an agent of these services (201); returns what the server made.
+async fn add_agent(app: &TestApp, manager: &str, login: &str, services: &[&str]) -> Value {
+    let (s, made) = app
+        .post(
+            "/api/admin/agents",
+            Some(manager),
+            new_agent(login, services),
+        )
+        .await;
+    assert_eq!(s, 201, "{made}");
+    made
+}
+
+/// A new agent signs in with `NEW_PW`, opens the desk and goes ready.
+async fn ready_desk(app: &TestApp, login: &str) -> Desk {
+    let (s, body) = sign_in(app, login, NEW_PW).await;
+    assert_eq!(s, 200, "{body}");
+    let mut desk = Desk::connect(app, body["token"].as_str().unwrap()).await;
+    desk.set("ready").await;
+    desk
+}
+
 #[actix_rt::test]
 async fn a_new_agent_signs_in_and_answers_a_call_of_their_service_at_once() {
     let app = spawn_app().await;
     let boss = app.login("boss").await;
-    let (s, made) = app
-        .post(
-            "/api/admin/agents",
-            Some(&boss),
-            new_agent("newbie", &["order"]),
-        )
-        .await;
-    assert_eq!(s, 201, "{made}");
+    let made = add_agent(&app, &boss, "newbie", &["order"]).await;
     assert_eq!(made["login"], "newbie");
     assert!(made.get("passwordHash").is_none(), "never the hash");
-    let (s, body) = sign_in(&app, "newbie", NEW_PW).await;
-    assert_eq!(s, 200, "{body}");
-    let mut desk = Desk::connect(&app, body["token"].as_str().unwrap()).await;
-    desk.set("ready").await;
+    let mut desk = ready_desk(&app, "newbie").await;
     let (call_id, _) = app.call_in("order", "010-4444-5555").await;
     let offered = desk.expect("call.offered").await;
     assert_eq!(offered["callId"], call_id);
@@ -857,14 +869,7 @@ async fn people_services_and_brands_added_live_are_routed_on_the_routing_thread(
     let routing = routing_thread(&app).await;
     let boss = app.login("boss").await;
     // A person added by a manager: the request ran on an HTTP worker, the actor does not.
-    let (s, made) = app
-        .post(
-            "/api/admin/agents",
-            Some(&boss),
-            new_agent("live.one", &["order"]),
-        )
-        .await;
-    assert_eq!(s, 201, "{made}");
+    let made = add_agent(&app, &boss, "live.one", &["order"]).await;
     let id = made["id"].as_u64().unwrap() as u32;
     let agent = app.engine.agent_addr(id).unwrap();
     assert_eq!(
@@ -914,10 +919,7 @@ async fn people_services_and_brands_added_live_are_routed_on_the_routing_thread(
         "its manager's actor"
     );
     // And the new agent takes a call of the new service.
-    let (s, body) = sign_in(&app, "live.one", NEW_PW).await;
-    assert_eq!(s, 200, "{body}");
-    let mut desk = Desk::connect(&app, body["token"].as_str().unwrap()).await;
-    desk.set("ready").await;
+    let mut desk = ready_desk(&app, "live.one").await;
     let (call_id, _) = app.call_in("vip", "010-7777-8888").await;
     assert_eq!(desk.expect("call.offered").await["callId"], call_id);
 }

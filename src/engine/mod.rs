@@ -650,7 +650,8 @@ impl Engine {
         s
     }
 
-    /// Pushes one changed, completed consultation (with fresh counts) to its agent's desks.
+    /// Pushes one changed, completed consultation (with the day's counts, read from the agent
+    /// index's tags, not the day's records) to its agent's desks.
     pub fn push_consultation(&self, c: &Consultation) {
         let Some(agent_id) = c.agent_id.filter(|_| c.ended_at.is_some()) else {
             return;
@@ -661,8 +662,9 @@ impl Engine {
         let Some(rt) = self.registry.brand(c.brand_id) else {
             return;
         };
-        match self.my_consultations_today(agent_id, rt.brand.tz()) {
-            Ok(all) => {
+        let date = local_date(self.now(), rt.brand.tz());
+        match self.store.consultation_counts_of_agent(agent_id, date) {
+            Ok((in_count, out_count)) => {
                 let full = self
                     .registry
                     .agent(agent_id)
@@ -670,7 +672,9 @@ impl Engine {
                 let view = ConsultationsView {
                     items: vec![mask_unless(full, self.summary_named(c))],
                     full: false,
-                    ..all
+                    in_count,
+                    out_count,
+                    total: in_count + out_count,
                 };
                 self.registry
                     .push_agent(agent_id, &ServerMsg::Consultations(view).encode());

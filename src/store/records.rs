@@ -711,19 +711,32 @@ fn insert_consultation_record(tx: &WriteTransaction, c: &Consultation) -> StoreR
     let idx = format!("{:010}/{}/{}", c.brand_id, day(local_day), c.ticket_id);
     tx.open_table(tables::CONS_BY_BRAND)?
         .insert(idx.as_str(), [].as_slice())?;
-    if let Some(a) = c.agent_id {
-        index_agent(tx, a, &c.ticket_id)?;
-    }
+    index_agent(tx, c)?;
     index_customer(tx, c)?;
     Ok(())
 }
 
-fn index_agent(tx: &WriteTransaction, agent: AgentId, ticket_id: &str) -> StoreResult<()> {
-    let date = ticket::date_of(ticket_id)
-        .ok_or_else(|| StoreError::Codec(format!("bad ticket id {ticket_id}")))?;
-    let idx = format!("{}/{}/{}", agent_key(agent), day(date), ticket_id);
+/// The agent index's value: the consultation's channel and whether it ended, so an agent's
+/// counts of the day (`consultation_counts_of_agent`) are read from the index alone. Entries
+/// written before the tag was kept are empty (the record is read instead).
+fn agent_tag(c: &Consultation) -> [u8; 2] {
+    let channel = match c.channel {
+        crate::domain::model::Channel::In => b'I',
+        crate::domain::model::Channel::Out => b'O',
+    };
+    [channel, u8::from(c.ended_at.is_some())]
+}
+
+/// Indexes (or re-tags) a consultation under its agent and local day; none without an agent.
+fn index_agent(tx: &WriteTransaction, c: &Consultation) -> StoreResult<()> {
+    let Some(agent) = c.agent_id else {
+        return Ok(());
+    };
+    let date = ticket::date_of(&c.ticket_id)
+        .ok_or_else(|| StoreError::Codec(format!("bad ticket id {}", c.ticket_id)))?;
+    let idx = format!("{}/{}/{}", agent_key(agent), day(date), c.ticket_id);
     tx.open_table(tables::CONS_BY_AGENT)?
-        .insert(idx.as_str(), [].as_slice())?;
+        .insert(idx.as_str(), agent_tag(c).as_slice())?;
     Ok(())
 }
 
@@ -746,8 +759,8 @@ pub fn update_consultation(
     edit(&mut c)?;
     put(tx, tables::CONSULTATIONS, ticket_id, &c)?;
     super::index::reindex_consultation(tx, Some(&old), &c)?;
-    if let (None, Some(a)) = (had_agent, c.agent_id) {
-        index_agent(tx, a, ticket_id)?;
+    if c.agent_id.is_some() && (had_agent.is_none() || agent_tag(&old) != agent_tag(&c)) {
+        index_agent(tx, &c)?;
     }
     if had_customer != c.customer_id {
         if let Some(old) = had_customer {
@@ -986,6 +999,45 @@ impl Store {
                 &format!("{}/{}/", agent_key(agent), day(date)),
             )?;
             load_tickets(r, keys)
+        })
+    }
+
+    /// An agent's ended consultations of one local day, counted (inbound, outbound) from the
+    /// agent index's tags: no record is read unless its entry predates the tags. What a desk's
+    /// 상담 현황 counts show after every change, so it must not cost a day's records.
+    pub fn consultation_counts_of_agent(
+        &self,
+        agent: AgentId,
+        date: NaiveDate,
+    ) -> StoreResult<(u32, u32)> {
+        self.read(|r| {
+            let prefix = format!("{}/{}/", agent_key(agent), day(date));
+            let index = r.open_table(tables::CONS_BY_AGENT)?;
+            let records = r.open_table(tables::CONSULTATIONS)?;
+            let (mut inbound, mut outbound) = (0u32, 0u32);
+            for row in index.range(prefix.as_str()..)? {
+                let (k, v) = row?;
+                let key = k.value();
+                if !key.starts_with(prefix.as_str()) {
+                    break;
+                }
+                let tag = match v.value() {
+                    [ch, ended] => [*ch, *ended],
+                    _ => {
+                        let ticket = key.rsplit('/').next().unwrap_or_default();
+                        match records.get(ticket)? {
+                            Some(rec) => agent_tag(&dec::<Consultation>(rec.value())?),
+                            None => continue,
+                        }
+                    }
+                };
+                match tag {
+                    [b'I', 1] => inbound += 1,
+                    [b'O', 1] => outbound += 1,
+                    _ => {}
+                }
+            }
+            Ok((inbound, outbound))
         })
     }
 
@@ -1418,6 +1470,91 @@ mod tests {
             transferred_from: None,
             transferred_to: None,
         }
+    }
+
+    /// The desk's 상담 현황 counts come from the agent index's tags: they follow a consultation
+    /// being taken, ended and noted, match what the day's records say, and entries written
+    /// before the tags (empty values) are counted from their records.
+    #[test]
+    fn an_agents_counts_of_the_day_come_from_the_index_and_follow_each_change() {
+        let store = Store::in_memory().unwrap();
+        let date = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        let counts = |s: &Store| s.consultation_counts_of_agent(7, date).unwrap();
+        let from_records = |s: &Store| {
+            let all = s.consultations_of_agent(7, date).unwrap();
+            let ended = |ch: Channel| {
+                all.iter()
+                    .filter(|c| c.ended_at.is_some() && c.channel == ch)
+                    .count() as u32
+            };
+            (ended(Channel::In), ended(Channel::Out))
+        };
+        let create = |s: &Store, c: Consultation| {
+            s.write_blocking(move |tx| create_consultation(tx, &c, date))
+                .unwrap()
+        };
+        // Taken by agent 7 while ringing (no agent at arrival), then ended.
+        let waiting = create(&store, sample());
+        let t = waiting.ticket_id.clone();
+        store
+            .write_blocking(move |tx| {
+                update_consultation(tx, &t, |c| {
+                    c.agent_id = Some(7);
+                    Ok(())
+                })
+            })
+            .unwrap();
+        assert_eq!(counts(&store), (0, 0), "live calls are not counted");
+        let t = waiting.ticket_id.clone();
+        store
+            .write_blocking(move |tx| {
+                update_consultation(tx, &t, |c| {
+                    c.ended_at = Some(Utc::now());
+                    Ok(())
+                })
+            })
+            .unwrap();
+        assert_eq!(counts(&store), (1, 0));
+        // An outbound call ended; another agent's call and a live one do not count.
+        let mut out = sample();
+        out.channel = Channel::Out;
+        out.agent_id = Some(7);
+        out.ended_at = Some(Utc::now());
+        create(&store, out);
+        let mut other = sample();
+        other.agent_id = Some(8);
+        other.ended_at = Some(Utc::now());
+        create(&store, other);
+        let mut live = sample();
+        live.agent_id = Some(7);
+        let live = create(&store, live);
+        // A note saved on the ended inbound call changes no count.
+        let t = waiting.ticket_id.clone();
+        store
+            .write_blocking(move |tx| {
+                update_consultation(tx, &t, |c| {
+                    c.content = "배송 문의".into();
+                    Ok(())
+                })
+            })
+            .unwrap();
+        assert_eq!(counts(&store), (1, 1));
+        assert_eq!(counts(&store), from_records(&store));
+        // An entry from before the tags: empty value, counted from its record once it ends.
+        let key = format!("{}/{}/{}", agent_key(7), day(date), live.ticket_id);
+        let t = live.ticket_id.clone();
+        store
+            .write_blocking(move |tx| {
+                let mut c: Consultation = get_w(tx, tables::CONSULTATIONS, &t)?.unwrap();
+                c.ended_at = Some(Utc::now());
+                put(tx, tables::CONSULTATIONS, &t, &c)?;
+                tx.open_table(tables::CONS_BY_AGENT)?
+                    .insert(key.as_str(), [].as_slice())?;
+                Ok(())
+            })
+            .unwrap();
+        assert_eq!(counts(&store), (2, 1));
+        assert_eq!(counts(&store), from_records(&store));
     }
 
     #[test]

@@ -497,6 +497,11 @@ impl Engine {
         };
         let consultations = self.my_consultations_today(agent_id, rt.brand.tz())?;
         let reservations = self.reservations_view(&entry.public)?;
+        // What the desk now shows: a push skips it until the view changes.
+        self.registry.resv_sent.insert(
+            agent_id,
+            reservations::frame_hash(&ServerMsg::Reservations(reservations.clone()).encode()),
+        );
         let notices = self.notices_today(&entry.public, 10)?;
         let b = &rt.brand;
         Ok(Hello {

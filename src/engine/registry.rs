@@ -67,6 +67,8 @@ pub enum StateKey {
     Rows,
     /// The wallboard's changes: like `Rows`, a desk behind gets the whole board afresh.
     Board,
+    /// The desk's 예약 현황 (`reservations`), sent whole: the newest supersedes.
+    Reservations,
 }
 
 /// What the engine and a desk socket share about that socket: when the client was last heard
@@ -261,6 +263,11 @@ pub struct Registry {
     pub reservation_calls: DashMap<u64, CallId>,
     /// Every agent's current status (kept by the agent actors), for rules outside the actors.
     pub statuses: DashMap<AgentId, crate::domain::status::Status>,
+    /// Brands whose desks' 예약 현황 push is scheduled (`Engine::push_reservations`).
+    pub resv_due: dashmap::DashSet<BrandId>,
+    /// A hash of the 예약 현황 each agent's desks were last sent (`hello` or a push): a push
+    /// skips the desks whose view did not change.
+    pub resv_sent: DashMap<AgentId, u64>,
     /// Message (SMS·알림톡) send rates, per agent and per brand.
     pub message_rates: DashMap<RateKey, crate::domain::rate::TokenBucket>,
     next_session: AtomicU64,

@@ -11,6 +11,22 @@ use crate::protocol::{ReservationsView, ServerMsg};
 use crate::store::{self, StoreError};
 use chrono::Duration;
 
+/// The most items a desk's 예약 현황 carries (soonest first); its counts are of all of them, and
+/// the whole list is `GET /api/reservations`. A service pool of a 10,000-row import must not go
+/// to every desk whole.
+pub const VIEW_ITEMS: usize = 30;
+/// How long a change waits for others before the brand's desks are told: a burst (an import, a
+/// campaign's claims) makes one read and one view per desk.
+pub const PUSH_DELAY: std::time::Duration = std::time::Duration::from_millis(200);
+
+/// A hash of a `reservations` frame, to skip desks whose view did not change.
+pub fn frame_hash(frame: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    frame.hash(&mut h);
+    h.finish()
+}
+
 /// Pending reservations by who sees them (see `Engine::split`).
 #[derive(Default)]
 struct Split<'a> {
@@ -78,8 +94,9 @@ impl Engine {
         Ok(self.view_of(&self.split(&all), who))
     }
 
-    /// The 예약 현황 of `who`: their own and their services' pools, soonest first; pool items
-    /// masked (PIPA) exactly as in the reservations list.
+    /// The 예약 현황 of `who`: their own and their services' pools, soonest first, at most
+    /// `VIEW_ITEMS` of them (the counts are of all); pool items masked (PIPA) exactly as in the
+    /// reservations list. Only the items sent are copied.
     fn view_of(&self, split: &Split<'_>, who: &AgentPublic) -> ReservationsView {
         let now = self.now();
         let pools = who
@@ -87,19 +104,29 @@ impl Engine {
             .iter()
             .filter_map(|s| split.pool.get(s.as_str()));
         let own = split.owned.get(&who.id).into_iter().flatten();
-        let mut items: Vec<Reservation> = own
-            .map(|r| (*r).clone())
-            .chain(pools.flatten().map(|r| masked_for(who, (*r).clone(), None)))
+        let mut seen: Vec<(&Reservation, bool)> = own
+            .map(|r| (*r, true))
+            .chain(pools.flatten().map(|r| (*r, false)))
             .collect();
-        items.sort_by_key(|r| (r.scheduled_at, r.id));
-        let count = |t: ResvType| items.iter().filter(|r| r.rtype == t).count() as u32;
+        seen.sort_by_key(|(r, _)| (r.scheduled_at, r.id));
+        let count = |t: ResvType| seen.iter().filter(|(r, _)| r.rtype == t).count() as u32;
         ReservationsView {
             direct: count(ResvType::Direct),
             bulk: count(ResvType::Bulk),
             callback: count(ResvType::Callback),
-            total: items.len() as u32,
-            overdue: items.iter().filter(|r| r.scheduled_at <= now).count() as u32,
-            items,
+            total: seen.len() as u32,
+            overdue: seen.iter().filter(|(r, _)| r.scheduled_at <= now).count() as u32,
+            items: seen
+                .iter()
+                .take(VIEW_ITEMS)
+                .map(|(r, own)| {
+                    if *own {
+                        (*r).clone()
+                    } else {
+                        masked_for(who, (*r).clone(), None)
+                    }
+                })
+                .collect(),
         }
     }
 
@@ -133,8 +160,29 @@ impl Engine {
         });
     }
 
-    /// Pushes every open desk of the brand its fresh 예약 현황 (one store read for all of them).
+    /// Tells the brand's open desks their fresh 예약 현황, `PUSH_DELAY` after the first change
+    /// of a burst: one store read for all of them, off the engine's threads, and only the desks
+    /// whose view changed get a frame (coalesced per socket, the newest wins).
     pub fn push_reservations(&self, brand: BrandId) {
+        if !self.registry.resv_due.insert(brand) {
+            return;
+        }
+        let engine = self.clone();
+        self.floor.spawn(async move {
+            tokio::time::sleep(PUSH_DELAY).await;
+            // A change from here on schedules the next push: it may not be in this read.
+            engine.registry.resv_due.remove(&brand);
+            let e = engine.clone();
+            if let Err(err) =
+                tokio::task::spawn_blocking(move || e.push_reservations_now(brand)).await
+            {
+                tracing::warn!(error = %err, "reservations push failed");
+            }
+        });
+    }
+
+    /// The push itself (see `push_reservations`).
+    fn push_reservations_now(&self, brand: BrandId) {
         let Some(ids) = self.registry.brand_agents.get(&brand).map(|v| v.clone()) else {
             return;
         };
@@ -155,9 +203,15 @@ impl Engine {
         };
         let split = self.split(&all);
         for me in open {
-            let view = self.view_of(&split, &me);
-            self.registry
-                .push_agent(me.id, &ServerMsg::Reservations(view).encode());
+            let frame = ServerMsg::Reservations(self.view_of(&split, &me)).encode();
+            let hash = frame_hash(&frame);
+            if self.registry.resv_sent.insert(me.id, hash) == Some(hash) {
+                continue;
+            }
+            self.registry.push_state(
+                me.id,
+                &[(crate::engine::registry::StateKey::Reservations, frame)],
+            );
         }
     }
 

@@ -263,19 +263,23 @@ async fn pool_reservations_show_in_the_list_and_the_summary_masked_for_other_age
     {
         assert!(masked(&r["number"]), "hello's 예약 현황 is masked: {r}");
     }
-    // A fresh 예약 현황 frame is masked the same way.
-    let boss = app.login("boss").await;
-    let (s, _) = app
-        .post(
-            "/api/reservations",
-            Some(&boss),
-            json!({"number": "010-9999-0000", "scheduledAt": later(&app, 90), "ownerId": 1}),
+    // A fresh 예약 현황 frame is masked the same way: a second callback comes in and goes to Lee
+    // (signed in), so Lee's view changes and is pushed — the pool's item masked, Lee's own not.
+    let (s, cb2) = app
+        .telephony(
+            "/api/telephony/callbacks",
+            json!({"service": "main", "from": "010-9999-0000"}),
         )
         .await;
-    assert_eq!(s, 201);
-    let frame = lee.expect("reservations").await;
+    assert_eq!(s, 201, "{cb2}");
+    assert_eq!(cb2["ownerId"], 2, "Lee's: {cb2}");
+    let frame = lee.expect_where("reservations", |v| v["total"] == 2).await;
     for r in frame["items"].as_array().unwrap() {
-        assert!(masked(&r["number"]), "socket 예약 현황 is masked: {r}");
+        if r["id"] == cb2["reservationId"] {
+            assert_eq!(r["number"], "01099990000", "Lee's own in full: {r}");
+        } else {
+            assert!(masked(&r["number"]), "socket 예약 현황 is masked: {r}");
+        }
     }
 }
 

@@ -85,6 +85,8 @@ async fn click_to_call_dials_the_reservation_and_saving_the_note_completes_it() 
     )
     .await;
     let id = r["id"].as_u64().unwrap();
+    // The booking shows in 예약 현황 first (what the agent clicks).
+    kim.expect_where("reservations", |v| v["total"] == 1).await;
     let ack = kim
         .ok(json!({"type": "call.dial", "number": "", "reservationId": id.to_string()}))
         .await;
@@ -359,4 +361,71 @@ async fn lists_of_finished_reservations_read_by_day_and_recent_weeks() {
         .collect();
     assert!(!pending.contains(&9004), "{pending:?}");
     assert!(pending.contains(&9005));
+}
+
+/// A service pool of thousands (a bulk import) is not sent to desks whole: 예약 현황 carries the
+/// soonest `VIEW_ITEMS` with the counts of all, `hello` stays under 16 KiB, and a change goes
+/// only to the desks whose view it changes.
+#[actix_rt::test]
+async fn a_big_pool_is_sent_as_its_soonest_items_with_every_count_and_only_where_it_changes() {
+    use calldesk::domain::reservation::{Reservation, ResvStatus, ResvType};
+    let app = spawn_app().await;
+    let now = app.clock_now();
+    // Ids clear of the store's own counter (the booking below takes the next one).
+    let rows: Vec<Reservation> = (1..=3_000u64)
+        .map(|i| Reservation {
+            rtype: ResvType::Bulk,
+            owner_id: None,
+            created_by: None,
+            ..reservation(
+                100_000 + i,
+                &format!("010{:08}", 20_000_000 + i),
+                now + Duration::minutes(10 + (3_000 - i) as i64),
+                ResvStatus::Pending,
+            )
+        })
+        .collect();
+    app.put_reservations(rows).await;
+    let mut kim = app.desk("kim").await;
+    let mut lee = app.desk("lee").await;
+    let mut park = app.desk("park").await;
+    let view = &kim.hello["snapshot"]["reservations"];
+    assert_eq!(view["total"], 3_000);
+    assert_eq!(view["bulk"], 3_000);
+    let items = view["items"].as_array().unwrap();
+    assert_eq!(items.len(), calldesk::engine::reservations::VIEW_ITEMS);
+    let ids: Vec<u64> = items.iter().map(|r| r["id"].as_u64().unwrap()).collect();
+    assert_eq!(ids[..3], [103_000, 102_999, 102_998], "soonest first");
+    let hello_bytes = kim.hello.to_string().len();
+    assert!(hello_bytes < 16 * 1024, "hello is {hello_bytes} bytes");
+    assert_eq!(
+        park.hello["snapshot"]["reservations"]["total"], 0,
+        "park serves no main"
+    );
+    // Lee books one of his own: his view changes; Kim's and Park's do not.
+    let (s, r) = book(
+        &app,
+        &lee.token,
+        json!({"number": "010-1212-3434", "scheduledAt": at(&app, 5)}),
+    )
+    .await;
+    assert_eq!(s, 201, "{r}");
+    let frame = lee
+        .expect_where("reservations", |v| v["total"] == 3_001)
+        .await;
+    assert_eq!(frame["direct"], 1);
+    assert_eq!(frame["items"][0]["id"], r["id"], "his own, soonest, first");
+    assert_eq!(
+        frame["items"].as_array().unwrap().len(),
+        calldesk::engine::reservations::VIEW_ITEMS
+    );
+    let wait = std::time::Duration::from_millis(600);
+    assert!(
+        !kim.sees_within("reservations", wait).await,
+        "kim's view did not change"
+    );
+    assert!(
+        !park.sees_within("reservations", wait).await,
+        "park's view did not change"
+    );
 }

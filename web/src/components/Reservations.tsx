@@ -1,8 +1,9 @@
-// Reservations on the desk: 예약 현황 (N) in the header (soonest first, counts per type, overdue
-// marked; a click dials it — click-to-call), the 예약하기 popup (number and name from the current
-// call or the customer, a time that cannot be in the past), and the 예약현황 menu (my reservations
-// filtered by status, type and day; register an outbound consultation; edit or cancel a pending
-// one; managers also get bulk upload and the 수신거부 목록).
+// Reservations on the desk: 예약 현황 (N) in the header (the soonest the server sends, counts of
+// all per type, "외 N건" for the rest, overdue marked; a click dials it — click-to-call), the
+// 예약하기 popup (number and name from the current call or the customer, a time that cannot be in
+// the past), and the 예약현황 menu (my reservations filtered by status, type and day; register an
+// outbound consultation; edit or cancel a pending one; managers also get bulk upload and the
+// 수신거부 목록).
 
 import { useEffect, useState } from "react";
 import { api, ApiError } from "../api";
@@ -78,6 +79,11 @@ export function ReservationSummary({ onPicked }: { onPicked: () => void }) {
             })}
           </tbody>
         </table>
+      )}
+      {view.total > view.items.length && (
+        <p className="muted small" data-testid="resv-more">
+          {t("resvMore").replace("{n}", String(view.total - view.items.length))}
+        </p>
       )}
     </div>
   );

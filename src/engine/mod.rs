@@ -496,10 +496,12 @@ impl Engine {
             None => None,
         };
         let consultations = self.my_consultations_today(agent_id, rt.brand.tz())?;
-        let reservations = self.reservations_view(&entry.public)?;
-        // What the desk now shows: a push skips it until the view changes.
-        self.registry.resv_sent.insert(
+        let (read, reservations) = self.reservations_view_read(&entry.public)?;
+        // What the desk now shows: a push skips it until the view changes, and a push made
+        // from an earlier read does not overwrite it.
+        self.registry.resv_record(
             agent_id,
+            read,
             reservations::frame_hash(&ServerMsg::Reservations(reservations.clone()).encode()),
         );
         let notices = self.notices_today(&entry.public, 10)?;

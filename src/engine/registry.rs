@@ -265,9 +265,12 @@ pub struct Registry {
     pub statuses: DashMap<AgentId, crate::domain::status::Status>,
     /// Brands whose desks' 예약 현황 push is scheduled (`Engine::push_reservations`).
     pub resv_due: dashmap::DashSet<BrandId>,
-    /// A hash of the 예약 현황 each agent's desks were last sent (`hello` or a push): a push
-    /// skips the desks whose view did not change.
-    pub resv_sent: DashMap<AgentId, u64>,
+    /// What each agent's desks were last sent of 예약 현황 (`hello` or a push): the number of
+    /// the read it came from (`resv_reads`) and a hash of the frame. A push skips the desks whose
+    /// view did not change, and those a later read already served (a `hello` meanwhile).
+    pub resv_sent: DashMap<AgentId, (u64, u64)>,
+    /// Numbers the reads 예약 현황 views are made from, in the order they began.
+    pub resv_reads: AtomicU64,
     /// Message (SMS·알림톡) send rates, per agent and per brand.
     pub message_rates: DashMap<RateKey, crate::domain::rate::TokenBucket>,
     next_session: AtomicU64,
@@ -281,6 +284,25 @@ pub enum RateKey {
 }
 
 impl Registry {
+    /// Records that an agent's desks were sent the 예약 현황 frame of `hash`, made from read
+    /// number `read`; false (nothing recorded) when they already have it or a later read's.
+    pub fn resv_record(&self, agent: AgentId, read: u64, hash: u64) -> bool {
+        match self.resv_sent.entry(agent) {
+            dashmap::mapref::entry::Entry::Occupied(mut e) => {
+                let (seen, h) = *e.get();
+                if seen > read || h == hash {
+                    return false;
+                }
+                e.insert((read, hash));
+                true
+            }
+            dashmap::mapref::entry::Entry::Vacant(e) => {
+                e.insert((read, hash));
+                true
+            }
+        }
+    }
+
     pub fn agent(&self, id: AgentId) -> Option<AgentEntry> {
         self.agents.get(&id).map(|e| e.clone())
     }
@@ -522,5 +544,34 @@ impl Registry {
                 s.close.do_send(CloseSession(reason.to_string()));
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// 예약 현황 pushes: a desk is sent a frame only when its view changed, and a push made from
+    /// an earlier read never replaces what a later read (a `hello` meanwhile) gave it.
+    #[test]
+    fn a_reservations_frame_is_recorded_only_when_new_and_not_over_a_later_read() {
+        let r = Registry::default();
+        assert!(r.resv_record(7, 1, 100), "the first frame");
+        assert!(
+            !r.resv_record(7, 2, 100),
+            "the same view again: nothing to send"
+        );
+        assert!(r.resv_record(7, 3, 200), "a changed view");
+        // A hello read 5 while a push's read 4 was under way: the push's older view loses.
+        assert!(r.resv_record(7, 5, 300));
+        assert!(
+            !r.resv_record(7, 4, 200),
+            "an earlier read does not overwrite a later one"
+        );
+        assert_eq!(r.resv_sent.get(&7).map(|e| *e), Some((5, 300)));
+        assert!(
+            r.resv_record(8, 4, 200),
+            "another agent's desks are their own"
+        );
     }
 }

@@ -10,6 +10,7 @@ use crate::error::{AppError, AppResult, Code};
 use crate::protocol::{ReservationsView, ServerMsg};
 use crate::store::{self, StoreError};
 use chrono::Duration;
+use std::sync::atomic::Ordering;
 
 /// The most items a desk's 예약 현황 carries (soonest first); its counts are of all of them, and
 /// the whole list is `GET /api/reservations`. A service pool of a 10,000-row import must not go
@@ -27,11 +28,28 @@ pub fn frame_hash(frame: &str) -> u64 {
     h.finish()
 }
 
-/// Pending reservations by who sees them (see `Engine::split`).
+/// Pending reservations by who sees them (see `Engine::split`), each list soonest first, so a
+/// desk's view is a merge of a few sorted lists' heads, not a sort of every pool it sees.
 #[derive(Default)]
 struct Split<'a> {
     owned: std::collections::HashMap<AgentId, Vec<&'a Reservation>>,
     pool: std::collections::HashMap<&'a str, Vec<&'a Reservation>>,
+    /// Each pool's count per type (direct, bulk, callback), counted once per split.
+    pool_counts: std::collections::HashMap<&'a str, [u32; 3]>,
+}
+
+/// A type's place in the per-type counts.
+fn type_index(t: ResvType) -> usize {
+    match t {
+        ResvType::Direct => 0,
+        ResvType::Bulk => 1,
+        ResvType::Callback => 2,
+    }
+}
+
+/// Soonest first (then by id).
+fn soonest(r: &Reservation) -> (chrono::DateTime<chrono::Utc>, u64) {
+    (r.scheduled_at, r.id)
 }
 
 /// PIPA masking of reservations: a reservation not held by `who` shows its number masked unless
@@ -85,13 +103,29 @@ impl Engine {
                 None => split.pool.entry(r.service.as_str()).or_default().push(r),
             }
         }
+        for list in split.owned.values_mut().chain(split.pool.values_mut()) {
+            list.sort_by_key(|r| soonest(r));
+        }
+        for (service, list) in &split.pool {
+            let mut c = [0u32; 3];
+            for r in list {
+                c[type_index(r.rtype)] += 1;
+            }
+            split.pool_counts.insert(service, c);
+        }
         split
     }
 
     /// My 예약 현황.
     pub fn reservations_view(&self, who: &AgentPublic) -> AppResult<ReservationsView> {
+        Ok(self.reservations_view_read(who)?.1)
+    }
+
+    /// My 예약 현황 and the number of the read it was made from (see `Registry::resv_sent`).
+    pub fn reservations_view_read(&self, who: &AgentPublic) -> AppResult<(u64, ReservationsView)> {
+        let read = self.registry.resv_reads.fetch_add(1, Ordering::AcqRel) + 1;
         let all = self.store.pending_reservations(who.brand_id)?;
-        Ok(self.view_of(&self.split(&all), who))
+        Ok((read, self.view_of(&self.split(&all), who)))
     }
 
     /// The 예약 현황 of `who`: their own and their services' pools, soonest first, at most
@@ -99,31 +133,50 @@ impl Engine {
     /// reservations list. Only the items sent are copied.
     fn view_of(&self, split: &Split<'_>, who: &AgentPublic) -> ReservationsView {
         let now = self.now();
-        let pools = who
-            .services
-            .iter()
-            .filter_map(|s| split.pool.get(s.as_str()));
-        let own = split.owned.get(&who.id).into_iter().flatten();
-        let mut seen: Vec<(&Reservation, bool)> = own
-            .map(|r| (*r, true))
-            .chain(pools.flatten().map(|r| (*r, false)))
+        let mut services: Vec<&str> = who.services.iter().map(String::as_str).collect();
+        services.sort_unstable();
+        services.dedup();
+        let own: &[&Reservation] = split.owned.get(&who.id).map_or(&[], Vec::as_slice);
+        let lists: Vec<(&[&Reservation], bool)> = std::iter::once((own, true))
+            .chain(
+                services
+                    .iter()
+                    .filter_map(|s| split.pool.get(s))
+                    .map(|l| (l.as_slice(), false)),
+            )
             .collect();
-        seen.sort_by_key(|(r, _)| (r.scheduled_at, r.id));
-        let count = |t: ResvType| seen.iter().filter(|(r, _)| r.rtype == t).count() as u32;
+        let mut counts = [0u32; 3];
+        for r in own {
+            counts[type_index(r.rtype)] += 1;
+        }
+        for c in services.iter().filter_map(|s| split.pool_counts.get(s)) {
+            for (total, n) in counts.iter_mut().zip(c) {
+                *total += n;
+            }
+        }
+        // Each list is soonest first: the view's items are among the lists' first VIEW_ITEMS.
+        let mut heads: Vec<(&Reservation, bool)> = lists
+            .iter()
+            .flat_map(|(l, own)| l.iter().take(VIEW_ITEMS).map(|r| (*r, *own)))
+            .collect();
+        heads.sort_by_key(|(r, _)| soonest(r));
         ReservationsView {
-            direct: count(ResvType::Direct),
-            bulk: count(ResvType::Bulk),
-            callback: count(ResvType::Callback),
-            total: seen.len() as u32,
-            overdue: seen.iter().filter(|(r, _)| r.scheduled_at <= now).count() as u32,
-            items: seen
+            direct: counts[0],
+            bulk: counts[1],
+            callback: counts[2],
+            total: lists.iter().map(|(l, _)| l.len() as u32).sum(),
+            overdue: lists
                 .iter()
+                .map(|(l, _)| l.partition_point(|r| r.scheduled_at <= now) as u32)
+                .sum(),
+            items: heads
+                .into_iter()
                 .take(VIEW_ITEMS)
                 .map(|(r, own)| {
-                    if *own {
-                        (*r).clone()
+                    if own {
+                        r.clone()
                     } else {
-                        masked_for(who, (*r).clone(), None)
+                        masked_for(who, r.clone(), None)
                     }
                 })
                 .collect(),
@@ -194,6 +247,7 @@ impl Engine {
         if open.is_empty() {
             return;
         }
+        let read = self.registry.resv_reads.fetch_add(1, Ordering::AcqRel) + 1;
         let all = match self.store.pending_reservations(brand) {
             Ok(all) => all,
             Err(e) => {
@@ -204,8 +258,7 @@ impl Engine {
         let split = self.split(&all);
         for me in open {
             let frame = ServerMsg::Reservations(self.view_of(&split, &me)).encode();
-            let hash = frame_hash(&frame);
-            if self.registry.resv_sent.insert(me.id, hash) == Some(hash) {
+            if !self.registry.resv_record(me.id, read, frame_hash(&frame)) {
                 continue;
             }
             self.registry.push_state(

@@ -1493,27 +1493,23 @@ mod tests {
             s.write_blocking(move |tx| create_consultation(tx, &c, date))
                 .unwrap()
         };
+        let edit = |s: &Store, ticket: &str, change: fn(&mut Consultation)| {
+            let t = ticket.to_string();
+            s.write_blocking(move |tx| {
+                update_consultation(tx, &t, |c| {
+                    change(c);
+                    Ok(())
+                })
+            })
+            .unwrap();
+        };
         // Taken by agent 7 while ringing (no agent at arrival), then ended.
         let waiting = create(&store, sample());
-        let t = waiting.ticket_id.clone();
-        store
-            .write_blocking(move |tx| {
-                update_consultation(tx, &t, |c| {
-                    c.agent_id = Some(7);
-                    Ok(())
-                })
-            })
-            .unwrap();
+        edit(&store, &waiting.ticket_id, |c| c.agent_id = Some(7));
         assert_eq!(counts(&store), (0, 0), "live calls are not counted");
-        let t = waiting.ticket_id.clone();
-        store
-            .write_blocking(move |tx| {
-                update_consultation(tx, &t, |c| {
-                    c.ended_at = Some(Utc::now());
-                    Ok(())
-                })
-            })
-            .unwrap();
+        edit(&store, &waiting.ticket_id, |c| {
+            c.ended_at = Some(Utc::now())
+        });
         assert_eq!(counts(&store), (1, 0));
         // An outbound call ended; another agent's call and a live one do not count.
         let mut out = sample();
@@ -1529,15 +1525,9 @@ mod tests {
         live.agent_id = Some(7);
         let live = create(&store, live);
         // A note saved on the ended inbound call changes no count.
-        let t = waiting.ticket_id.clone();
-        store
-            .write_blocking(move |tx| {
-                update_consultation(tx, &t, |c| {
-                    c.content = "배송 문의".into();
-                    Ok(())
-                })
-            })
-            .unwrap();
+        edit(&store, &waiting.ticket_id, |c| {
+            c.content = "배송 문의".into()
+        });
         assert_eq!(counts(&store), (1, 1));
         assert_eq!(counts(&store), from_records(&store));
         // An entry from before the tags: empty value, counted from its record once it ends.

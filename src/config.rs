@@ -42,6 +42,10 @@ pub struct Settings {
     /// HTTP worker threads (each holds the sockets it accepted). Default: the cores, made odd
     /// (`default_http_workers`).
     pub http_workers: usize,
+    /// Scheduling classes for the server's threads (`crate::sched`): a short slice for the
+    /// threads an offer crosses, the floor's fan-out in the cores' idle time. Off leaves every
+    /// thread as the kernel made it.
+    pub thread_classes: bool,
 }
 
 /// The HTTP workers by default: as many as the cores, plus one if that is even. actix hands
@@ -76,6 +80,7 @@ impl Default for Settings {
             store_cache_mib: crate::store::DEFAULT_CACHE_MIB,
             store_quick_repair: true,
             http_workers: default_http_workers(),
+            thread_classes: true,
         }
     }
 }
@@ -97,6 +102,7 @@ pub struct FileSettings {
     pub store_cache_mib: Option<usize>,
     pub store_quick_repair: Option<bool>,
     pub http_workers: Option<usize>,
+    pub thread_classes: Option<bool>,
 }
 
 /// What the command line (and clap's env fallbacks) gave.
@@ -176,6 +182,9 @@ impl Settings {
         }
         if let Some(v) = f.store_quick_repair {
             self.store_quick_repair = v;
+        }
+        if let Some(v) = f.thread_classes {
+            self.thread_classes = v;
         }
         if let Some(v) = f.http_workers {
             self.http_workers = v;

@@ -11,6 +11,7 @@ pub mod error;
 pub mod messaging;
 pub mod onboarding;
 pub mod protocol;
+pub mod sched;
 pub mod search;
 pub mod shop;
 pub mod startup;

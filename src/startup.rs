@@ -41,6 +41,7 @@ impl Application {
         clock: SharedClock,
         store: Store,
     ) -> Result<Application, String> {
+        crate::sched::configure(settings.thread_classes);
         // The metrics recorder is in place before anything records.
         crate::telemetry::metrics();
         // Bind first: a taken port ends start-up before any actor runs.
@@ -111,6 +112,8 @@ impl Application {
         }
         let http_workers = state.settings.http_workers;
         let server = HttpServer::new(move || {
+            // Runs on each worker as it starts: the desks' sockets and the gateway live here.
+            crate::sched::latency_critical();
             App::new()
                 .wrap(api::security_headers())
                 .app_data(state.clone())

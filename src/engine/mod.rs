@@ -97,6 +97,11 @@ fn floor_thread() -> actix::ArbiterHandle {
         }
     }
     let handle = actix::Arbiter::new().handle();
+    // The floor runs in the cores' idle time: a woken routing thread or HTTP worker never
+    // waits behind its fan-out (crate::sched).
+    handle.spawn(async {
+        crate::sched::background();
+    });
     let guard = StopOnDrop(handle.clone());
     actix::spawn(async move {
         let _guard = guard;
@@ -158,7 +163,10 @@ impl Engine {
             settings,
             ids: ids::IdBlocks::default(),
             floor: floor_thread(),
-            routing: actix::Arbiter::current(),
+            routing: {
+                crate::sched::latency_critical();
+                actix::Arbiter::current()
+            },
         }));
         let agents = engine.store.agents()?;
         for brand in engine.store.brands()? {

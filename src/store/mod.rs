@@ -369,6 +369,9 @@ fn run_batch(db: &Database, quick: bool, batch: &mut [Box<dyn PendingWrite>]) ->
             tx.abort()?;
             return Err(e);
         }
+        // A batch is milliseconds of CPU: a routing thread or HTTP worker woken on this core
+        // runs now, not after it (crate::sched).
+        crate::sched::yield_now();
     }
     tx.commit()?;
     metrics::histogram!(crate::telemetry::STORE_COMMIT).record(started.elapsed().as_secs_f64());

@@ -232,6 +232,10 @@ pub async fn spawn_app_with(o: Opts) -> TestApp {
         dial_timeout_s: o.dial_timeout_s,
         snapshot_interval_ms: 200,
         disconnect_grace_s: 3600,
+        // Dozens of servers share this process and two cores: a floor thread at SCHED_IDLE
+        // would wait behind the other tests' work. The classes are tested in `sched`, and the
+        // browser tests and the load smoke run the server with them on.
+        thread_classes: false,
         ..Settings::default()
     };
     let app = Application::build_with_store(settings, Arc::new(clock.clone()), store)

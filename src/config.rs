@@ -43,8 +43,8 @@ pub struct Settings {
     /// (`default_http_workers`).
     pub http_workers: usize,
     /// Scheduling classes for the server's threads (`crate::sched`): a short slice for the
-    /// threads an offer crosses, the floor's fan-out in the cores' idle time. Off leaves every
-    /// thread as the kernel made it.
+    /// threads an offer crosses, long work yielding its core, password hashing in the cores'
+    /// idle time. Off leaves every thread as the kernel made it.
     pub thread_classes: bool,
 }
 

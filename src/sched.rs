@@ -8,17 +8,22 @@
 //! kernel) before the woken one ran. So:
 //! - `latency_critical` (routing thread, HTTP workers): a short time slice (EEVDF custom slice,
 //!   Linux 6.12+), so they are not held behind a longer-slice thread once woken.
-//! - `background` (the floor's thread): `SCHED_IDLE`, which any other thread preempts on waking.
-//!   It still gets every idle cycle (a 2-core node at 5,000 / 200 is ~70 % idle); on a
-//!   saturated node the floor's counts and boards fall behind before a call does, which is the
-//!   order a call center wants.
-//! - `yield_now` (the store writer, between the writes of a batch): hands the core to a woken
-//!   thread waiting on it, instead of keeping it through a batch of several milliseconds.
-//! - `default_slice` (password hashing): back to the kernel's slice for CPU-heavy work started
-//!   from a latency-critical thread (threads inherit their creator's class).
+//! - `yield_if_due` (the floor's stats actor, per message and per desk of its loops) and
+//!   `yield_now` (the store writer, between the writes of a batch): long work offers its core
+//!   every ~0.1 ms, so a thread woken on it runs then instead of after the work. Neither
+//!   lowers the thread's share: the floor answers a desk's `hello` (its counts), and at
+//!   `SCHED_IDLE` it starved on a node saturated by a sign-in storm (`hello` p99 14 s).
+//! - `background` (password hashing): `SCHED_IDLE`, on what the other threads leave. A storm
+//!   of sign-ins saturates the cores with argon2; at the normal class it took the cores the
+//!   writer and the floor yielded and held them for whole slices, and every `hello` waited
+//!   seconds. The hashing queue is bounded (`api::hashing`): past it a sign-in gets 503 with
+//!   `Retry-After`, so a busy node sheds sign-ins before it slows calls.
+//! - `default_slice`: back to the kernel's slice (CPU-heavy work started from a
+//!   latency-critical thread: threads inherit their creator's class).
 //!
-//! Nothing changes weights: no thread gets more CPU, only sooner. `configure(false)` (setting
-//! `thread_classes = false`) leaves every thread as the kernel made it.
+//! Nothing gets more CPU, only sooner; the hashing gets less when the node is saturated.
+//! `configure(false)` (setting `thread_classes = false`) leaves every thread as the kernel made
+//! it.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -47,7 +52,33 @@ pub fn default_slice() -> bool {
     enabled() && set_slice(0)
 }
 
-/// Runs the calling thread at `SCHED_IDLE`; returns whether the kernel took it. One-way for an
+/// How long a thread that calls `yield_if_due` keeps its core before it offers it.
+pub const YIELD_EVERY: std::time::Duration = std::time::Duration::from_micros(100);
+
+/// Offers the core (`yield_now`) if this thread last did so `YIELD_EVERY` ago or more: called
+/// between the steps of long work (the floor's fan-out, per message and per desk), it bounds
+/// how long a woken thread waits behind that work without lowering the thread's share — a
+/// floor that is behind still gets its fair part of a saturated node (a sign-in storm's
+/// `hello` waits on it).
+pub fn yield_if_due() {
+    thread_local! {
+        static LAST: std::cell::Cell<Option<std::time::Instant>> =
+            const { std::cell::Cell::new(None) };
+    }
+    let now = std::time::Instant::now();
+    LAST.with(|last| {
+        if last
+            .get()
+            .is_none_or(|t| now.duration_since(t) >= YIELD_EVERY)
+        {
+            yield_now();
+            last.set(Some(now));
+        }
+    });
+}
+
+/// Runs the calling thread at `SCHED_IDLE`: only on what the other threads leave, and
+/// preempted by any of them on waking. Returns whether the kernel took it. One-way for an
 /// unprivileged process (going back needs `CAP_SYS_NICE`).
 pub fn background() -> bool {
     #[cfg(target_os = "linux")]
@@ -133,9 +164,11 @@ mod tests {
                 // A kernel before custom slices refuses the call; the thread is unchanged.
                 assert_eq!(sched_field("policy"), Some(0));
             }
+            yield_now();
+            yield_if_due();
+            assert_eq!(sched_field("policy"), Some(0), "yielding changes no class");
             assert!(background(), "SCHED_IDLE is open to any thread");
             assert_eq!(sched_field("policy"), Some(libc::SCHED_IDLE as u64));
-            yield_now();
         })
         .join()
         .expect("thread");

@@ -31,6 +31,7 @@ impl HashPool {
                 .spawn(move || {
                     // CPU-heavy: not the short slice of the thread that started it.
                     crate::sched::default_slice();
+                    crate::sched::background();
                     loop {
                         let job = match rx.lock() {
                             Ok(r) => r.recv(),

@@ -97,11 +97,6 @@ fn floor_thread() -> actix::ArbiterHandle {
         }
     }
     let handle = actix::Arbiter::new().handle();
-    // The floor runs in the cores' idle time: a woken routing thread or HTTP worker never
-    // waits behind its fan-out (crate::sched).
-    handle.spawn(async {
-        crate::sched::background();
-    });
     let guard = StopOnDrop(handle.clone());
     actix::spawn(async move {
         let _guard = guard;

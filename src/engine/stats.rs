@@ -250,6 +250,7 @@ impl StatsActor {
             ..Default::default()
         };
         for t in self.agents.values() {
+            crate::sched::yield_if_due();
             *c.by_state.entry(t.status).or_default() += 1;
             if t.status.in_service() {
                 c.in_service_count += 1;
@@ -308,6 +309,7 @@ impl StatsActor {
         let agents = &self.agents;
         let mut out = Vec::new();
         for (filter, g) in self.watchers.groups.iter_mut() {
+            crate::sched::yield_if_due();
             let d = Watchers::delta(filter, &mut g.visible, &changed, |id| {
                 let row = rows.get(&id)?;
                 let t = agents.get(&id)?;
@@ -327,6 +329,7 @@ impl StatsActor {
                 false,
             );
             for (session, agent) in &g.sessions {
+                crate::sched::yield_if_due();
                 if !self.watchers.resync.contains_key(session) {
                     out.push((*session, *agent, frame.clone()));
                 }
@@ -339,6 +342,7 @@ impl StatsActor {
     /// one and gets a fresh `reset` once it catches up (`resync_rows`).
     fn send_rows(&mut self, n: usize) {
         for (session, agent, frame) in self.rows_out.take(n) {
+            crate::sched::yield_if_due();
             match self
                 .engine
                 .registry
@@ -362,6 +366,7 @@ impl StatsActor {
         }
         if !self.board_out.queue.is_empty() {
             for (session, agent, frame) in self.board_out.take(self.board_out.per_slice) {
+                crate::sched::yield_if_due();
                 self.send_board(agent, session, &frame);
             }
         }
@@ -382,6 +387,7 @@ impl StatsActor {
             .map(|(s, a)| (*s, *a))
             .collect();
         for (session, agent) in ready {
+            crate::sched::yield_if_due();
             self.watchers.resync.remove(&session);
             let Some(filter) = self.watchers.filter_of(session).cloned() else {
                 continue;
@@ -542,6 +548,7 @@ impl StatsActor {
             let brand = self.brand_figures_cached(now);
             let dirty: Vec<AgentId> = self.dirty_agents.iter().copied().collect();
             for id in dirty {
+                crate::sched::yield_if_due();
                 if registry.has_sessions(id) {
                     let frame =
                         ServerMsg::Stats(Box::new(self.stats_for(id, now, &brand))).encode();
@@ -563,6 +570,7 @@ impl StatsActor {
                 self.counts = counts;
             }
             for code in std::mem::take(&mut self.queues_dirty) {
+                crate::sched::yield_if_due();
                 if let Some(q) = self.queues.get(&code) {
                     common.push((StateKey::Queue(code), ServerMsg::Queue(q.clone()).encode()));
                 }
@@ -613,6 +621,7 @@ impl StatsActor {
     fn staffing(&self) -> HashMap<String, Staffing> {
         let mut by: HashMap<String, Staffing> = HashMap::new();
         for t in self.agents.values() {
+            crate::sched::yield_if_due();
             if t.status == Status::LoggedOut {
                 continue;
             }
@@ -703,6 +712,7 @@ impl StatsActor {
     fn push_board(&mut self) {
         // What is left of the last tick goes first, so that changes stay in order.
         for (session, agent, frame) in self.board_out.take(usize::MAX) {
+            crate::sched::yield_if_due();
             self.send_board(agent, session, &frame);
         }
         if self.board.watchers.is_empty() {
@@ -722,6 +732,7 @@ impl StatsActor {
         if !ready.is_empty() {
             let frame = ServerMsg::Wallboard(Box::new(self.board_view(true))).encode();
             for (session, agent) in ready {
+                crate::sched::yield_if_due();
                 self.board.resync.remove(&session);
                 self.send_board(agent, session, &frame);
             }
@@ -771,6 +782,7 @@ impl StatsActor {
         }
         let registry = &self.engine.registry;
         for t in self.agents.values() {
+            crate::sched::yield_if_due();
             let id = t.public.id;
             let quiet =
                 t.status != Status::LoggedOut && registry.quiet_for(id, wallboard::STALE_MS);
@@ -794,6 +806,7 @@ impl StatsActor {
         let registry = &self.engine.registry;
         let mut frames = round.common.clone();
         for id in &round.desks[round.next..end] {
+            crate::sched::yield_if_due();
             frames.truncate(round.common.len());
             if let Some((now, brand)) = &round.brand {
                 frames.push((
@@ -883,6 +896,7 @@ impl Actor for StatsActor {
 impl Handler<StatusChanged> for StatsActor {
     type Result = ();
     fn handle(&mut self, m: StatusChanged, _: &mut Context<Self>) {
+        crate::sched::yield_if_due();
         let tz = self.brand.tz();
         let tr = m.transition;
         self.rollover(tr.at);
@@ -924,6 +938,7 @@ impl Handler<StatusChanged> for StatsActor {
 impl Handler<CallCounted> for StatsActor {
     type Result = ();
     fn handle(&mut self, m: CallCounted, _: &mut Context<Self>) {
+        crate::sched::yield_if_due();
         let date = self.date;
         let Some(t) = self.agents.get_mut(&m.agent_id) else {
             return;
@@ -947,6 +962,7 @@ impl Handler<CallCounted> for StatsActor {
 impl Handler<HoldCounted> for StatsActor {
     type Result = ();
     fn handle(&mut self, m: HoldCounted, _: &mut Context<Self>) {
+        crate::sched::yield_if_due();
         let tz = self.brand.tz();
         let Some(t) = self.agents.get_mut(&m.agent_id) else {
             return;
@@ -961,6 +977,7 @@ impl Handler<HoldCounted> for StatsActor {
 impl Handler<MemberUpserted> for StatsActor {
     type Result = ();
     fn handle(&mut self, m: MemberUpserted, _: &mut Context<Self>) {
+        crate::sched::yield_if_due();
         let now = self.engine.now();
         let id = m.0.id;
         match self.agents.get_mut(&id) {
@@ -989,6 +1006,7 @@ impl Handler<MemberUpserted> for StatsActor {
 impl Handler<QueueFigures> for StatsActor {
     type Result = ();
     fn handle(&mut self, m: QueueFigures, _: &mut Context<Self>) {
+        crate::sched::yield_if_due();
         self.board.changed_services.insert(m.0.service.clone());
         self.queues_dirty.insert(m.0.service.clone());
         self.queues.insert(m.0.service.clone(), m.0);
@@ -1000,6 +1018,7 @@ impl Handler<QueueFigures> for StatsActor {
 impl Handler<GetStats> for StatsActor {
     type Result = MessageResult<GetStats>;
     fn handle(&mut self, m: GetStats, _: &mut Context<Self>) -> Self::Result {
+        crate::sched::yield_if_due();
         let now = self.engine.now();
         self.rollover(now);
         let brand = if m.fresh {
@@ -1014,6 +1033,7 @@ impl Handler<GetStats> for StatsActor {
 impl Handler<GetAgentRows> for StatsActor {
     type Result = MessageResult<GetAgentRows>;
     fn handle(&mut self, _: GetAgentRows, _: &mut Context<Self>) -> Self::Result {
+        crate::sched::yield_if_due();
         MessageResult(self.rows())
     }
 }
@@ -1021,6 +1041,7 @@ impl Handler<GetAgentRows> for StatsActor {
 impl Handler<WatchAgents> for StatsActor {
     type Result = usize;
     fn handle(&mut self, m: WatchAgents, _: &mut Context<Self>) -> usize {
+        crate::sched::yield_if_due();
         // A delta queued for the list as it was must not follow the new list's `reset`.
         self.rows_out.forget(m.session);
         let Some(filter) = m.filter else {
@@ -1076,6 +1097,7 @@ impl Handler<WatchAgents> for StatsActor {
 impl Handler<FlushSnapshot> for StatsActor {
     type Result = ResponseFuture<()>;
     fn handle(&mut self, _: FlushSnapshot, _: &mut Context<Self>) -> Self::Result {
+        crate::sched::yield_if_due();
         let snap = self.snapshot();
         let store = self.engine.store.clone();
         let brand = self.brand.id;
@@ -1093,6 +1115,7 @@ impl Handler<FlushSnapshot> for StatsActor {
 impl Handler<BrandSettings> for StatsActor {
     type Result = ();
     fn handle(&mut self, m: BrandSettings, _: &mut Context<Self>) {
+        crate::sched::yield_if_due();
         self.brand = m.0;
     }
 }
@@ -1100,6 +1123,7 @@ impl Handler<BrandSettings> for StatsActor {
 impl Handler<Consulted> for StatsActor {
     type Result = ();
     fn handle(&mut self, m: Consulted, _: &mut Context<Self>) {
+        crate::sched::yield_if_due();
         let now = self.engine.now();
         self.rollover(now);
         let services = self.services();
@@ -1111,6 +1135,7 @@ impl Handler<Consulted> for StatsActor {
 impl Handler<AgentCall> for StatsActor {
     type Result = ();
     fn handle(&mut self, m: AgentCall, _: &mut Context<Self>) {
+        crate::sched::yield_if_due();
         if let Some(t) = self.agents.get_mut(&m.agent_id) {
             t.call = Some(m.call);
             self.board.changed_agents.insert(m.agent_id);
@@ -1121,6 +1146,7 @@ impl Handler<AgentCall> for StatsActor {
 impl Handler<WatchWallboard> for StatsActor {
     type Result = ();
     fn handle(&mut self, m: WatchWallboard, _: &mut Context<Self>) {
+        crate::sched::yield_if_due();
         self.board_out.forget(m.session);
         self.board.resync.remove(&m.session);
         if !m.on {
@@ -1138,6 +1164,7 @@ impl Handler<WatchWallboard> for StatsActor {
 impl Handler<GetWallboard> for StatsActor {
     type Result = MessageResult<GetWallboard>;
     fn handle(&mut self, _: GetWallboard, _: &mut Context<Self>) -> Self::Result {
+        crate::sched::yield_if_due();
         let was_watched = !self.board.watchers.is_empty();
         if !was_watched {
             // Compute stale marks for this one answer.
@@ -1159,6 +1186,7 @@ impl Handler<GetWallboard> for StatsActor {
 impl Handler<GetAgentDays> for StatsActor {
     type Result = MessageResult<GetAgentDays>;
     fn handle(&mut self, _: GetAgentDays, _: &mut Context<Self>) -> Self::Result {
+        crate::sched::yield_if_due();
         let now = self.engine.now();
         self.rollover(now);
         let days = self

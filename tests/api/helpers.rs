@@ -232,9 +232,9 @@ pub async fn spawn_app_with(o: Opts) -> TestApp {
         dial_timeout_s: o.dial_timeout_s,
         snapshot_interval_ms: 200,
         disconnect_grace_s: 3600,
-        // Dozens of servers share this process and two cores: a floor thread at SCHED_IDLE
-        // would wait behind the other tests' work. The classes are tested in `sched`, and the
-        // browser tests and the load smoke run the server with them on.
+        // Dozens of servers share this process and two cores: hashing at SCHED_IDLE would wait
+        // behind the other tests' work. The classes are tested in `sched`; the browser tests
+        // and the load smoke run the server with them on.
         thread_classes: false,
         ..Settings::default()
     };

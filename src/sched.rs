@@ -8,11 +8,12 @@
 //! kernel) before the woken one ran. So:
 //! - `latency_critical` (routing thread, HTTP workers): a short time slice (EEVDF custom slice,
 //!   Linux 6.12+), so they are not held behind a longer-slice thread once woken.
-//! - `yield_if_due` (the floor's stats actor, per message and per desk of its loops) and
+//! - `yield_if_due` (the floor's stats actor, per message and per desk it writes to) and
 //!   `yield_now` (the store writer, between the writes of a batch): long work offers its core
-//!   every ~0.1 ms, so a thread woken on it runs then instead of after the work. Neither
-//!   lowers the thread's share: the floor answers a desk's `hello` (its counts), and at
-//!   `SCHED_IDLE` it starved on a node saturated by a sign-in storm (`hello` p99 14 s).
+//!   every ~0.1 ms or at each write, so a thread woken on it runs then instead of after the
+//!   work. Neither lowers the thread's share:
+//!   the floor answers a desk's `hello` (its counts), and at `SCHED_IDLE` it starved on a node
+//!   saturated by a sign-in storm (`hello` p99 14 s).
 //! - `background` (password hashing): `SCHED_IDLE`, on what the other threads leave. A storm
 //!   of sign-ins saturates the cores with argon2; at the normal class it took the cores the
 //!   writer and the floor yielded and held them for whole slices, and every `hello` waited
@@ -56,7 +57,8 @@ pub fn default_slice() -> bool {
 pub const YIELD_EVERY: std::time::Duration = std::time::Duration::from_micros(100);
 
 /// Offers the core (`yield_now`) if this thread last did so `YIELD_EVERY` ago or more: called
-/// between the steps of long work (the floor's fan-out, per message and per desk), it bounds
+/// between the steps of long work (the floor's fan-out, per message and per desk it writes to),
+/// it bounds
 /// how long a woken thread waits behind that work without lowering the thread's share — a
 /// floor that is behind still gets its fair part of a saturated node (a sign-in storm's
 /// `hello` waits on it).
@@ -64,6 +66,9 @@ pub fn yield_if_due() {
     thread_local! {
         static LAST: std::cell::Cell<Option<std::time::Instant>> =
             const { std::cell::Cell::new(None) };
+    }
+    if !enabled() {
+        return;
     }
     let now = std::time::Instant::now();
     LAST.with(|last| {

@@ -147,6 +147,8 @@ impl Engine {
         for b in store.brands()? {
             messengers.insert(b.id, crate::messaging::provider_for(b.messaging.as_ref()));
         }
+        // This thread routes every call (`Inner::routing`): it does not wait behind long work.
+        crate::sched::latency_critical();
         let engine = Engine(Arc::new(Inner {
             shops,
             messengers,
@@ -158,10 +160,7 @@ impl Engine {
             settings,
             ids: ids::IdBlocks::default(),
             floor: floor_thread(),
-            routing: {
-                crate::sched::latency_critical();
-                actix::Arbiter::current()
-            },
+            routing: actix::Arbiter::current(),
         }));
         let agents = engine.store.agents()?;
         for brand in engine.store.brands()? {

@@ -252,7 +252,6 @@ impl StatsActor {
             ..Default::default()
         };
         for t in self.agents.values() {
-            crate::sched::yield_if_due();
             *c.by_state.entry(t.status).or_default() += 1;
             if t.status.in_service() {
                 c.in_service_count += 1;
@@ -331,7 +330,6 @@ impl StatsActor {
                 false,
             );
             for (session, agent) in &g.sessions {
-                crate::sched::yield_if_due();
                 if !self.watchers.resync.contains_key(session) {
                     out.push((*session, *agent, frame.clone()));
                 }
@@ -572,7 +570,6 @@ impl StatsActor {
                 self.counts = counts;
             }
             for code in std::mem::take(&mut self.queues_dirty) {
-                crate::sched::yield_if_due();
                 if let Some(q) = self.queues.get(&code) {
                     common.push((StateKey::Queue(code), ServerMsg::Queue(q.clone()).encode()));
                 }
@@ -623,7 +620,6 @@ impl StatsActor {
     fn staffing(&self) -> HashMap<String, Staffing> {
         let mut by: HashMap<String, Staffing> = HashMap::new();
         for t in self.agents.values() {
-            crate::sched::yield_if_due();
             if t.status == Status::LoggedOut {
                 continue;
             }
@@ -784,7 +780,6 @@ impl StatsActor {
         }
         let registry = &self.engine.registry;
         for t in self.agents.values() {
-            crate::sched::yield_if_due();
             let id = t.public.id;
             let quiet =
                 t.status != Status::LoggedOut && registry.quiet_for(id, wallboard::STALE_MS);

@@ -13,7 +13,8 @@
 //! once (every `PUSH_INTERVAL`) when its own figures change; the wallboard's changes to the
 //! managers watching it (`wallboard`, every `BOARD_EVERY`); the rows and the wallboard's changes
 //! in `DELTA_SLICES` slices too. So an idle desk's traffic does not
-//! grow with the size of the floor. Its handlers and loops offer the core every ~0.1 ms
+//! grow with the size of the floor. Its handlers, and its loops that write or encode per desk,
+//! offer the core every ~0.1 ms
 //! (`crate::sched::yield_if_due`): a routing thread or HTTP worker woken on this core runs then,
 //! not after a whole round.
 

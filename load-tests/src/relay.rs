@@ -4,7 +4,9 @@
 //! connected at `/api/ws` (round robin) — no store, no actors between, no routing. The load
 //! driver runs against it with `LOAD_RELAY=1` in the same invocation as the calldesk run
 //! (`load-tests/run.sh`), so every report shows calldesk's offer latency next to the floor
-//! this machine sets. Usage: `calldesk-relay 127.0.0.1:18081`.
+//! this machine sets. Usage: `calldesk-relay 127.0.0.1:18081`. With `RELAY_HOP=1` the POST's
+//! frame goes through one actor on a thread of its own first, as calldesk's does through its
+//! routing thread — to measure what that hop costs (docs/performance.md).
 
 use actix::prelude::*;
 use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
@@ -44,10 +46,28 @@ impl StreamHandler<Result<ws::Message, ws::ProtocolError>> for Sock {
     }
 }
 
+/// A frame for a socket, through the router (`RELAY_HOP=1`).
+#[derive(Message)]
+#[rtype(result = "()")]
+struct Via(Recipient<Frame>, Frame);
+
+/// The extra hop: an actor on its own arbiter that passes each frame on.
+struct Router;
+impl Actor for Router {
+    type Context = Context<Self>;
+}
+impl Handler<Via> for Router {
+    type Result = ();
+    fn handle(&mut self, m: Via, _: &mut Self::Context) {
+        m.0.do_send(m.1);
+    }
+}
+
 #[derive(Default)]
 struct Relay {
     socks: Mutex<Vec<Recipient<Frame>>>,
     next: AtomicUsize,
+    router: Option<Addr<Router>>,
 }
 
 async fn connect(
@@ -70,7 +90,10 @@ async fn call(relay: web::Data<Relay>, body: web::Json<Value>) -> HttpResponse {
         return HttpResponse::ServiceUnavailable().finish();
     }
     let i = relay.next.fetch_add(1, Ordering::Relaxed) % socks.len();
-    socks[i].do_send(Frame(frame));
+    match &relay.router {
+        Some(r) => r.do_send(Via(socks[i].clone(), Frame(frame))),
+        None => socks[i].do_send(Frame(frame)),
+    }
     HttpResponse::Created().json(serde_json::json!({"callId": 1, "ticketId": "relay"}))
 }
 
@@ -85,7 +108,14 @@ async fn main() -> std::io::Result<()> {
     let listen = std::env::args()
         .nth(1)
         .unwrap_or_else(|| "127.0.0.1:18081".into());
-    let relay = web::Data::new(Relay::default());
+    let router = std::env::var("RELAY_HOP").is_ok().then(|| {
+        let arb = Arbiter::new();
+        Router::start_in_arbiter(&arb.handle(), |_| Router)
+    });
+    let relay = web::Data::new(Relay {
+        router,
+        ..Default::default()
+    });
     HttpServer::new(move || {
         App::new()
             .app_data(relay.clone())

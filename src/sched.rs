@@ -58,10 +58,9 @@ pub const YIELD_EVERY: std::time::Duration = std::time::Duration::from_micros(10
 
 /// Offers the core (`yield_now`) if this thread last did so `YIELD_EVERY` ago or more: called
 /// between the steps of long work (the floor's fan-out, per message and per desk it writes to),
-/// it bounds
-/// how long a woken thread waits behind that work without lowering the thread's share — a
-/// floor that is behind still gets its fair part of a saturated node (a sign-in storm's
-/// `hello` waits on it).
+/// it bounds how long a woken thread waits behind that work without lowering the thread's
+/// share — a floor that is behind still gets its fair part of a saturated node (a sign-in
+/// storm's `hello` waits on it).
 pub fn yield_if_due() {
     thread_local! {
         static LAST: std::cell::Cell<Option<std::time::Instant>> =

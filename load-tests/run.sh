@@ -3,8 +3,10 @@
 # load brand with $LOAD_DESKS agents into a temp data dir, starts the server on loopback without
 # the simulator, runs goose (desks over WebSocket + callers through the gateway), stops the
 # server, and prints the figures and the command that produced them, ending with one line
-# `RESULT desks=… rate=… offer_p50_ms=… … rss_kib=… rss_per_desk_kib=…` (`rss_kib`: the highest
-# RSS sampled during the run; `rss_end_kib`: after the driver left; `steal_pct` /
+# `RESULT desks=… rate=… offer_p50_ms=… … rss_kib=… rss_per_desk_kib=…` (`relay_p99_ms` /
+# `ratio_p99`: the bare relay run alone before calldesk, and calldesk's offer p99 against it;
+# `beside_p99_ms` / `ratio_beside`: the probe, a small relay run beside calldesk's run, and the
+# offer p99 against it; `rss_kib`: the highest RSS sampled during the run; `rss_end_kib`: after the driver left; `steal_pct` /
 # `relay_steal_pct`: the share of the machine's CPU the hypervisor gave to other guests during
 # calldesk's / the relay's run — a few per cent or more and the run measured the neighbours).
 # Two spare logins beyond the desks (e.g. load1001, load1002 for 1,000 desks; same password)
@@ -12,7 +14,9 @@
 # Usage: load-tests/run.sh [RUN_SECONDS]
 #   (env: LOAD_DESKS, LOAD_CALLS_PER_SEC, LOAD_CALLERS, LOAD_MANAGERS, LOAD_WATCH_EVERY, LOAD_IDLE,
 #    LOAD_OFFER_LOG=FILE (every offer's clocks), CALLDESK_HTTP_WORKERS (the server's), LOAD_PORT,
-#    LOAD_RELAY_S (the relay's seconds; default as long as the run, at most 120), LOAD_RELAY_AFTER=1 (the relay again after calldesk), LOAD_RSS_EVERY, LOAD_PROFILE=debug|release|profiling, LOAD_CHECK=1;
+#    LOAD_RELAY_S (the relay's seconds; default as long as the run, at most 120),
+#    LOAD_RELAY_AFTER=1 (the relay again after calldesk), LOAD_PROBE=0 (no relay beside calldesk's
+#    run: step 3), LOAD_RSS_EVERY, LOAD_PROFILE=debug|release|profiling, LOAD_CHECK=1;
 #    LOAD_VOLUME="CUSTOMERS CONSULTATIONS" writes that much history into the load brand first
 #    (`seed-volume`); LOAD_BACKUP_AT=S runs `calldesk backup` S seconds into the run and prints
 #    how long it took, so the run's figures show what a backup under load costs;
@@ -126,10 +130,48 @@ if [ -n "${LOAD_BACKUP_AT:-}" ]; then
     echo "== backup under load: $(awk -v a="$B0" -v b="$B1" 'BEGIN { printf "%.1f", b - a }') s, started ${LOAD_BACKUP_AT} s into the run: $(tail -1 "$DATA/backup.txt")"
     rm -f "$DATA/backup.redb" ) &
 fi
+# 3. The probe (LOAD_PROBE=1, the default): a small bare relay beside calldesk's run — a fifth of
+# the desks (50 to 1,000 sockets) and of the rate (at least 20 calls/s). The relay above
+# measures the machine at rest; the probe measures what the same minimal path gets from the
+# machine while calldesk's whole calls (answer, notes, wrap-up, lists, commits) share its cores,
+# so a report tells what the machine's load costs any path from what calldesk's own path adds.
+# Its processes start with calldesk's driver and connect during the warm-up; its calls start
+# with calldesk's (both count the warm-up from their start) and end ~5 s before them (goose
+# counts the run time from when all its users are in, at LOAD_HATCH, 100 a second). Started
+# mid-run, the two processes' start-up stalled calldesk's commits for a moment: every durable
+# ack's p99 (note.save, answer, the gateway's 201) went from ~7 to 35–140 ms, the offers' not.
+PROBE_PORT=$((PORT + 2))
+PROBE_DESKS=$(( LOAD_DESKS / 5 )); PROBE_DESKS=$(( PROBE_DESKS < 50 ? 50 : PROBE_DESKS > 1000 ? 1000 : PROBE_DESKS ))
+PROBE_RATE=$(awk -v r="$LOAD_CALLS_PER_SEC" 'BEGIN { r = r / 5; if (r < 20) r = 20; printf "%d", r }')
+PROBE_CALLERS=$(( PROBE_RATE / 5 > 0 ? PROBE_RATE / 5 : 1 ))
+# calldesk's driver ends at its users' launch (LOAD_HATCH a second) + RUN_S; the probe's 5 s earlier.
+PROBE_S=$(( (LOAD_DESKS + LOAD_CALLERS) / ${LOAD_HATCH:-100} + RUN_S - 5 - (PROBE_DESKS + PROBE_CALLERS) / 100 ))
+PROBE_S=$(( PROBE_S < 5 ? 5 : PROBE_S ))
+probe() {
+  $SRV_PIN $BIN/calldesk-relay "127.0.0.1:$PROBE_PORT" > /dev/null 2>&1 &
+  local relay=$!
+  for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$PROBE_PORT/healthz" >/dev/null && break; sleep 0.1; done
+  LOAD_RELAY=1 LOAD_HATCH=100 LOAD_DESKS=$PROBE_DESKS LOAD_CALLS_PER_SEC=$PROBE_RATE \
+    LOAD_CALLERS=$PROBE_CALLERS $DRV_PIN $BIN/calldesk-load --host "http://127.0.0.1:$PROBE_PORT" \
+    --run-time "${PROBE_S}s" --no-print-metrics --no-telnet --no-websocket > "$DATA/probe.txt" 2>&1 || true
+  kill $relay 2>/dev/null || true; wait $relay 2>/dev/null || true
+}
+PROBE=""
+if [ "${LOAD_PROBE:-1}" = 1 ]; then
+  probe &
+  PROBE=$!
+  trap 'kill $SERVER $PROBE 2>/dev/null || true; pkill -f "calldesk-relay 127.0.0.1:$PROBE_PORT" 2>/dev/null || true; wait $SERVER 2>/dev/null || true' EXIT
+fi
 $DRV_PIN $BIN/calldesk-load --host "http://127.0.0.1:$PORT" --run-time "${RUN_S}s" \
   --report-file "$DATA/report.html" 2>&1 | tee "$DATA/goose.txt"
 RSS=$(ps -o rss= -p $SERVER | tr -d ' ')
 T1=$(cpu_ticks)
+BESIDE_P99=""
+if [ -n "$PROBE" ]; then
+  wait "$PROBE" 2>/dev/null || true
+  echo "== relay beside calldesk (probe, ${PROBE_DESKS} sockets, ${PROBE_RATE} calls/s, from calldesk's first call): $(sed -n 's/^== relay summary: [^:]*: //p' "$DATA/probe.txt" | grep . || echo "no figures (see $DATA/probe.txt)")"
+  BESIDE_P99=$(grep '^RELAY' "$DATA/probe.txt" | sed -n 's/.*relay_p99_ms=\([0-9.]*\).*/\1/p')
+fi
 # shellcheck disable=SC2086 # four numbers each
 STEAL=$(steal_pct $T0 $T1)
 # shellcheck disable=SC2086
@@ -172,15 +214,23 @@ fi
 LINE="$(grep '^RESULT' "$DATA/goose.txt" || echo RESULT)"
 OFFER_P99=$(echo "$LINE" | sed -n 's/.*offer_p99_ms=\([0-9.]*\).*/\1/p')
 RATIO=$(awk -v a="${OFFER_P99:-0}" -v b="${RELAY_P99:-0}" 'BEGIN { if (b > 0) printf "%.1f", a / b; else print "?" }')
+BESIDE=""
+if [ -n "$PROBE" ]; then
+  BESIDE=" beside_p99_ms=${BESIDE_P99:-?} ratio_beside=$(awk -v a="${OFFER_P99:-0}" -v b="${BESIDE_P99:-0}" 'BEGIN { if (b > 0) printf "%.1f", a / b; else print "?" }')"
+fi
 # RSS while every desk was connected and calls flowed (the highest sample), and its growth
 # over start-up per desk (the store's page cache and the run's calls included).
 PEAK=$(awk '{print $2}' "$DATA/rss.txt" | sort -n | tail -1)
 PEAK=$(( ${PEAK:-$RSS} > RSS ? ${PEAK:-$RSS} : RSS ))
-echo "$LINE relay_p99_ms=${RELAY_P99:-?}$RELAY_AFTER ratio_p99=$RATIO rss_kib=$PEAK rss_end_kib=$RSS rss_per_desk_kib=$(( (PEAK - RSS0) / LOAD_DESKS )) steal_pct=$STEAL relay_steal_pct=${RELAY_STEAL0:-?}"
+echo "$LINE relay_p99_ms=${RELAY_P99:-?}$RELAY_AFTER ratio_p99=$RATIO$BESIDE rss_kib=$PEAK rss_end_kib=$RSS rss_per_desk_kib=$(( (PEAK - RSS0) / LOAD_DESKS )) steal_pct=$STEAL relay_steal_pct=${RELAY_STEAL0:-?}"
 # LOAD_CHECK=1: fail unless calls were offered and nothing failed (the CI smoke run).
 if [ "${LOAD_CHECK:-0}" = 1 ]; then
   echo "$LINE" | grep -q ' errors=0 ' && echo "$LINE" | grep -q ' connect_failures=0 ' \
     && echo "$LINE" | grep -Eq 'offer_p50_ms=[0-9.]*[1-9]' \
     || { echo "load smoke run failed: $LINE"; exit 1; }
+  # The probe, when on, must have measured (a relay that never answered would leave `?`).
+  if [ -n "$PROBE" ] && ! echo "$BESIDE" | grep -Eq 'beside_p99_ms=[0-9.]*[1-9]'; then
+    echo "load smoke run failed: the relay beside calldesk gave no figures (see $DATA/probe.txt)"; exit 1
+  fi
   echo "load smoke run passed"
 fi

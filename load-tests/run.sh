@@ -6,8 +6,8 @@
 # `RESULT desks=… rate=… offer_p50_ms=… … rss_kib=… rss_per_desk_kib=…` (`relay_p99_ms` /
 # `ratio_p99`: the bare relay run alone before calldesk, and calldesk's offer p99 against it;
 # `beside_p99_ms` / `ratio_beside`: the probe, a small relay run beside calldesk's run, and the
-# offer p99 against it; `rss_kib`: the highest RSS sampled during the run; `rss_end_kib`: after the driver left; `steal_pct` /
-# `relay_steal_pct`: the share of the machine's CPU the hypervisor gave to other guests during
+# offer p99 against it; `rss_kib`: the highest RSS sampled during the run; `rss_end_kib`: after
+# the driver left; `steal_pct` / `relay_steal_pct`: the share of the machine's CPU the hypervisor gave to other guests during
 # calldesk's / the relay's run — a few per cent or more and the run measured the neighbours).
 # Two spare logins beyond the desks (e.g. load1001, load1002 for 1,000 desks; same password)
 # are seeded for outside observers; the driver never uses them.
@@ -169,7 +169,7 @@ T1=$(cpu_ticks)
 BESIDE_P99=""
 if [ -n "$PROBE" ]; then
   wait "$PROBE" 2>/dev/null || true
-  echo "== relay beside calldesk (probe, ${PROBE_DESKS} sockets, ${PROBE_RATE} calls/s, from calldesk's first call): $(sed -n 's/^== relay summary: [^:]*: //p' "$DATA/probe.txt" | grep . || echo "no figures (see $DATA/probe.txt)")"
+  echo "== relay beside calldesk (probe, ${PROBE_DESKS} sockets, ${PROBE_RATE} calls/s, its calls alongside calldesk's): $(sed -n 's/^== relay summary: [^:]*: //p' "$DATA/probe.txt" | grep . || echo "no figures (see $DATA/probe.txt)")"
   BESIDE_P99=$(grep '^RELAY' "$DATA/probe.txt" | sed -n 's/.*relay_p99_ms=\([0-9.]*\).*/\1/p')
 fi
 # shellcheck disable=SC2086 # four numbers each

@@ -7,8 +7,9 @@
 # `ratio_p99`: the bare relay run alone before calldesk, and calldesk's offer p99 against it;
 # `beside_p99_ms` / `ratio_beside`: the probe, a small relay run beside calldesk's run, and the
 # offer p99 against it; `rss_kib`: the highest RSS sampled during the run; `rss_end_kib`: after
-# the driver left; `steal_pct` / `relay_steal_pct`: the share of the machine's CPU the hypervisor gave to other guests during
-# calldesk's / the relay's run — a few per cent or more and the run measured the neighbours).
+# the driver left; `steal_pct` / `relay_steal_pct`: the share of the machine's CPU the
+# hypervisor gave to other guests during calldesk's / the relay's run — a few per cent or more
+# and the run measured the neighbours).
 # Two spare logins beyond the desks (e.g. load1001, load1002 for 1,000 desks; same password)
 # are seeded for outside observers; the driver never uses them.
 # Usage: load-tests/run.sh [RUN_SECONDS]

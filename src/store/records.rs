@@ -869,8 +869,12 @@ pub fn put_agent_day<T: Serialize>(
     )
 }
 
-pub fn put_realtime<T: Serialize>(tx: &WriteTransaction, brand: BrandId, v: &T) -> StoreResult<()> {
-    put(tx, tables::REALTIME, &format!("brand/{brand}"), v)
+/// Stores a brand's realtime snapshot already encoded as JSON (the floor encodes it on its own
+/// thread, so the one writer only stores the bytes).
+pub fn put_realtime_json(tx: &WriteTransaction, brand: BrandId, json: &[u8]) -> StoreResult<()> {
+    tx.open_table(tables::REALTIME)?
+        .insert(format!("brand/{brand}").as_str(), json)?;
+    Ok(())
 }
 
 /// Appends an audit entry, keyed by its `at` (the engine's clock; now when it has none) so the

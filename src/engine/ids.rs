@@ -4,8 +4,9 @@
 //! When a block runs low the next one is reserved in the background (`REFILL_AT`), so a call
 //! waits for the disk only for the very first number of a counter (start-up, a new day's
 //! tickets) — not once every `BLOCK` calls. A spare block is used only after its reservation
-//! is committed. A block's unused numbers are skipped after a crash, never reused (tickets may
-//! have gaps, never repeats).
+//! is committed; a block that runs dry while that reservation is on its way waits for it
+//! (`REFILL_WAIT`) rather than reserving another, so numbers keep their order. A block's unused
+//! numbers are skipped after a crash, never reused (tickets may have gaps, never repeats).
 
 use super::Engine;
 use crate::domain::ticket;
@@ -19,6 +20,9 @@ pub const BLOCK: u64 = 1000;
 /// A block with this many numbers left has the next one reserved in the background (at 200
 /// calls/s, over a second ahead of need).
 pub const REFILL_AT: u64 = BLOCK / 4;
+/// How long a number waits for a background reservation on its way when its block ran dry;
+/// past it (the reservation stuck or lost) the caller reserves a block itself.
+pub const REFILL_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// One counter: the block being handed out, the next one if reserved, and whether a
 /// reservation is on its way.
@@ -30,16 +34,20 @@ struct Counter {
     refilling: bool,
 }
 
-/// What `take` found: a number (if any), and whether the caller must start a refill.
+/// What `take` found: a number (if any), whether the caller must start a refill, and (with no
+/// number) whether a refill is on its way to wait for.
 #[derive(Debug, PartialEq)]
 struct Took {
     id: Option<u64>,
     refill: bool,
+    on_its_way: bool,
 }
 
 #[derive(Default)]
 pub struct IdBlocks {
     counters: Mutex<HashMap<String, Counter>>,
+    /// Woken whenever a background reservation lands or fails.
+    landed: tokio::sync::Notify,
 }
 
 impl IdBlocks {
@@ -47,6 +55,7 @@ impl IdBlocks {
         let none = Took {
             id: None,
             refill: false,
+            on_its_way: false,
         };
         let Ok(mut r) = self.counters.lock() else {
             return none;
@@ -57,7 +66,12 @@ impl IdBlocks {
         if c.next > c.last {
             match c.spare.take() {
                 Some((first, last)) => (c.next, c.last) = (first, last),
-                None => return none,
+                None => {
+                    return Took {
+                        on_its_way: c.refilling,
+                        ..none
+                    }
+                }
             }
         }
         let id = c.next;
@@ -70,6 +84,7 @@ impl IdBlocks {
         Took {
             id: Some(id),
             refill,
+            on_its_way: false,
         }
     }
 
@@ -92,6 +107,7 @@ impl IdBlocks {
                 c.spare = Some((first, last));
             }
         }
+        self.landed.notify_waiters();
     }
 
     /// A background reservation failed: the next number taken tries again.
@@ -101,6 +117,7 @@ impl IdBlocks {
                 c.refilling = false;
             }
         }
+        self.landed.notify_waiters();
     }
 }
 
@@ -115,7 +132,20 @@ impl Engine {
 
     /// The next number of counter `name`: from memory, or from a freshly reserved block.
     pub async fn next_number(&self, name: &str) -> StoreResult<u64> {
-        let took = self.ids.take(name);
+        let waited_until = tokio::time::Instant::now() + REFILL_WAIT;
+        let took = loop {
+            // Listening before looking, so a reservation landing in between is not missed.
+            let landed = self.ids.landed.notified();
+            tokio::pin!(landed);
+            landed.as_mut().enable();
+            let took = self.ids.take(name);
+            if !took.on_its_way {
+                break took;
+            }
+            if tokio::time::timeout_at(waited_until, landed).await.is_err() {
+                break took;
+            }
+        };
         if took.refill {
             let engine = self.clone();
             let key = name.to_string();
@@ -152,6 +182,32 @@ mod tests {
 
     fn id(b: &IdBlocks, name: &str) -> Option<u64> {
         b.take(name).id
+    }
+
+    #[test]
+    fn a_dry_block_with_a_reservation_on_its_way_says_so() {
+        let b = IdBlocks::default();
+        b.put("call", 1, REFILL_AT + 1);
+        assert!(
+            b.take("call").refill,
+            "low from the first number: a refill starts"
+        );
+        for _ in 0..REFILL_AT {
+            assert!(id(&b, "call").is_some());
+        }
+        let t = b.take("call");
+        assert_eq!(
+            (t.id, t.on_its_way),
+            (None, true),
+            "dry, the refill not landed"
+        );
+        b.put_spare("call", 1001, 2000);
+        assert_eq!(id(&b, "call"), Some(1001), "the landed block, in order");
+        let b = IdBlocks::default();
+        assert!(
+            !b.take("call").on_its_way,
+            "nothing on its way: reserve now"
+        );
     }
 
     #[test]

@@ -91,6 +91,34 @@ async fn pbx_commands_go_out_as_webhooks() {
     assert_eq!(seen[3]["number"], "01077776666");
 }
 
+/// A block that runs dry before the next one's reservation has landed (a slow disk, a busy
+/// node) waits for that reservation instead of reserving another: the numbers keep their order
+/// and no block is reserved twice.
+#[actix_rt::test]
+async fn a_dry_block_waits_for_the_reservation_on_its_way() {
+    use calldesk::engine::ids::{BLOCK, REFILL_AT};
+    let app = spawn_app().await;
+    let engine = &app.engine;
+    let counter = "load-test/dry";
+    let mut got = Vec::new();
+    // Every number of the first block taken without yielding once: the background reservation
+    // (asked at `REFILL_AT` left) cannot have been installed when the block runs dry.
+    for _ in 0..BLOCK {
+        got.push(engine.next_number(counter).await.unwrap());
+    }
+    const { assert!(REFILL_AT < BLOCK) };
+    for _ in 0..10 {
+        got.push(engine.next_number(counter).await.unwrap());
+    }
+    let expected: Vec<u64> = (1..=BLOCK + 10).collect();
+    assert_eq!(got, expected, "in order, none skipped, none twice");
+    assert_eq!(
+        engine.store.counter(counter).unwrap(),
+        2 * BLOCK,
+        "one block reserved ahead, none reserved twice"
+    );
+}
+
 /// Call and ticket numbers come from blocks reserved in the store; the next block is reserved
 /// while the current one still has `REFILL_AT` left, so no call waits for the disk to be
 /// numbered, and the numbers run on without a gap or a repeat.

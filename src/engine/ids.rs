@@ -133,16 +133,18 @@ impl Engine {
     /// The next number of counter `name`: from memory, or from a freshly reserved block.
     pub async fn next_number(&self, name: &str) -> StoreResult<u64> {
         let mut took = self.ids.take(name);
-        let waited_until = tokio::time::Instant::now() + REFILL_WAIT;
-        while took.on_its_way {
+        if took.on_its_way {
             // Dry, the next block on its way: listen, look again (it may have landed in
-            // between), then wait for it.
-            let landed = self.ids.landed.notified();
-            tokio::pin!(landed);
-            landed.as_mut().enable();
-            took = self.ids.take(name);
-            if took.on_its_way && tokio::time::timeout_at(waited_until, landed).await.is_err() {
-                break;
+            // between), then wait for it. The common path never gets here.
+            let until = tokio::time::Instant::now() + REFILL_WAIT;
+            while took.on_its_way {
+                let landed = self.ids.landed.notified();
+                tokio::pin!(landed);
+                landed.as_mut().enable();
+                took = self.ids.take(name);
+                if took.on_its_way && tokio::time::timeout_at(until, landed).await.is_err() {
+                    break;
+                }
             }
         }
         if took.refill {

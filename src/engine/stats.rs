@@ -158,7 +158,8 @@ fn encode_snapshot(
     queues: &BTreeMap<&str, (u32, u32)>,
 ) -> Result<Vec<u8>, serde_json::Error> {
     use std::io::Write;
-    let mut out = Vec::with_capacity(64 * 1024);
+    // ~150 bytes an agent: one allocation for the whole floor, not a dozen doublings of ~1 MB.
+    let mut out = Vec::with_capacity(256 + 160 * agents.size_hint().0);
     out.extend_from_slice(b"{\"date\":");
     serde_json::to_writer(&mut out, &date)?;
     out.extend_from_slice(b",\"takenAt\":");

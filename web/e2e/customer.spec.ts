@@ -50,8 +50,15 @@ test("an unknown caller is saved during the call and pops next time", async ({ p
   await callIn("main", "010-3131-2424");
   await expect(page.getByTestId("customer-form")).toBeVisible();
   await expect(page.getByTestId("customer-form-phones")).toHaveValue("010-3131-2424");
-  await page.getByTestId("call-answer").click();
-  await page.getByTestId("customer-form-email").fill("not-an-email");
+  // Typing in the form while it rings and answering with Alt+A: the cursor stays in the form
+  // (the note takes it only when the agent is not typing elsewhere), nothing lands in the note.
+  await page.getByTestId("customer-form-email").fill("not-an");
+  await page.keyboard.press("Alt+KeyA");
+  await expect(page.getByTestId("agent-status")).toHaveText("통화중");
+  await expect(page.getByTestId("customer-form-email")).toBeFocused();
+  await page.keyboard.type("-email");
+  await expect(page.getByTestId("customer-form-email")).toHaveValue("not-an-email");
+  await expect(page.getByTestId("note-content")).toHaveValue("");
   await page.getByTestId("customer-form-save").click();
   await expect(page.getByTestId("error-name")).toBeVisible();
   await expect(page.getByTestId("error-email")).toBeVisible();

@@ -1,7 +1,8 @@
 // The consultation note (F-NOTE) in the main window: 상담유형, 처리결과 and a large 내용 box,
-// focused when a call is answered. What is typed is kept on the server as a draft while typing
-// pauses (see actions.ts), so neither a status change, the wrap-up limit nor a reload loses it;
-// the line under the box says where the text stands (typing, draft kept, saved, offline).
+// focused when a call is answered (unless the agent is already typing in another field). What
+// is typed is kept on the server as a draft while typing pauses (see actions.ts), so neither a
+// status change, the wrap-up limit nor a reload loses it; the line under the box says where the
+// text stands (typing, draft kept, saved, offline).
 
 import { useEffect, useRef } from "react";
 import { editNote, flushDraft, notify, saveNote, wrapupDone } from "../actions";
@@ -22,9 +23,15 @@ export function NoteEditor() {
   const editable = !!call && call.state !== "ringing" && ticket === call.ticketId;
   const state = call?.state;
 
-  // Answered (or connected): the cursor is in the note, ready to type.
+  // Answered (or connected): the cursor is in the note, ready to type — unless the agent is
+  // already typing in another field (e.g. the new-customer form, answered with Alt+A): the
+  // connect frame lands a moment after the click, and taking the cursor then would send the
+  // rest of what they type into the note.
   useEffect(() => {
-    if (state === "on_call") box.current?.focus();
+    if (state !== "on_call") return;
+    const a = document.activeElement;
+    const typing = a instanceof HTMLElement && a !== box.current && (a.isContentEditable || a.matches("input, textarea, select"));
+    if (!typing) box.current?.focus();
   }, [state, ticket]);
 
   async function save(quiet = false): Promise<boolean> {

@@ -51,6 +51,9 @@ pub struct CallActor {
     hold_s: i64,
     /// A transferred call's first offer goes to this agent (transfer to an agent).
     direct: Option<Addr<AgentActor>>,
+    /// Queued by whoever started it (a gateway arrival: `Engine::inbound_call` hands it to the
+    /// distributor as it starts the actor), so `started` does not queue it again.
+    enqueued: bool,
     /// The ticket this call was transferred to.
     transferred_to: Option<String>,
     /// When this actor was made (for an inbound call: as the gateway's POST was handled), on
@@ -162,8 +165,19 @@ impl CallActor {
             held_since: None,
             hold_s: 0,
             direct,
+            enqueued: false,
             transferred_to: None,
             born: std::time::Instant::now(),
+        }
+    }
+
+    /// A new arrival from the gateway that the caller queues itself (`Enqueue` with this
+    /// actor's address, sent as the actor is started): the distributor matches it while the
+    /// actor starts on the routing thread, one message fewer on the way to the ring.
+    pub fn arrival(engine: Engine, brand: BrandRuntime, view: CallView) -> Self {
+        CallActor {
+            enqueued: true,
+            ..Self::inbound(engine, brand, view, None)
         }
     }
 
@@ -189,6 +203,7 @@ impl CallActor {
             held_since: None,
             hold_s: 0,
             direct: None,
+            enqueued: false,
             transferred_to: None,
             born: std::time::Instant::now(),
         }
@@ -394,6 +409,7 @@ impl Actor for CallActor {
                         })
                         .spawn(ctx);
                 }
+                None if self.enqueued => {}
                 None => self.enqueue(self.view.transferred_from.is_some(), ctx),
             },
             CallState::Dialing { .. } => {

@@ -328,8 +328,18 @@ impl Engine {
         // Started after the write is queued: every write of the call comes after it.
         // On the routing thread: the queue's answer and the agent's ring come straight back to
         // it, not behind the output of the sockets that share this HTTP worker.
-        let call = call::CallActor::inbound(self.clone(), rt, view, None);
+        // Queued from here as the actor starts: the distributor matches the call while its
+        // actor starts on the routing thread (a message fewer before the ring).
+        let distributor = rt.distributor.clone();
+        let queued = (view.clone(), view.since);
+        let call = call::CallActor::arrival(self.clone(), rt, view);
         let actor = call::CallActor::start_in_arbiter(&self.routing, move |_| call);
+        distributor.do_send(Enqueue {
+            call: queued.0,
+            addr: actor.clone(),
+            arrived_at: queued.1,
+            at_head: false,
+        });
         // The gateway hears of the call once it is on disk and the call is known by its id (its
         // actor has started), so a hang-up sent right after the answer finds it.
         let (committed, started) = futures_util::join!(committed, actor.send(call::Started));

@@ -331,13 +331,13 @@ impl Engine {
         // Queued from here as the actor starts: the distributor matches the call while its
         // actor starts on the routing thread (a message fewer before the ring).
         let distributor = rt.distributor.clone();
-        let queued = (view.clone(), view.since);
+        let queued = view.clone();
         let call = call::CallActor::arrival(self.clone(), rt, view);
         let actor = call::CallActor::start_in_arbiter(&self.routing, move |_| call);
         distributor.do_send(Enqueue {
-            call: queued.0,
+            arrived_at: queued.since,
+            call: queued,
             addr: actor.clone(),
-            arrived_at: queued.1,
             at_head: false,
         });
         // The gateway hears of the call once it is on disk and the call is known by its id (its

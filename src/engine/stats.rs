@@ -52,14 +52,16 @@ pub const FLOOR_EVERY: Duration = Duration::from_secs(1);
 /// within about this long).
 pub const ROWS_PUSH_INTERVAL: Duration = Duration::from_millis(100);
 /// A floor round goes out in this many slices, one every `FLOOR_SLICE_EVERY` (768 ms in all),
-/// so that the sockets' writers get a few dozen messages at a time (~80 desks at 5,000) rather
+/// so that the sockets' writers get a few dozen messages at a time (~40 desks at 5,000) rather
 /// than the whole floor at once: an event frame written meanwhile (an offer, an `ack`) waits
-/// behind one slice. At 5,000 / 200 (docs/performance.md): with 16 slices 50 ms apart the
-/// frames' wait for their socket's writer (`calldesk_socket_wait_seconds`) was p99 ≤ 10 ms;
-/// with 64 slices 12 ms apart ≤ 5 ms in three runs of four (offer p99 13.8–24.0 ms against
-/// 15.2–20.2: within this machine's run-to-run noise); 160 slices 5 ms apart no better.
-pub const FLOOR_SLICES: usize = 64;
-pub const FLOOR_SLICE_EVERY: Duration = Duration::from_millis(12);
+/// behind one slice, and so does an offer's read at a desk that shares its machine's cores. At
+/// 5,000 / 200 (docs/performance.md): with 16 slices 50 ms apart the frames' wait for their
+/// socket's writer (`calldesk_socket_wait_seconds`) was p99 ≤ 10 ms; with 64 slices 12 ms apart
+/// ≤ 5 ms; once the offer's p99 was down to 2–4 ms, 128 slices 6 ms apart took a fifth off it
+/// against 64 × 12 ms in each of three alternating pairs (offer p99 3.36–3.85 against
+/// 4.11–4.78 ms, in a slow hour of the host).
+pub const FLOOR_SLICES: usize = 128;
+pub const FLOOR_SLICE_EVERY: Duration = Duration::from_millis(6);
 
 /// The watched lists' rows and the wallboard's changes go out in slices too: a tick's deltas
 /// are queued (`Outbox`) and sent `DELTA_SLICES` at a time, one slice every `DELTA_SLICE_EVERY`

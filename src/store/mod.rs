@@ -421,6 +421,7 @@ pub(crate) fn dec<T: DeserializeOwned>(b: &[u8]) -> StoreResult<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::reservation::{Reservation, ResvStatus, ResvType};
 
     #[test]
     fn the_writer_waits_for_company_only_while_the_store_is_busy() {
@@ -436,7 +437,6 @@ mod tests {
         ));
         assert!(lingers(Some(now), now));
     }
-    use crate::domain::reservation::{Reservation, ResvStatus, ResvType};
 
     fn reservation(id: u64, status: ResvStatus) -> Reservation {
         let at = chrono::Utc::now();

@@ -124,6 +124,9 @@ SAMPLER=$!
 CMD="LOAD_DESKS=$LOAD_DESKS LOAD_CALLS_PER_SEC=$LOAD_CALLS_PER_SEC LOAD_CALLERS=$LOAD_CALLERS $BIN/calldesk-load --host http://127.0.0.1:$PORT --run-time ${RUN_S}s"
 echo "== $CMD"
 T0=$(cpu_ticks)
+# The server's own CPU ticks (user + system, all threads), to split "machine busy" below.
+srv_ticks() { sed -E 's/^.*\) //' /proc/$SERVER/stat | awk '{print $12 + $13}'; }
+S0=$(srv_ticks)
 if [ -n "${LOAD_BACKUP_AT:-}" ]; then
   ( sleep "$LOAD_BACKUP_AT"; B0=$(date +%s.%N)
     $BIN/calldesk backup --data-dir "$DATA" --to "$DATA/backup.redb" > "$DATA/backup.txt" 2>&1
@@ -167,6 +170,7 @@ $DRV_PIN $BIN/calldesk-load --host "http://127.0.0.1:$PORT" --run-time "${RUN_S}
   --report-file "$DATA/report.html" 2>&1 | tee "$DATA/goose.txt"
 RSS=$(ps -o rss= -p $SERVER | tr -d ' ')
 T1=$(cpu_ticks)
+S1=$(srv_ticks)
 BESIDE_P99=""
 if [ -n "$PROBE" ]; then
   wait "$PROBE" 2>/dev/null || true
@@ -177,6 +181,8 @@ fi
 STEAL=$(steal_pct $T0 $T1)
 # shellcheck disable=SC2086
 echo "== machine busy during the driver's run: $(busy_pct $T0 $T1) %; stolen by the hypervisor: $STEAL %"
+# shellcheck disable=SC2086
+echo "== of which the server: $(set -- $T0 $T1; awk -v a="$4" -v c="$8" -v s0="$S0" -v s1="$S1" 'BEGIN { if (c > a) printf "%.0f", 100 * (s1 - s0) / (c - a); else print 0 }') % of the machine (the rest: the driver, the probe, the kernel's softirqs)"
 # Where the server's CPU went: seconds per thread name (actix-rt workers, the routing and
 # floor arbiters, the store writer, tokio's blocking pool).
 # (From /proc/PID/task/*/stat: `ps -L` reports the whole process's time on the main thread's row.)

@@ -20,6 +20,7 @@ use serde::Serialize;
 use std::path::Path;
 use std::sync::mpsc;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 use tokio::sync::oneshot;
 
 pub use records::*;
@@ -113,14 +114,14 @@ const MAX_BATCH: usize = 512;
 /// plain windows' in each of four runs (docs/performance.md). 2 ms gained nothing more. A write's
 /// acknowledgement (a note's save, the gateway's 201) takes up to this much longer when busy;
 /// a quiet store commits at once.
-pub const COMMIT_LINGER: std::time::Duration = std::time::Duration::from_millis(1);
+pub const COMMIT_LINGER: Duration = Duration::from_millis(1);
 
 /// The store counts as busy while its last commit ended less than this long ago.
-pub const BUSY_WITHIN: std::time::Duration = std::time::Duration::from_millis(20);
+pub const BUSY_WITHIN: Duration = Duration::from_millis(20);
 
 /// Whether the writer, woken at `now` with the last commit ended at `last_commit`, waits
 /// `COMMIT_LINGER` before taking the writes waiting.
-fn lingers(last_commit: Option<std::time::Instant>, now: std::time::Instant) -> bool {
+fn lingers(last_commit: Option<Instant>, now: Instant) -> bool {
     last_commit.is_some_and(|t| now.saturating_duration_since(t) < BUSY_WITHIN)
 }
 
@@ -267,7 +268,7 @@ impl Store {
 
     /// Whether the writer thread answers within `within` (it answers between batches, so a
     /// slow disk shows here too).
-    pub async fn ping_writer(&self, within: std::time::Duration) -> StoreResult<()> {
+    pub async fn ping_writer(&self, within: Duration) -> StoreResult<()> {
         let (reply, rx) = oneshot::channel();
         self.tx
             .send(Job::Ping(reply))
@@ -310,9 +311,9 @@ impl Store {
 
 fn writer_loop(db: Arc<Database>, quick: bool, rx: mpsc::Receiver<Job>) {
     let mut closing: Option<oneshot::Sender<()>> = None;
-    let mut last_commit: Option<std::time::Instant> = None;
+    let mut last_commit: Option<Instant> = None;
     while let Ok(first) = rx.recv() {
-        if lingers(last_commit, std::time::Instant::now()) {
+        if lingers(last_commit, Instant::now()) {
             std::thread::sleep(COMMIT_LINGER);
         }
         let mut batch = Vec::new();
@@ -334,7 +335,7 @@ fn writer_loop(db: Arc<Database>, quick: bool, rx: mpsc::Receiver<Job>) {
         }
         if !batch.is_empty() {
             run_and_answer(&db, quick, batch);
-            last_commit = Some(std::time::Instant::now());
+            last_commit = Some(Instant::now());
         }
         if let Some(reply) = closing.take() {
             if let Err(e) = close_commit(&db) {
@@ -359,30 +360,25 @@ fn close_commit(db: &Database) -> StoreResult<()> {
     Ok(())
 }
 
-/// Commits a batch and answers each of its writers (a failed batch is retried one by one, so
-/// only the write that failed fails).
+/// Commits a non-empty batch and answers each of its writers (a failed batch is retried one
+/// by one, so only the write that failed fails).
 fn run_and_answer(db: &Database, quick: bool, mut batch: Vec<Box<dyn PendingWrite>>) {
-    {
-        if batch.is_empty() {
-            return;
+    match run_batch(db, quick, &mut batch) {
+        Ok(()) => {
+            for w in batch {
+                w.finish(Ok(()));
+            }
         }
-        match run_batch(db, quick, &mut batch) {
-            Ok(()) => {
-                for w in batch {
-                    w.finish(Ok(()));
-                }
+        Err(_) if batch.len() > 1 => {
+            // One write failed: the batch was rolled back; run each alone so only it fails.
+            for mut w in batch {
+                let res = run_batch(db, quick, std::slice::from_mut(&mut w));
+                w.finish(res);
             }
-            Err(_) if batch.len() > 1 => {
-                // One write failed: the batch was rolled back; run each alone so only it fails.
-                for mut w in batch {
-                    let res = run_batch(db, quick, std::slice::from_mut(&mut w));
-                    w.finish(res);
-                }
-            }
-            Err(e) => {
-                for w in batch {
-                    w.finish(Err(e.clone()));
-                }
+        }
+        Err(e) => {
+            for w in batch {
+                w.finish(Err(e.clone()));
             }
         }
     }
@@ -390,7 +386,7 @@ fn run_and_answer(db: &Database, quick: bool, mut batch: Vec<Box<dyn PendingWrit
 
 /// `quick`: the commit saves the allocator state (redb's quick repair, see `open_with`).
 fn run_batch(db: &Database, quick: bool, batch: &mut [Box<dyn PendingWrite>]) -> StoreResult<()> {
-    let started = std::time::Instant::now();
+    let started = Instant::now();
     let mut tx = db.begin_write()?;
     tx.set_durability(Durability::Immediate)?;
     tx.set_quick_repair(quick);
@@ -425,16 +421,13 @@ mod tests {
 
     #[test]
     fn the_writer_waits_for_company_only_while_the_store_is_busy() {
-        let now = std::time::Instant::now();
+        let now = Instant::now();
         // A quiet store (no commit yet, or the last one long ago) commits a note at once.
         assert!(!lingers(None, now));
         assert!(!lingers(Some(now - BUSY_WITHIN * 3), now));
         assert!(!lingers(Some(now - BUSY_WITHIN), now));
         // A busy one (a commit ended a moment ago) waits for the writes about to come.
-        assert!(lingers(
-            Some(now - std::time::Duration::from_millis(2)),
-            now
-        ));
+        assert!(lingers(Some(now - Duration::from_millis(2)), now));
         assert!(lingers(Some(now), now));
     }
 

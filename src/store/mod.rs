@@ -341,10 +341,14 @@ fn writer_loop(db: Arc<Database>, quick: bool, rx: mpsc::Receiver<Job>) {
             if let Err(e) = close_commit(&db) {
                 tracing::error!(error = %e, "store: the closing commit failed");
             }
-            let _ = reply.send(());
-            // Writes sent after the close find the receiver gone: `WriterGone`.
+            // Writes sent after the close find the receiver gone: `WriterGone`. The writer lets
+            // go of the database before the closer hears, so once the last `Store` handle is
+            // dropped the file can be opened again at once (the lock went with the last handle;
+            // answered first, this thread's handle could still hold it for a moment).
             drop(rx);
+            drop(db);
             tracing::info!("store closed");
+            let _ = reply.send(());
             return;
         }
     }

@@ -77,6 +77,9 @@ cpu_ticks() {
 steal_pct() { awk -v a="$1" -v b="$2" -v c="$5" -v d="$6" 'BEGIN { if (c > a) printf "%.1f", 100 * (d - b) / (c - a); else print 0 }'; }
 # Percent busy between two readings.
 busy_pct() { awk -v a="$4" -v b="$3" -v c="$8" -v d="$7" 'BEGIN { if (c > a) printf "%.0f", 100 * (d - b) / (c - a); else print 0 }'; }
+# Percent of the machine one process took between two readings: its ticks before and after, then
+# the two machine readings (the same base as busy_pct).
+proc_pct() { awk -v s0="$1" -v s1="$2" -v a="$6" -v c="${10}" 'BEGIN { if (c > a) printf "%.0f", 100 * (s1 - s0) / (c - a); else print 0 }'; }
 
 # Runs the relay with the driver; prints its summary and how busy the machine was, leaves its
 # p99 in RELAY_OUT and the share of the machine stolen meanwhile in RELAY_STEAL.
@@ -182,7 +185,7 @@ STEAL=$(steal_pct $T0 $T1)
 # shellcheck disable=SC2086
 echo "== machine busy during the driver's run: $(busy_pct $T0 $T1) %; stolen by the hypervisor: $STEAL %"
 # shellcheck disable=SC2086
-echo "== of which the server: $(set -- $T0 $T1; awk -v a="$4" -v c="$8" -v s0="$S0" -v s1="$S1" 'BEGIN { if (c > a) printf "%.0f", 100 * (s1 - s0) / (c - a); else print 0 }') % of the machine (the rest: the driver, the probe, the kernel's softirqs)"
+echo "== of which the server: $(proc_pct $S0 $S1 $T0 $T1) % of the machine (the rest: the driver, the probe, the kernel's softirqs)"
 # Where the server's CPU went: seconds per thread name (actix-rt workers, the routing and
 # floor arbiters, the store writer, tokio's blocking pool).
 # (From /proc/PID/task/*/stat: `ps -L` reports the whole process's time on the main thread's row.)

@@ -66,9 +66,10 @@ load-test:
 	load-tests/run.sh 60
 
 # A small load run in CI (debug build, 60 desks, 5 calls/s, 20 s): fails unless calls were
-# offered and nothing failed. The figures of docs/performance.md come from `make load-test`.
+# offered, nothing failed and the probe timed both its paths (LOAD_PROBE_HOP). The figures of
+# docs/performance.md come from `make load-test`.
 load-smoke:
-	LOAD_PROFILE=debug LOAD_CHECK=1 LOAD_DESKS=60 LOAD_CALLS_PER_SEC=5 LOAD_CALLERS=2 \
+	LOAD_PROFILE=debug LOAD_CHECK=1 LOAD_PROBE_HOP=1 LOAD_DESKS=60 LOAD_CALLS_PER_SEC=5 LOAD_CALLERS=2 \
 	  LOAD_WARMUP_S=8 LOAD_RELAY_S=5 LOAD_PORT=18070 load-tests/run.sh 20
 
 # Forget the demo's data (the next `make run` seeds the demo again).

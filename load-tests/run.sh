@@ -17,7 +17,9 @@
 #    LOAD_OFFER_LOG=FILE (every offer's clocks), CALLDESK_HTTP_WORKERS (the server's), LOAD_PORT,
 #    LOAD_RELAY_S (the relay's seconds; default as long as the run, at most 120),
 #    LOAD_RELAY_AFTER=1 (the relay again after calldesk), LOAD_PROBE=0 (no relay beside calldesk's
-#    run: step 3), LOAD_RSS_EVERY, LOAD_PROFILE=debug|release|profiling, LOAD_CHECK=1;
+#    run: step 3), LOAD_PROBE_HOP=1 (every other probe call through one extra thread hop, as
+#    calldesk's routing thread: the ratio split into the machine's load, that hop and calldesk's
+#    own path; adds beside_hop_p99_ms=), LOAD_RSS_EVERY, LOAD_PROFILE=debug|release|profiling, LOAD_CHECK=1;
 #    LOAD_VOLUME="CUSTOMERS CONSULTATIONS" writes that much history into the load brand first
 #    (`seed-volume`); LOAD_BACKUP_AT=S runs `calldesk backup` S seconds into the run and prints
 #    how long it took, so the run's figures show what a backup under load costs;
@@ -154,8 +156,14 @@ PROBE_CALLERS=$(( PROBE_RATE / 5 > 0 ? PROBE_RATE / 5 : 1 ))
 # calldesk's driver ends at its users' launch (LOAD_HATCH a second) + RUN_S; the probe's 5 s earlier.
 PROBE_S=$(( (LOAD_DESKS + LOAD_CALLERS) / ${LOAD_HATCH:-100} + RUN_S - 5 - (PROBE_DESKS + PROBE_CALLERS) / 100 ))
 PROBE_S=$(( PROBE_S < 5 ? 5 : PROBE_S ))
+# LOAD_PROBE_HOP=1: the probe's relay sends every other call through an actor on a thread of
+# its own first (RELAY_HOP, RELAY_ALT), the driver times the two paths apart, and beside_p99_ms
+# stays the direct path's.
+PROBE_ENV=""
+[ "${LOAD_PROBE_HOP:-0}" = 1 ] && PROBE_ENV="RELAY_HOP=1 RELAY_ALT=1"
 probe() {
-  $SRV_PIN $BIN/calldesk-relay "127.0.0.1:$PROBE_PORT" > /dev/null 2>&1 &
+  # shellcheck disable=SC2086 # empty or two assignments
+  env $PROBE_ENV $SRV_PIN $BIN/calldesk-relay "127.0.0.1:$PROBE_PORT" > /dev/null 2>&1 &
   local relay=$!
   for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$PROBE_PORT/healthz" >/dev/null && break; sleep 0.1; done
   LOAD_RELAY=1 LOAD_HATCH=100 LOAD_DESKS=$PROBE_DESKS LOAD_CALLS_PER_SEC=$PROBE_RATE \
@@ -179,6 +187,8 @@ if [ -n "$PROBE" ]; then
   wait "$PROBE" 2>/dev/null || true
   echo "== relay beside calldesk (probe, ${PROBE_DESKS} sockets, ${PROBE_RATE} calls/s, its calls alongside calldesk's): $(sed -n 's/^== relay summary: [^:]*: //p' "$DATA/probe.txt" | grep . || echo "no figures (see $DATA/probe.txt)")"
   BESIDE_P99=$(grep '^RELAY' "$DATA/probe.txt" | sed -n 's/.*relay_p99_ms=\([0-9.]*\).*/\1/p')
+  BESIDE_HOP_P99=$(grep '^RELAY' "$DATA/probe.txt" | sed -n 's/.*relay_hop_p99_ms=\([0-9.]*\).*/\1/p')
+  [ -n "$BESIDE_HOP_P99" ] && echo "== the probe $(sed -n 's/^== relay by path: //p' "$DATA/probe.txt")"
 fi
 # shellcheck disable=SC2086 # four numbers each
 STEAL=$(steal_pct $T0 $T1)
@@ -227,6 +237,12 @@ RATIO=$(awk -v a="${OFFER_P99:-0}" -v b="${RELAY_P99:-0}" 'BEGIN { if (b > 0) pr
 BESIDE=""
 if [ -n "$PROBE" ]; then
   BESIDE=" beside_p99_ms=${BESIDE_P99:-?} ratio_beside=$(awk -v a="${OFFER_P99:-0}" -v b="${BESIDE_P99:-0}" 'BEGIN { if (b > 0) printf "%.1f", a / b; else print "?" }')"
+  if [ -n "${BESIDE_HOP_P99:-}" ]; then
+    BESIDE="$BESIDE beside_hop_p99_ms=$BESIDE_HOP_P99"
+    # ratio_p99 = (beside / alone) x (hop / direct, beside) x (offer / hop, beside)
+    echo "== the offer's ratio in three factors: $(awk -v o="${OFFER_P99:-0}" -v a="${RELAY_P99:-0}" -v d="${BESIDE_P99:-0}" -v h="$BESIDE_HOP_P99" 'BEGIN {
+      if (a > 0 && d > 0 && h > 0) printf "the machine'"'"'s load %.2fx (the relay beside / alone) x one thread hop %.2fx (the probe'"'"'s two paths) x calldesk'"'"'s own path %.2fx (the offer / the hop'"'"'s path beside) = %.1fx", d / a, h / d, o / h, o / a; else print "?" }')"
+  fi
 fi
 # RSS while every desk was connected and calls flowed (the highest sample), and its growth
 # over start-up per desk (the store's page cache and the run's calls included).
@@ -241,6 +257,10 @@ if [ "${LOAD_CHECK:-0}" = 1 ]; then
   # The probe, when on, must have measured (a relay that never answered would leave `?`).
   if [ -n "$PROBE" ] && ! echo "$BESIDE" | grep -Eq 'beside_p99_ms=[0-9.]*[1-9]'; then
     echo "load smoke run failed: the relay beside calldesk gave no figures (see $DATA/probe.txt)"; exit 1
+  fi
+  # With LOAD_PROBE_HOP=1 the probe must have timed both of its paths.
+  if [ -n "$PROBE" ] && [ "${LOAD_PROBE_HOP:-0}" = 1 ] && ! echo "$BESIDE" | grep -Eq 'beside_hop_p99_ms=[0-9.]*[1-9]'; then
+    echo "load smoke run failed: the probe did not time its hop path (see $DATA/probe.txt)"; exit 1
   fi
   echo "load smoke run passed"
 fi

@@ -22,7 +22,7 @@
 //! `LOAD_DESKS` (default 1000), `LOAD_CALLS_PER_SEC` (50), `LOAD_CALLERS` (10),
 //! `LOAD_WARMUP_S` (callers wait this long for desks to log in, default 12), `LOAD_HATCH` (users
 //! started per second, default 100), `LOAD_RELAY=1` (against `calldesk-relay`: desks only
-//! connect and time offers),
+//! connect and time offers; a relay started with `RELAY_HOP=1 RELAY_ALT=1` is timed per path),
 //! `LOAD_MANAGERS` (10), `LOAD_WATCH_EVERY` (every this-many-th desk keeps 상담중 open: 20; 0
 //! none), `LOAD_IDLE` (5), `LOAD_OFFER_LOG` (a file: every calldesk offer's clocks — POST sent,
 //! ring, read, in µs since the epoch — and its desk's number, one line each, to find when the
@@ -92,6 +92,9 @@ static OFFER_SPLITS: std::sync::Mutex<Vec<(u64, u64)>> = std::sync::Mutex::new(V
 /// Every offer's clocks (µs since the epoch: gateway POST sent, ring, read; and the desk's
 /// number), written to `LOAD_OFFER_LOG` at the end when set: when the slow ones happen.
 static OFFER_LOG: std::sync::Mutex<Vec<(u64, u64, u64, usize)>> = std::sync::Mutex::new(Vec::new());
+/// Against the relay: each offer's path (its `callId`: 1 direct, 2 through the relay's extra
+/// hop, `RELAY_HOP`/`RELAY_ALT`) and latency (µs), to time both paths at the same moments.
+static RELAY_PATHS: std::sync::Mutex<Vec<(u64, u64)>> = std::sync::Mutex::new(Vec::new());
 static ERRORS: AtomicU64 = AtomicU64::new(0);
 static CONNECT_FAILURES: AtomicU64 = AtomicU64::new(0);
 /// Watched rows' fan-out (µs: receipt minus the row's `since`).
@@ -428,6 +431,11 @@ async fn desk_work(user: &mut GooseUser) -> TransactionResult {
         if let Ok(mut o) = OFFERS.lock() {
             o.push((Instant::now(), latency.as_micros() as u64));
         }
+        if conf().relay {
+            if let Ok(mut o) = RELAY_PATHS.lock() {
+                o.push((call_id, latency.as_micros() as u64));
+            }
+        }
         if let Some(ring) = v["since"]
             .as_str()
             .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
@@ -581,10 +589,37 @@ fn summary() {
             lat.len(),
             rate
         );
+        let paths = RELAY_PATHS.lock().map(|o| o.clone()).unwrap_or_default();
+        let path = |id: u64| {
+            let mut v: Vec<u64> = paths.iter().filter(|p| p.0 == id).map(|p| p.1).collect();
+            v.sort_unstable();
+            v
+        };
+        let (direct, hop) = (path(1), path(2));
+        if direct.is_empty() || hop.is_empty() {
+            println!(
+                "RELAY relay_p50_ms={:.2} relay_p99_ms={:.2}",
+                ms(pct(&lat, 50.0)),
+                ms(pct(&lat, 99.0))
+            );
+            return;
+        }
+        // Every other call through the extra hop: the plain relay's figures are the direct
+        // calls', and the hop's are reported beside them.
         println!(
-            "RELAY relay_p50_ms={:.2} relay_p99_ms={:.2}",
-            ms(pct(&lat, 50.0)),
-            ms(pct(&lat, 99.0))
+            "== relay by path: direct p50 {:.2} | p99 {:.2} ({} offers); through one thread hop p50 {:.2} | p99 {:.2} ({} offers)",
+            ms(pct(&direct, 50.0)),
+            ms(pct(&direct, 99.0)),
+            direct.len(),
+            ms(pct(&hop, 50.0)),
+            ms(pct(&hop, 99.0)),
+            hop.len()
+        );
+        println!(
+            "RELAY relay_p50_ms={:.2} relay_p99_ms={:.2} relay_hop_p99_ms={:.2}",
+            ms(pct(&direct, 50.0)),
+            ms(pct(&direct, 99.0)),
+            ms(pct(&hop, 99.0))
         );
         return;
     }

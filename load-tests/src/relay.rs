@@ -6,7 +6,9 @@
 //! (`load-tests/run.sh`), so every report shows calldesk's offer latency next to the floor
 //! this machine sets. Usage: `calldesk-relay 127.0.0.1:18081`. With `RELAY_HOP=1` the POST's
 //! frame goes through one actor on a thread of its own first, as calldesk's does through its
-//! routing thread — to measure what that hop costs (docs/performance.md).
+//! routing thread — to measure what that hop costs (docs/performance.md); with `RELAY_ALT=1` as
+//! well, only every other call takes that hop, so both paths are timed at the same moments. The
+//! frame's `callId` tells the driver which path it took: 1 direct, 2 through the hop.
 
 use actix::prelude::*;
 use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
@@ -68,6 +70,8 @@ struct Relay {
     socks: Mutex<Vec<Recipient<Frame>>>,
     next: AtomicUsize,
     router: Option<Addr<Router>>,
+    /// Only every other call through the router (`RELAY_ALT=1`).
+    alternate: bool,
 }
 
 async fn connect(
@@ -82,15 +86,21 @@ async fn connect(
 
 async fn call(relay: web::Data<Relay>, body: web::Json<Value>) -> HttpResponse {
     let ext = body["externalId"].as_str().unwrap_or_default();
-    let frame: Arc<str> = Arc::from(format!(
-        "{{\"type\":\"call.offered\",\"callId\":1,\"externalId\":\"{ext}\"}}"
-    ));
     let socks = relay.socks.lock().expect("socks");
     if socks.is_empty() {
         return HttpResponse::ServiceUnavailable().finish();
     }
-    let i = relay.next.fetch_add(1, Ordering::Relaxed) % socks.len();
-    match &relay.router {
+    let n = relay.next.fetch_add(1, Ordering::Relaxed);
+    let i = n % socks.len();
+    let router = relay
+        .router
+        .as_ref()
+        .filter(|_| !relay.alternate || n % 2 == 1);
+    let frame: Arc<str> = Arc::from(format!(
+        "{{\"type\":\"call.offered\",\"callId\":{},\"externalId\":\"{ext}\"}}",
+        if router.is_some() { 2 } else { 1 }
+    ));
+    match router {
         Some(r) => r.do_send(Via(socks[i].clone(), Frame(frame))),
         None => socks[i].do_send(Frame(frame)),
     }
@@ -114,6 +124,7 @@ async fn main() -> std::io::Result<()> {
     });
     let relay = web::Data::new(Relay {
         router,
+        alternate: std::env::var("RELAY_ALT").is_ok(),
         ..Default::default()
     });
     HttpServer::new(move || {

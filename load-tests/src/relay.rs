@@ -86,23 +86,27 @@ async fn connect(
 
 async fn call(relay: web::Data<Relay>, body: web::Json<Value>) -> HttpResponse {
     let ext = body["externalId"].as_str().unwrap_or_default();
-    let socks = relay.socks.lock().expect("socks");
-    if socks.is_empty() {
-        return HttpResponse::ServiceUnavailable().finish();
-    }
     let n = relay.next.fetch_add(1, Ordering::Relaxed);
-    let i = n % socks.len();
+    let (sock, round) = {
+        let socks = relay.socks.lock().expect("socks");
+        if socks.is_empty() {
+            return HttpResponse::ServiceUnavailable().finish();
+        }
+        (socks[n % socks.len()].clone(), n / socks.len())
+    };
+    // Alternating, the parity shifts with each round over the sockets, so every socket (and
+    // so both HTTP workers) gets both paths whatever the number of sockets.
     let router = relay
         .router
         .as_ref()
-        .filter(|_| !relay.alternate || n % 2 == 1);
+        .filter(|_| !relay.alternate || (n + round) % 2 == 1);
     let frame: Arc<str> = Arc::from(format!(
         "{{\"type\":\"call.offered\",\"callId\":{},\"externalId\":\"{ext}\"}}",
         if router.is_some() { 2 } else { 1 }
     ));
     match router {
-        Some(r) => r.do_send(Via(socks[i].clone(), Frame(frame))),
-        None => socks[i].do_send(Frame(frame)),
+        Some(r) => r.do_send(Via(sock, Frame(frame))),
+        None => sock.do_send(Frame(frame)),
     }
     HttpResponse::Created().json(serde_json::json!({"callId": 1, "ticketId": "relay"}))
 }

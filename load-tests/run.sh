@@ -241,7 +241,7 @@ if [ -n "$PROBE" ]; then
     BESIDE="$BESIDE beside_hop_p99_ms=$BESIDE_HOP_P99"
     # ratio_p99 = (beside / alone) x (hop / direct, beside) x (offer / hop, beside)
     echo "== the offer's ratio in three factors: $(awk -v o="${OFFER_P99:-0}" -v a="${RELAY_P99:-0}" -v d="${BESIDE_P99:-0}" -v h="$BESIDE_HOP_P99" 'BEGIN {
-      if (a > 0 && d > 0 && h > 0) printf "the machine'"'"'s load %.2fx (the relay beside / alone) x one thread hop %.2fx (the probe'"'"'s two paths) x calldesk'"'"'s own path %.2fx (the offer / the hop'"'"'s path beside) = %.1fx", d / a, h / d, o / h, o / a; else print "?" }')"
+      if (a > 0 && d > 0 && h > 0) printf "machine load %.2fx (relay beside / alone) x one thread hop %.2fx (the probe: hop / direct) x calldesk own path %.2fx (offer / the probe hop) = %.1fx", d / a, h / d, o / h, o / a; else print "?" }')"
   fi
 fi
 # RSS while every desk was connected and calls flowed (the highest sample), and its growth

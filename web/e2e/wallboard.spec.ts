@@ -14,12 +14,15 @@ test.afterAll(async () => server.stop());
 const shot = shooter("wallboard-");
 
 test("the board follows a call live, and floor control reaches the desk", async ({ browser }) => {
-  const boardCtx = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
+  // The floor's screen is a browser set to another zone: the board still keeps the centre's time.
+  const boardCtx = await browser.newContext({ viewport: { width: 1920, height: 1080 }, timezoneId: "UTC" });
   const board = await boardCtx.newPage();
   await signIn(board, "manager01");
   await expect(board.getByTestId("wallboard-link")).toBeVisible();
   await board.getByTestId("wallboard-link").click();
   await expect(board.getByTestId("wallboard")).toBeVisible();
+  const seoulNow = () => new Date().toLocaleTimeString("en-GB", { hour12: false, timeZone: "Asia/Seoul" }).slice(0, 5);
+  await expect.poll(async () => (await board.getByTestId("wb-clock").textContent())?.slice(0, 5) === seoulNow()).toBe(true);
   await expect(board.getByTestId("wb-service-main")).toBeVisible();
 
   // An agent signs in and goes ready: the board shows it without a reload.

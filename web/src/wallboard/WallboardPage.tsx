@@ -12,7 +12,7 @@ import { api, ApiError, setToken } from "../api";
 import { notify } from "../actions";
 import { secondsSince, useNow } from "../clock";
 import { applyFrame, deskStore } from "../desk";
-import { mmss } from "../format";
+import { clockTime, mmss } from "../format";
 import { AUX_REASONS, auxLabel, statusLabel, useLang, useT } from "../i18n";
 import { DeskSocket, SessionEnded } from "../socket";
 import { createStore, useStore } from "../store";
@@ -417,8 +417,8 @@ export function WallboardPage({ onLoggedOut }: { onLoggedOut: () => void }) {
   if (error) return <p className="login-error">{error}</p>;
   if (!me) return <div className="desk-loading">…</div>;
   if (!manager) return <ManagersOnly testid="wallboard-forbidden" title={t("wallboardOnly")} />;
-  const d = new Date(now);
-  const clock = [d.getHours(), d.getMinutes(), d.getSeconds()].map((n) => String(n).padStart(2, "0")).join(":");
+  // The centre's time, as the board's intervals are, whatever zone the screen's browser is in.
+  const clock = clockTime(new Date(now).toISOString());
   const byState: Record<string, number> = {};
   for (const a of Object.values(board.agents)) byState[a.status] = (byState[a.status] ?? 0) + 1;
   return (

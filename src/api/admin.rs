@@ -2,7 +2,8 @@
 //! every one, other brands' records are not found. This file: people (상담사) — list with
 //! search, create, edit, password reset, deactivate / reactivate. Every change is validated field
 //! by field (nothing is stored when one is wrong), audited, and takes effect in the running
-//! engine at once (`engine::admin`).
+//! engine at once (`engine::admin`). An operator's (`admin`) account is changed only by an
+//! operator.
 
 use super::account::set_password_hash;
 use super::auth::{hash_password, Authed};
@@ -38,6 +39,19 @@ pub const REASON_PASSWORD_RESET: &str =
 fn manager(who: &Authed) -> AppResult<&AgentPublic> {
     require_manager(&who.0, "관리 화면")?;
     Ok(&who.0)
+}
+
+/// A person of my brand that I may change: an operator's account (`admin`) only by an
+/// operator, so that a manager cannot take it over (reset its password) or demote or
+/// deactivate it; otherwise 403 and nothing changes.
+fn load_changeable(state: &AppState, me: &AgentPublic, id: AgentId) -> AppResult<Agent> {
+    let a = load(state, me, id)?;
+    if a.role == Role::Admin && me.role != Role::Admin {
+        return Err(AppError::forbidden(
+            "운영자(admin) 계정은 운영자만 바꿀 수 있습니다",
+        ));
+    }
+    Ok(a)
 }
 
 /// One person as the console lists them (never the hash).
@@ -260,7 +274,7 @@ async fn update_agent(
 ) -> AppResult<HttpResponse> {
     let me = manager(&who)?.clone();
     let id = id.into_inner();
-    load(&state, &me, id)?;
+    load_changeable(&state, &me, id)?;
     let b = body.into_inner();
     let mut errs = Vec::new();
     let role = check_fields(&state, &me, &b, &mut errs)?;
@@ -328,7 +342,7 @@ async fn reset_password(
     body: web::Json<PasswordBody>,
 ) -> AppResult<HttpResponse> {
     let me = manager(&who)?.clone();
-    let a = load(&state, &me, id.into_inner())?;
+    let a = load_changeable(&state, &me, id.into_inner())?;
     let pw = body.into_inner().password;
     if let Err(m) = password::check(&pw, &a.login) {
         return Err(AppError::invalid_fields(vec![("password", m)]));
@@ -387,7 +401,7 @@ async fn deactivate(
             "자기 자신은 사용 중지할 수 없습니다",
         ));
     }
-    load(&state, &me, id)?;
+    load_changeable(&state, &me, id)?;
     let a = set_active(&state, &me, id, false).await?;
     // No new sign-in from now. The agent is logged out now, or when the call in hand and its
     // wrap-up end; then their sessions end, their desks close with the reason and their actor
@@ -419,7 +433,7 @@ async fn activate(
 ) -> AppResult<HttpResponse> {
     let me = manager(&who)?.clone();
     let id = id.into_inner();
-    load(&state, &me, id)?;
+    load_changeable(&state, &me, id)?;
     let a = set_active(&state, &me, id, true).await?;
     state.engine.agent_started(&a);
     Ok(HttpResponse::Ok().json(view(&a, None)))

@@ -2,7 +2,7 @@
 //! agent can sign in and take a call at once, a changed service list changes routing on the
 //! next call, a deactivated agent finishes the call in hand and is then signed out for good,
 //! bad input is refused field by field and changes nothing, agents get 403, other brands' people
-//! are not found.
+//! are not found, and an operator's account is changed by operators only.
 
 use crate::helpers::*;
 use serde_json::{json, Value};
@@ -681,6 +681,53 @@ async fn an_operator_creates_a_brand_whose_manager_signs_in_at_once_behind_its_o
     }
     // The operator manages their own brand like a manager.
     assert_eq!(app.get("/api/admin/agents", Some(&ops)).await.0, 200);
+}
+
+#[actix_rt::test]
+async fn a_manager_cannot_take_over_demote_or_deactivate_the_operators_account() {
+    let app = spawn_app().await;
+    let ops = operator(&app).await;
+    let boss = app.login("boss").await;
+    let routes: Vec<(&str, &str, Value)> = vec![
+        (
+            "POST",
+            "/api/admin/agents/30/password",
+            json!({"password": NEW_PW}),
+        ),
+        ("PUT", "/api/admin/agents/30", json!({"role": "agent"})),
+        ("PUT", "/api/admin/agents/30", json!({"name": "바뀐이름"})),
+        ("POST", "/api/admin/agents/30/deactivate", json!({})),
+        ("POST", "/api/admin/agents/30/activate", json!({})),
+    ];
+    for (method, path, body) in &routes {
+        let (s, b) = call(&app, method, path, &boss, body).await;
+        assert_eq!(s, 403, "manager {method} {path}: {b}");
+        assert_eq!(b["error"]["code"], "forbidden");
+        assert!(b["error"]["message"].as_str().unwrap().contains("운영자"));
+    }
+    // Nothing changed: the operator's password, session, role and name are theirs.
+    assert_eq!(app.get("/api/admin/brands", Some(&ops)).await.0, 200);
+    assert_eq!(sign_in(&app, "ops", PASSWORD).await.0, 200);
+    assert_eq!(sign_in(&app, "ops", NEW_PW).await.0, 401);
+    let (_, list) = app.get("/api/admin/agents?q=ops", Some(&boss)).await;
+    let row = &list["items"][0];
+    assert_eq!(row["login"], "ops");
+    assert_eq!(row["role"], "admin");
+    assert_eq!(row["name"], "운영자");
+    assert_eq!(row["active"], true);
+    // A manager still manages the other managers and agents; the operator manages everyone.
+    let (s, b) = app
+        .put("/api/admin/agents/2", &boss, json!({"name": "이상담"}))
+        .await;
+    assert_eq!(s, 200, "{b}");
+    let (s, b) = app
+        .post(
+            "/api/admin/agents/10/password",
+            Some(&ops),
+            json!({"password": NEW_PW}),
+        )
+        .await;
+    assert_eq!(s, 200, "the operator resets a manager's password: {b}");
 }
 
 // ---- 상담사 일괄 등록 -----------------------------------------------------------------------------

@@ -22,6 +22,11 @@ async function openAdmin(page: Page) {
 test("a manager sets up a service and an agent who takes its call, then deactivates them", async ({ page, browser }) => {
   await openAdmin(page);
   await accessible(page, "admin: people");
+  // The operator's row says 운영자 and offers a manager no change to it.
+  const ops = page.getByTestId("admin-agents").locator('tr[data-person="admin01"]');
+  await expect(ops).toContainText("운영자");
+  await expect(ops.getByTestId("admin-agent-operator")).toHaveText("운영자만 변경");
+  await expect(ops.getByRole("button")).toHaveCount(0);
 
   // A new service (phone line).
   await page.getByTestId("admin-nav-services").click();
@@ -249,6 +254,12 @@ for (const [w, h] of [
 test("an operator creates a brand whose manager then signs in to it", async ({ page, browser }) => {
   await signIn(page, "admin01");
   await page.getByTestId("admin-link").click();
+  // An operator edits their own row: the form shows their role as 운영자.
+  const self = page.getByTestId("admin-agents").locator('tr[data-person="admin01"]');
+  await self.getByTestId("admin-agent-edit").click();
+  await expect(page.getByTestId("f-role")).toHaveValue("admin");
+  await expect(page.getByTestId("f-role").locator("option:checked")).toHaveText("운영자");
+  await page.keyboard.press("Escape");
   await page.getByTestId("admin-nav-brands").click();
   await expect(page.getByTestId("admin-brands")).toContainText("데모몰");
   await page.getByTestId("admin-brand-new").click();

@@ -1,6 +1,7 @@
 // 상담사: the brand's people — search, create (login, name, extension, role, services, first
 // password), add many from a file (PeopleImport), edit, password reset, deactivate / reactivate
-// (confirmed; a person on a call is signed out when it ends).
+// (confirmed; a person on a call is signed out when it ends). An operator's (운영자) row offers
+// its changes to operators only.
 
 import { useCallback, useEffect, useState } from "react";
 import { api } from "../api";
@@ -39,6 +40,8 @@ export function AgentsSection({ me }: { me: AgentPublic }) {
   const [resetting, setResetting] = useState<Person | null>(null);
   const [toggling, setToggling] = useState<Person | null>(null);
   const [importing, setImporting] = useState(false);
+  // Only an operator changes an operator's account (the server refuses a manager).
+  const operator = me.role === "admin";
 
   const reload = useCallback(async () => {
     try {
@@ -110,29 +113,35 @@ export function AgentsSection({ me }: { me: AgentPublic }) {
               </td>
               <td>{p.login}</td>
               <td>{p.extension}</td>
-              <td>{p.role === "agent" ? t("roleAgent") : t("roleManager")}</td>
+              <td>{roleLabel(t, p.role)}</td>
               <td>{p.services.map(svcName).join(", ") || "—"}</td>
               <td>
                 <span className={`badge sm st-${p.status}`}>{statusLabel(lang, p.status)}</span>
               </td>
-              <td className="row-buttons">
-                <button className="btn small-btn" onClick={() => setEditing(p)} data-testid="admin-agent-edit">
-                  {t("edit")}
-                </button>
-                <button className="btn small-btn" onClick={() => setResetting(p)}>
-                  {t("resetPassword")}
-                </button>
-                {p.id !== me.id && (
-                  <button className={`btn small-btn ${p.active ? "danger" : ""}`} onClick={() => setToggling(p)} data-testid="admin-agent-toggle">
-                    {p.active ? t("deactivate") : t("activate")}
+              {p.role === "admin" && !operator ? (
+                <td className="row-buttons muted small" data-testid="admin-agent-operator">
+                  {t("operatorsOnly")}
+                </td>
+              ) : (
+                <td className="row-buttons">
+                  <button className="btn small-btn" onClick={() => setEditing(p)} data-testid="admin-agent-edit">
+                    {t("edit")}
                   </button>
-                )}
-              </td>
+                  <button className="btn small-btn" onClick={() => setResetting(p)}>
+                    {t("resetPassword")}
+                  </button>
+                  {p.id !== me.id && (
+                    <button className={`btn small-btn ${p.active ? "danger" : ""}`} onClick={() => setToggling(p)} data-testid="admin-agent-toggle">
+                      {p.active ? t("deactivate") : t("activate")}
+                    </button>
+                  )}
+                </td>
+              )}
             </tr>
           ))}
         </tbody>
       </table>
-      {editing && <PersonForm person={editing === "new" ? null : editing} services={services} onClose={() => setEditing(null)} onSaved={() => void reload()} />}
+      {editing && <PersonForm person={editing === "new" ? null : editing} operator={operator} services={services} onClose={() => setEditing(null)} onSaved={() => void reload()} />}
       {importing && <PeopleImport svcName={svcName} onClose={() => setImporting(false)} onDone={() => void reload()} />}
       {resetting && <ResetPassword person={resetting} onClose={() => setResetting(null)} />}
       {toggling && (
@@ -149,7 +158,24 @@ export function AgentsSection({ me }: { me: AgentPublic }) {
   );
 }
 
-function PersonForm({ person, services, onClose, onSaved }: { person: Person | null; services: ServiceRow[]; onClose: () => void; onSaved: () => void }) {
+/** 상담사 / 매니저 / 운영자. */
+function roleLabel(t: ReturnType<typeof useT>, role: Person["role"]): string {
+  return role === "agent" ? t("roleAgent") : role === "admin" ? t("roleAdmin") : t("roleManager");
+}
+
+function PersonForm({
+  person,
+  operator,
+  services,
+  onClose,
+  onSaved,
+}: {
+  person: Person | null;
+  operator: boolean;
+  services: ServiceRow[];
+  onClose: () => void;
+  onSaved: () => void;
+}) {
   const t = useT();
   const [login, setLogin] = useState(person?.login ?? "");
   const [name, setName] = useState(person?.name ?? "");
@@ -201,6 +227,7 @@ function PersonForm({ person, services, onClose, onSaved }: { person: Person | n
           <select value={role} onChange={(e) => setRole(e.target.value)} data-testid="f-role">
             <option value="agent">{t("roleAgent")}</option>
             <option value="manager">{t("roleManager")}</option>
+            {(operator || role === "admin") && <option value="admin">{t("roleAdmin")}</option>}
           </select>
         </Field>
       </div>

@@ -155,6 +155,11 @@ for (const [w, h] of [
     expect(box.height).toBeGreaterThan(h * 0.25);
     expect(box.y + box.height).toBeLessThanOrEqual(h);
     await shot(page, `${w}-on-call`);
+    // The caller's earlier calls read "유형 · 결과" with nothing dangling when a field is empty.
+    const kinds = await page.getByTestId("caller-history").locator("td:last-child").allTextContents();
+    expect(kinds.length).toBeGreaterThan(0);
+    for (const k of kinds) expect(k.trim(), k).not.toMatch(/^·|·$/);
+    if (w === 1920) expect(kinds.map((k) => k.trim())).toContain("배송 · 완료");
     await page.getByTestId("call-hangup").click();
     await page.getByTestId("note-result").selectOption("완료");
     await shot(page, `${w}-wrap-up`);

@@ -167,8 +167,7 @@ function CallerHistory({ customerId, liveTicket, onOpen }: { customerId: number 
                 </td>
                 <td>{h.agentName ?? "—"}</td>
                 <td>
-                  <OutcomeMark outcome={h.outcome} /> {h.category ?? ""}
-                  {h.result ? ` · ${h.result}` : ""}
+                  <OutcomeMark outcome={h.outcome} /> {[h.category, h.result].filter(Boolean).join(" · ")}
                 </td>
               </tr>
             ))}

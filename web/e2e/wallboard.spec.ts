@@ -87,6 +87,18 @@ test("the board follows a call live, and floor control reaches the desk", async 
   await expect(tv.getByTestId("wb-service-main")).toBeVisible();
   await expect(tv.getByTestId("wb-notice-open")).toHaveCount(0);
   await expect(tv.getByTestId("wb-agent-agent01")).toHaveCount(0);
+  // Every figure fits its tile, "100.0%" included (the answered call above makes it 100.0%).
+  await expect(tv.getByTestId("wb-service-main").getByTestId("wb-answer-rate")).toContainText("100.0%");
+  const spilled = await tv.locator(".wb-fig").evaluateAll((tiles) =>
+    tiles.filter((el) => {
+      const value = el.querySelector(".wb-fig-value");
+      if (value === null) return false;
+      const text = document.createRange();
+      text.selectNodeContents(value);
+      return text.getBoundingClientRect().right > el.getBoundingClientRect().right + 0.5;
+    }).length,
+  );
+  expect(spilled).toBe(0);
   await shot(tv, "tv");
   await accessible(tv, "wallboard tv");
   await deskCtx.close();

@@ -8,6 +8,9 @@ import "uplot/dist/uPlot.min.css";
 import type { IntervalRow } from "../generated/IntervalRow";
 import { useT } from "../i18n";
 
+/** The calls axis's tick steps: whole numbers only. */
+const CALL_STEPS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1_000, 2_000, 5_000, 10_000, 20_000, 50_000, 100_000];
+
 /** Slots on the axis: 08:00 to 20:00 at least, wider when calls came earlier or later. */
 function slots(rows: IntervalRow[]): number[] {
   const lo = Math.min(16, ...rows.map((r) => r.slot));
@@ -52,7 +55,8 @@ export function IntervalChart({ rows, tv }: { rows: IntervalRow[]; tv: boolean }
       scales: { x: { time: false }, pct: { range: [0, 100] } },
       axes: [
         { values: (_u, vals) => vals.map((v) => (Number.isInteger(v) && v % 2 === 0 ? label(v) : "")), font, stroke: ink, grid: { show: false }, ticks: { stroke: grid } },
-        { label: t("calls"), font, labelFont: font, stroke: ink, grid: { stroke: grid }, ticks: { stroke: grid } },
+        // Calls are whole: the axis steps 1, 2, 5, 10, … never 0.2.
+        { label: t("calls"), incrs: CALL_STEPS, font, labelFont: font, stroke: ink, grid: { stroke: grid }, ticks: { stroke: grid } },
         { scale: "pct", side: 1, label: "SL %", font, labelFont: font, stroke: ink, grid: { show: false }, ticks: { stroke: grid } },
       ],
       series: [

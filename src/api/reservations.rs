@@ -263,7 +263,7 @@ async fn edit(
     if !errs.is_empty() {
         return Err(AppError::invalid_fields(errs));
     }
-    let saved = change_pending(&state, me, *id, move |r| {
+    let saved = change_pending(&state, me, *id, "reservation.update", move |r| {
         if let Some(at) = at {
             r.scheduled_at = at;
         }
@@ -279,25 +279,33 @@ async fn edit(
     Ok(HttpResponse::Ok().json(saved))
 }
 
-/// Changes a pending reservation its owner (or a manager) may change, then pushes 예약 현황.
+/// Changes a pending reservation its owner (or a manager) may change, audited as `action` in
+/// the same write, then pushes 예약 현황.
 async fn change_pending(
     state: &AppState,
     me: AgentPublic,
     id: u64,
+    action: &'static str,
     change: impl Fn(&mut Reservation) -> Result<(), StoreError> + Send + 'static,
 ) -> AppResult<Reservation> {
     let now = state.engine.now();
     let brand = me.brand_id;
+    let by = me.id;
     let saved = state
         .engine
         .store
         .write(move |tx| {
-            store::update_reservation(tx, brand, id, |r| {
+            let saved = store::update_reservation(tx, brand, id, |r| {
                 may_change(&me, r)?;
                 change(r)?;
                 r.updated_at = now;
                 Ok(())
-            })
+            })?;
+            store::audit(
+                tx,
+                &json!({"at": now, "by": by, "action": action, "reservation": id}),
+            )?;
+            Ok(saved)
         })
         .await?;
     state.engine.push_reservations(brand);
@@ -312,7 +320,7 @@ async fn cancel(
     let id = *id;
     let now = state.engine.now();
     let call_live = state.engine.registry.reservation_calls.contains_key(&id);
-    let saved = change_pending(&state, who.0, id, move |r| {
+    let saved = change_pending(&state, who.0, id, "reservation.cancel", move |r| {
         r.drop_stale_claim(now, call_live);
         if r.dialing_by.is_some() {
             return Err(StoreError::refused(AppError::new(

@@ -453,6 +453,14 @@ impl Engine {
                 let mut r = r.clone();
                 r.id = store::next_counter(tx, "reservation")?;
                 store::put_reservation(tx, &r)?;
+                // A person's booking is audited (an ARS callback is the system's, not a person's).
+                if let Some(by) = r.created_by {
+                    store::audit(
+                        tx,
+                        &serde_json::json!({"at": r.created_at, "by": by,
+                            "action": "reservation.create", "reservation": r.id}),
+                    )?;
+                }
                 Ok(r)
             })
             .await?)

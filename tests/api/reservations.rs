@@ -1,5 +1,6 @@
 //! Reservations: booking rules, click-to-call completing by the note, max attempts, the
-//! double-dial race, a callback's owner window, quiet hours for 대량, and do-not-call.
+//! double-dial race, a callback's owner window, quiet hours for 대량, do-not-call, and the audit
+//! of people's bookings, edits and cancels.
 
 use crate::helpers::*;
 use chrono::{Duration, SecondsFormat};
@@ -72,6 +73,58 @@ async fn booking_refuses_the_past_and_marketing_by_agents_and_pushes_the_summary
     assert_eq!(s, 200);
     assert_eq!(c["status"], "cancelled");
     kim.expect_where("reservations", |v| v["total"] == 0).await;
+}
+
+#[actix_rt::test]
+async fn booking_editing_and_cancelling_are_audited_and_a_refused_change_is_not() {
+    let app = spawn_app().await;
+    let kim = app.login("kim").await;
+    let lee = app.login("lee").await;
+    let boss = app.login("boss").await;
+    let (s, r) = book(
+        &app,
+        &kim,
+        json!({"number": "010-9999-8888", "scheduledAt": at(&app, 30)}),
+    )
+    .await;
+    assert_eq!(s, 201, "{r}");
+    let id = r["id"].as_u64().unwrap();
+    let path = format!("/api/reservations/{id}");
+    let (s, _) = app.put(&path, &lee, json!({"memo": "남의 예약"})).await;
+    assert_eq!(s, 403, "not lee's");
+    let (s, e) = app
+        .put(&path, &kim, json!({"memo": "오후 3시 이후 통화 희망"}))
+        .await;
+    assert_eq!(s, 200, "{e}");
+    let (s, c) = app
+        .post(&format!("{path}/cancel"), Some(&kim), json!({}))
+        .await;
+    assert_eq!(s, 200, "{c}");
+    let (s, log) = app
+        .get("/api/admin/audit?kind=reservation", Some(&boss))
+        .await;
+    assert_eq!(s, 200, "{log}");
+    let rows: Vec<(String, String, u64)> = log["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["action"].as_str().unwrap().to_string(),
+                e["byName"].as_str().unwrap().to_string(),
+                e["detail"]["reservation"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        vec![
+            ("reservation.create".into(), "김상담".into(), id),
+            ("reservation.update".into(), "김상담".into(), id),
+            ("reservation.cancel".into(), "김상담".into(), id),
+        ],
+        "lee's refused edit is not in the log"
+    );
 }
 
 #[actix_rt::test]

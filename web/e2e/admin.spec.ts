@@ -112,6 +112,10 @@ test("brand settings save and reach the desk; the audit log shows who did what",
   await page.getByTestId("admin-nav-audit").click();
   await expect(page.getByTestId("audit-list")).toContainText("brand.settings");
   await expect(page.getByTestId("audit-list")).toContainText("agent.deactivate");
+  // Each action reads in Korean, its code beside it; the kinds are named in Korean too.
+  await expect(page.getByTestId("audit-list").locator('td[data-action="brand.settings"]').first()).toContainText("브랜드 설정");
+  await expect(page.getByTestId("audit-list").locator('td[data-action="agent.deactivate"]').first()).toContainText("사용 중지");
+  await expect(page.getByTestId("audit-kind").locator('option[value="agent"]')).toHaveText("상담사");
   await page.getByTestId("audit-kind").selectOption("agent");
   await expect(page.getByTestId("audit-list")).not.toContainText("brand.settings");
   const download = page.waitForEvent("download");

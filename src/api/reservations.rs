@@ -290,7 +290,6 @@ async fn change_pending(
 ) -> AppResult<Reservation> {
     let now = state.engine.now();
     let brand = me.brand_id;
-    let by = me.id;
     let saved = state
         .engine
         .store
@@ -303,7 +302,7 @@ async fn change_pending(
             })?;
             store::audit(
                 tx,
-                &json!({"at": now, "by": by, "action": action, "reservation": id}),
+                &json!({"at": now, "by": me.id, "action": action, "reservation": id}),
             )?;
             Ok(saved)
         })

@@ -716,17 +716,17 @@ async fn a_manager_cannot_take_over_demote_or_deactivate_the_operators_account()
     assert_eq!(row["name"], "운영자");
     assert_eq!(row["active"], true);
     // A manager still manages the other managers and agents; the operator manages everyone.
-    let (s, b) = app
-        .put("/api/admin/agents/2", &boss, json!({"name": "이상담"}))
-        .await;
+    let (s, b) = call(
+        &app,
+        "PUT",
+        "/api/admin/agents/2",
+        &boss,
+        &json!({"name": "이상담"}),
+    )
+    .await;
     assert_eq!(s, 200, "{b}");
-    let (s, b) = app
-        .post(
-            "/api/admin/agents/10/password",
-            Some(&ops),
-            json!({"password": NEW_PW}),
-        )
-        .await;
+    let reset = json!({"password": NEW_PW});
+    let (s, b) = call(&app, "POST", "/api/admin/agents/10/password", &ops, &reset).await;
     assert_eq!(s, 200, "the operator resets a manager's password: {b}");
 }
 

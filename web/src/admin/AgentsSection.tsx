@@ -9,7 +9,7 @@ import { notify } from "../actions";
 import { ConfirmDialog } from "../components/ConfirmDialog";
 import { statusLabel, useLang, useT } from "../i18n";
 import type { AgentPublic } from "../generated/AgentPublic";
-import { Field, FieldGroup, fieldErrors, FormModal, useSubmit } from "./shared";
+import { Field, FieldGroup, fieldErrors, FormModal, roleLabel, useSubmit } from "./shared";
 import { PeopleImport } from "./PeopleImport";
 
 export interface Person {
@@ -156,11 +156,6 @@ export function AgentsSection({ me }: { me: AgentPublic }) {
       )}
     </section>
   );
-}
-
-/** 상담사 / 매니저 / 운영자. */
-function roleLabel(t: ReturnType<typeof useT>, role: Person["role"]): string {
-  return role === "agent" ? t("roleAgent") : role === "admin" ? t("roleAdmin") : t("roleManager");
 }
 
 function PersonForm({

@@ -9,6 +9,7 @@ import { useEscape } from "../hooks";
 import { useT } from "../i18n";
 import { RowErrors } from "../components/RowErrors";
 import { saveCsv, sendFile, type RowError } from "../upload";
+import { roleLabel } from "./shared";
 
 interface Preview {
   encoding: string;
@@ -120,7 +121,7 @@ export function PeopleImport({ svcName, onClose, onDone }: { svcName: (code: str
                           <td>{r.login}</td>
                           <td>{r.name}</td>
                           <td>{r.extension}</td>
-                          <td>{r.role === "agent" ? t("roleAgent") : t("roleManager")}</td>
+                          <td>{roleLabel(t, r.role)}</td>
                           <td>{r.services.map(svcName).join(", ") || "—"}</td>
                         </tr>
                       ))}

@@ -1,4 +1,5 @@
-// Pieces the admin console and the wallboard share: a labelled field with its error, a modal
+// Pieces the admin console and the wallboard share: a person's role in words, a labelled field
+// with its error, a modal
 // form shell, a form's submit (busy, per-field messages of a refusal), who is signed in, and
 // the page an agent gets on a managers' address.
 
@@ -10,6 +11,11 @@ import { useT } from "../i18n";
 import type { AgentPublic } from "../generated/AgentPublic";
 
 /** Per-field messages of a refused form, or a notice for anything else. */
+/** A person's role in words: 상담사 / 매니저 / 운영자. */
+export function roleLabel(t: ReturnType<typeof useT>, role: string): string {
+  return role === "agent" ? t("roleAgent") : role === "admin" ? t("roleAdmin") : t("roleManager");
+}
+
 export function fieldErrors(e: unknown): Record<string, string> {
   if (e instanceof ApiError && Object.keys(e.fields).length > 0) return e.fields;
   notify("error", e instanceof Error ? e.message : String(e));
